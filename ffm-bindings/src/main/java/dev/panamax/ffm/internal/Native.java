@@ -39,9 +39,8 @@ public final class Native {
             (ValueLayout.OfLong) LINKER.canonicalLayouts().get("long long");
     /** C {@code size_t}. */
     public static final ValueLayout.OfLong C_SIZE_T = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("size_t");
-    /** C pointer, of unbounded target size so results can be sized by the typed layer. */
-    public static final AddressLayout C_POINTER = ((AddressLayout) LINKER.canonicalLayouts().get("void*"))
-            .withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
+    /** C pointer; returned addresses are zero-length until {@link #sized} gives them the extent the call implies. */
+    public static final AddressLayout C_POINTER = (AddressLayout) LINKER.canonicalLayouts().get("void*");
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));

@@ -12,7 +12,8 @@ package dev.panamax.ffm.internal;
 final class NativeAccessCheck {
 
     private static final Module MODULE = NativeAccessCheck.class.getModule();
-    private static final String FLAG = "--enable-native-access=" + (MODULE.isNamed() ? MODULE.getName() : "ALL-UNNAMED");
+    private static final String FLAG =
+            "--enable-native-access=" + (MODULE.isNamed() ? MODULE.getName() : "ALL-UNNAMED");
     private static volatile boolean reported; // written once by the first caller that finds access missing
 
     private NativeAccessCheck() {
