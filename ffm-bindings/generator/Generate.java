@@ -369,6 +369,25 @@ public final class Generate {
         return result;
     }
 
+    /** Enumerators of every enum the translation unit declares: name to "enum tag". */
+    static Map<String, String> enumerators(Target t, String source) throws Exception {
+        List<String> cmd = ccBase(t);
+        cmd.addAll(List.of("-E", "-P", "-x", "c", "-"));
+        String text = run(cmd, source);
+        Map<String, String> result = new TreeMap<>();
+        Matcher m = Pattern.compile("\\benum\\s*(\\w*)\\s*\\{([^}]*)}").matcher(text);
+        while (m.find()) {
+            String tag = m.group(1).isEmpty() ? "enum" : "enum " + m.group(1);
+            for (String item : m.group(2).split(",")) {
+                Matcher im = Pattern.compile("\\s*(\\w+)\\s*(?:=.*)?").matcher(item.strip());
+                if (im.matches()) {
+                    result.put(im.group(1), tag);
+                }
+            }
+        }
+        return result;
+    }
+
     /** Compiles {@code body} (a function body of DEFINE lines) and returns symbol -> value. */
     static Map<String, Long> probe(Target t, String prologue, List<String> lines, Set<String> dropOnError,
                                    List<String> dropped) throws Exception {
@@ -453,9 +472,30 @@ public final class Generate {
                 expanded.add(n);
             }
         }
+        // Enumerators (IORING_OP_*, IORING_REGISTER_*, MEMBARRIER_CMD_*) are invisible to -dM: scan the enums.
+        Map<String, String> enumerators = enumerators(t, prologue);
+        for (Map.Entry<String, String> e : enumerators.entrySet()) {
+            String n = e.getKey();
+            if (g.prefixes.stream().anyMatch(n::startsWith) && !g.excludes.contains(n) && !names.contains(n)
+                    && !macros.containsKey(n)) {
+                expanded.add(n);
+                macros.put(n, e.getValue());
+            }
+        }
         names.addAll(expanded);
+        for (String n : g.consts) {
+            if (!macros.containsKey(n) && enumerators.containsKey(n)) {
+                macros.put(n, enumerators.get(n));
+            }
+        }
         List<String> lines = new ArrayList<>();
         for (String n : names) {
+            if (macros.getOrDefault(n, "").startsWith("enum")) {
+                // An enumerator exists when the scan found it: no #ifdef possible or needed.
+                lines.add("DEFINE(\"" + n + "\", " + n + ");");
+                lines.add("DEFINE(\"" + n + "$size\", sizeof(" + n + "));");
+                continue;
+            }
             lines.add("#ifdef " + n);
             lines.add("DEFINE(\"" + n + "\", " + n + ");");
             lines.add("DEFINE(\"" + n + "$size\", sizeof(" + n + "));");
@@ -850,6 +890,9 @@ public final class Generate {
 
     /** A {@code #define} line, wrapped C-style with backslashes when it is too long for the Javadoc. */
     static List<String> defineLines(String name, String body, String trailer) {
+        if (body.startsWith("enum")) {
+            return List.of(body + " { " + name + " };" + trailer);
+        }
         String full = "#define " + name + " " + body + trailer;
         List<String> out = new ArrayList<>();
         if (full.length() <= 100) {

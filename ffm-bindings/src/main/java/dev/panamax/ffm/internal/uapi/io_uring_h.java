@@ -39,6 +39,21 @@ public final class io_uring_h {
         return IORING_REGISTER_FILES_SKIP;
     }
 
+    private static final int IORING_MSG_DATA = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_MSG_DATA
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_MSG_DATA;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_msg_ring_flags { IORING_MSG_DATA }; // 0 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_MSG_DATA() {
+        return IORING_MSG_DATA;
+    }
+
     private static final long IORING_OFF_SQ_RING = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OFF_SQ_RING
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OFF_SQ_RING;
@@ -52,6 +67,66 @@ public final class io_uring_h {
      */
     public static long IORING_OFF_SQ_RING() {
         return IORING_OFF_SQ_RING;
+    }
+
+    private static final int IORING_OP_NOP = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_NOP
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_NOP;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_NOP }; // 0 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_NOP() {
+        return IORING_OP_NOP;
+    }
+
+    private static final int IORING_REGISTER_BUFFERS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_BUFFERS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_BUFFERS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_BUFFERS }; // 0 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_BUFFERS() {
+        return IORING_REGISTER_BUFFERS;
+    }
+
+    private static final int IORING_RESTRICTION_REGISTER_OP = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_RESTRICTION_REGISTER_OP
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_RESTRICTION_REGISTER_OP;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_REGISTER_OP }; // 0 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_RESTRICTION_REGISTER_OP() {
+        return IORING_RESTRICTION_REGISTER_OP;
+    }
+
+    private static final int IOSQE_FIXED_FILE_BIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_FIXED_FILE_BIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_FIXED_FILE_BIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_FIXED_FILE_BIT }; // 0 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOSQE_FIXED_FILE_BIT() {
+        return IOSQE_FIXED_FILE_BIT;
     }
 
     private static final int IORING_ACCEPT_MULTISHOT = X86_64
@@ -189,6 +264,21 @@ public final class io_uring_h {
         return IORING_MSG_RING_CQE_SKIP;
     }
 
+    private static final int IORING_MSG_SEND_FD = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_MSG_SEND_FD
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_MSG_SEND_FD;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_msg_ring_flags { IORING_MSG_SEND_FD }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_MSG_SEND_FD() {
+        return IORING_MSG_SEND_FD;
+    }
+
     private static final int IORING_NOP_INJECT_RESULT = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_NOP_INJECT_RESULT
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_NOP_INJECT_RESULT;
@@ -202,6 +292,21 @@ public final class io_uring_h {
      */
     public static int IORING_NOP_INJECT_RESULT() {
         return IORING_NOP_INJECT_RESULT;
+    }
+
+    private static final int IORING_OP_READV = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_READV
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_READV;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READV }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_READV() {
+        return IORING_OP_READV;
     }
 
     private static final int IORING_POLL_ADD_MULTI = X86_64
@@ -232,6 +337,36 @@ public final class io_uring_h {
      */
     public static int IORING_RECVSEND_POLL_FIRST() {
         return IORING_RECVSEND_POLL_FIRST;
+    }
+
+    private static final int IORING_REGISTER_SRC_REGISTERED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_SRC_REGISTERED
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_SRC_REGISTERED;
+
+    /**
+     * {@snippet lang=c :
+     * enum { IORING_REGISTER_SRC_REGISTERED }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_SRC_REGISTERED() {
+        return IORING_REGISTER_SRC_REGISTERED;
+    }
+
+    private static final int IORING_RESTRICTION_SQE_OP = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_RESTRICTION_SQE_OP
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_RESTRICTION_SQE_OP;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_SQE_OP }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_RESTRICTION_SQE_OP() {
+        return IORING_RESTRICTION_SQE_OP;
     }
 
     private static final int IORING_RSRC_REGISTER_SPARSE = X86_64
@@ -294,6 +429,21 @@ public final class io_uring_h {
         return IORING_TIMEOUT_ABS;
     }
 
+    private static final int IORING_UNREGISTER_BUFFERS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_BUFFERS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_BUFFERS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_BUFFERS }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_BUFFERS() {
+        return IORING_UNREGISTER_BUFFERS;
+    }
+
     private static final int IORING_URING_CMD_FIXED = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_URING_CMD_FIXED
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_URING_CMD_FIXED;
@@ -337,6 +487,36 @@ public final class io_uring_h {
      */
     public static int IOSQE_FIXED_FILE() {
         return IOSQE_FIXED_FILE;
+    }
+
+    private static final int IOSQE_IO_DRAIN_BIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_IO_DRAIN_BIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_IO_DRAIN_BIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_IO_DRAIN_BIT }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOSQE_IO_DRAIN_BIT() {
+        return IOSQE_IO_DRAIN_BIT;
+    }
+
+    private static final int IOU_PBUF_RING_MMAP = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOU_PBUF_RING_MMAP
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOU_PBUF_RING_MMAP;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_pbuf_ring_flags { IOU_PBUF_RING_MMAP }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOU_PBUF_RING_MMAP() {
+        return IOU_PBUF_RING_MMAP;
     }
 
     private static final int IO_URING_OP_SUPPORTED = X86_64
@@ -444,6 +624,21 @@ public final class io_uring_h {
         return IORING_MSG_RING_FLAGS_PASS;
     }
 
+    private static final int IORING_OP_WRITEV = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_WRITEV
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_WRITEV;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WRITEV }; // 2 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_WRITEV() {
+        return IORING_OP_WRITEV;
+    }
+
     private static final int IORING_POLL_UPDATE_EVENTS = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_POLL_UPDATE_EVENTS
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_POLL_UPDATE_EVENTS;
@@ -472,6 +667,36 @@ public final class io_uring_h {
      */
     public static int IORING_RECV_MULTISHOT() {
         return IORING_RECV_MULTISHOT;
+    }
+
+    private static final int IORING_REGISTER_FILES = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_FILES
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_FILES;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES }; // 2 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_FILES() {
+        return IORING_REGISTER_FILES;
+    }
+
+    private static final int IORING_RESTRICTION_SQE_FLAGS_ALLOWED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_RESTRICTION_SQE_FLAGS_ALLOWED
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_SQE_FLAGS_ALLOWED }; // 2 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_RESTRICTION_SQE_FLAGS_ALLOWED() {
+        return IORING_RESTRICTION_SQE_FLAGS_ALLOWED;
     }
 
     private static final int IORING_SETUP_SQPOLL = X86_64
@@ -532,6 +757,96 @@ public final class io_uring_h {
      */
     public static int IOSQE_IO_DRAIN() {
         return IOSQE_IO_DRAIN;
+    }
+
+    private static final int IOSQE_IO_LINK_BIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_IO_LINK_BIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_IO_LINK_BIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_IO_LINK_BIT }; // 2 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOSQE_IO_LINK_BIT() {
+        return IOSQE_IO_LINK_BIT;
+    }
+
+    private static final int IOU_PBUF_RING_INC = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOU_PBUF_RING_INC
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOU_PBUF_RING_INC;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_pbuf_ring_flags { IOU_PBUF_RING_INC }; // 2 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOU_PBUF_RING_INC() {
+        return IOU_PBUF_RING_INC;
+    }
+
+    private static final int IORING_OP_FSYNC = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FSYNC
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FSYNC;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FSYNC }; // 3 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FSYNC() {
+        return IORING_OP_FSYNC;
+    }
+
+    private static final int IORING_RESTRICTION_SQE_FLAGS_REQUIRED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_RESTRICTION_SQE_FLAGS_REQUIRED
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_RESTRICTION_SQE_FLAGS_REQUIRED;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_SQE_FLAGS_REQUIRED }; // 3 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_RESTRICTION_SQE_FLAGS_REQUIRED() {
+        return IORING_RESTRICTION_SQE_FLAGS_REQUIRED;
+    }
+
+    private static final int IORING_UNREGISTER_FILES = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_FILES
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_FILES;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_FILES }; // 3 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_FILES() {
+        return IORING_UNREGISTER_FILES;
+    }
+
+    private static final int IOSQE_IO_HARDLINK_BIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_IO_HARDLINK_BIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_IO_HARDLINK_BIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_IO_HARDLINK_BIT }; // 3 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOSQE_IO_HARDLINK_BIT() {
+        return IOSQE_IO_HARDLINK_BIT;
     }
 
     private static final int IORING_ACCEPT_POLL_FIRST = X86_64
@@ -609,6 +924,21 @@ public final class io_uring_h {
         return IORING_FEAT_SUBMIT_STABLE;
     }
 
+    private static final int IORING_OP_READ_FIXED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_READ_FIXED
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_READ_FIXED;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READ_FIXED }; // 4 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_READ_FIXED() {
+        return IORING_OP_READ_FIXED;
+    }
+
     private static final int IORING_POLL_UPDATE_USER_DATA = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_POLL_UPDATE_USER_DATA
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_POLL_UPDATE_USER_DATA;
@@ -637,6 +967,36 @@ public final class io_uring_h {
      */
     public static int IORING_RECVSEND_FIXED_BUF() {
         return IORING_RECVSEND_FIXED_BUF;
+    }
+
+    private static final int IORING_REGISTER_EVENTFD = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_EVENTFD
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_EVENTFD;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_EVENTFD }; // 4 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_EVENTFD() {
+        return IORING_REGISTER_EVENTFD;
+    }
+
+    private static final int IORING_RESTRICTION_LAST = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_RESTRICTION_LAST
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_RESTRICTION_LAST;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_LAST }; // 4 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_RESTRICTION_LAST() {
+        return IORING_RESTRICTION_LAST;
     }
 
     private static final int IORING_SETUP_SQ_AFF = X86_64
@@ -684,6 +1044,21 @@ public final class io_uring_h {
         return IORING_TIMEOUT_BOOTTIME;
     }
 
+    private static final int IOSQE_ASYNC_BIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_ASYNC_BIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_ASYNC_BIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_ASYNC_BIT }; // 4 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOSQE_ASYNC_BIT() {
+        return IOSQE_ASYNC_BIT;
+    }
+
     private static final int IOSQE_IO_LINK = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_IO_LINK
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_IO_LINK;
@@ -697,6 +1072,126 @@ public final class io_uring_h {
      */
     public static int IOSQE_IO_LINK() {
         return IOSQE_IO_LINK;
+    }
+
+    private static final int IORING_OP_WRITE_FIXED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_WRITE_FIXED
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_WRITE_FIXED;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WRITE_FIXED }; // 5 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_WRITE_FIXED() {
+        return IORING_OP_WRITE_FIXED;
+    }
+
+    private static final int IORING_UNREGISTER_EVENTFD = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_EVENTFD
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_EVENTFD;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_EVENTFD }; // 5 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_EVENTFD() {
+        return IORING_UNREGISTER_EVENTFD;
+    }
+
+    private static final int IOSQE_BUFFER_SELECT_BIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_BUFFER_SELECT_BIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_BUFFER_SELECT_BIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_BUFFER_SELECT_BIT }; // 5 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOSQE_BUFFER_SELECT_BIT() {
+        return IOSQE_BUFFER_SELECT_BIT;
+    }
+
+    private static final int IORING_OP_POLL_ADD = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_POLL_ADD
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_POLL_ADD;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_POLL_ADD }; // 6 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_POLL_ADD() {
+        return IORING_OP_POLL_ADD;
+    }
+
+    private static final int IORING_REGISTER_FILES_UPDATE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_FILES_UPDATE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_FILES_UPDATE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES_UPDATE }; // 6 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_FILES_UPDATE() {
+        return IORING_REGISTER_FILES_UPDATE;
+    }
+
+    private static final int IOSQE_CQE_SKIP_SUCCESS_BIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IOSQE_CQE_SKIP_SUCCESS_BIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IOSQE_CQE_SKIP_SUCCESS_BIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_CQE_SKIP_SUCCESS_BIT }; // 6 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IOSQE_CQE_SKIP_SUCCESS_BIT() {
+        return IOSQE_CQE_SKIP_SUCCESS_BIT;
+    }
+
+    private static final int IORING_OP_POLL_REMOVE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_POLL_REMOVE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_POLL_REMOVE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_POLL_REMOVE }; // 7 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_POLL_REMOVE() {
+        return IORING_OP_POLL_REMOVE;
+    }
+
+    private static final int IORING_REGISTER_EVENTFD_ASYNC = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_EVENTFD_ASYNC
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_EVENTFD_ASYNC;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_EVENTFD_ASYNC }; // 7 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_EVENTFD_ASYNC() {
+        return IORING_REGISTER_EVENTFD_ASYNC;
     }
 
     private static final int IORING_ASYNC_CANCEL_FD_FIXED = X86_64
@@ -759,6 +1254,21 @@ public final class io_uring_h {
         return IORING_FEAT_RW_CUR_POS;
     }
 
+    private static final int IORING_OP_SYNC_FILE_RANGE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SYNC_FILE_RANGE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SYNC_FILE_RANGE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SYNC_FILE_RANGE }; // 8 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SYNC_FILE_RANGE() {
+        return IORING_OP_SYNC_FILE_RANGE;
+    }
+
     private static final int IORING_POLL_ADD_LEVEL = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_POLL_ADD_LEVEL
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_POLL_ADD_LEVEL;
@@ -772,6 +1282,21 @@ public final class io_uring_h {
      */
     public static int IORING_POLL_ADD_LEVEL() {
         return IORING_POLL_ADD_LEVEL;
+    }
+
+    private static final int IORING_REGISTER_PROBE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_PROBE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_PROBE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PROBE }; // 8 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_PROBE() {
+        return IORING_REGISTER_PROBE;
     }
 
     private static final int IORING_SEND_ZC_REPORT_USAGE = X86_64
@@ -834,6 +1359,126 @@ public final class io_uring_h {
         return IOSQE_IO_HARDLINK;
     }
 
+    private static final int IORING_OP_SENDMSG = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SENDMSG
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SENDMSG;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SENDMSG }; // 9 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SENDMSG() {
+        return IORING_OP_SENDMSG;
+    }
+
+    private static final int IORING_REGISTER_PERSONALITY = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_PERSONALITY
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_PERSONALITY;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PERSONALITY }; // 9 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_PERSONALITY() {
+        return IORING_REGISTER_PERSONALITY;
+    }
+
+    private static final int IORING_OP_RECVMSG = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_RECVMSG
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_RECVMSG;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_RECVMSG }; // 10 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_RECVMSG() {
+        return IORING_OP_RECVMSG;
+    }
+
+    private static final int IORING_UNREGISTER_PERSONALITY = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_PERSONALITY
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_PERSONALITY;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_PERSONALITY }; // 10 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_PERSONALITY() {
+        return IORING_UNREGISTER_PERSONALITY;
+    }
+
+    private static final int IORING_OP_TIMEOUT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_TIMEOUT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_TIMEOUT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_TIMEOUT }; // 11 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_TIMEOUT() {
+        return IORING_OP_TIMEOUT;
+    }
+
+    private static final int IORING_REGISTER_RESTRICTIONS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_RESTRICTIONS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_RESTRICTIONS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_RESTRICTIONS }; // 11 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_RESTRICTIONS() {
+        return IORING_REGISTER_RESTRICTIONS;
+    }
+
+    private static final int IORING_OP_TIMEOUT_REMOVE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_TIMEOUT_REMOVE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_TIMEOUT_REMOVE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_TIMEOUT_REMOVE }; // 12 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_TIMEOUT_REMOVE() {
+        return IORING_OP_TIMEOUT_REMOVE;
+    }
+
+    private static final int IORING_REGISTER_ENABLE_RINGS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_ENABLE_RINGS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_ENABLE_RINGS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_ENABLE_RINGS }; // 12 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_ENABLE_RINGS() {
+        return IORING_REGISTER_ENABLE_RINGS;
+    }
+
     private static final int IORING_TIMEOUT_CLOCK_MASK = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_TIMEOUT_CLOCK_MASK
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_TIMEOUT_CLOCK_MASK;
@@ -848,6 +1493,96 @@ public final class io_uring_h {
      */
     public static int IORING_TIMEOUT_CLOCK_MASK() {
         return IORING_TIMEOUT_CLOCK_MASK;
+    }
+
+    private static final int IORING_OP_ACCEPT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_ACCEPT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_ACCEPT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_ACCEPT }; // 13 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_ACCEPT() {
+        return IORING_OP_ACCEPT;
+    }
+
+    private static final int IORING_REGISTER_FILES2 = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_FILES2
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_FILES2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES2 }; // 13 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_FILES2() {
+        return IORING_REGISTER_FILES2;
+    }
+
+    private static final int IORING_OP_ASYNC_CANCEL = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_ASYNC_CANCEL
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_ASYNC_CANCEL;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_ASYNC_CANCEL }; // 14 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_ASYNC_CANCEL() {
+        return IORING_OP_ASYNC_CANCEL;
+    }
+
+    private static final int IORING_REGISTER_FILES_UPDATE2 = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_FILES_UPDATE2
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_FILES_UPDATE2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES_UPDATE2 }; // 14 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_FILES_UPDATE2() {
+        return IORING_REGISTER_FILES_UPDATE2;
+    }
+
+    private static final int IORING_OP_LINK_TIMEOUT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_LINK_TIMEOUT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_LINK_TIMEOUT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LINK_TIMEOUT }; // 15 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_LINK_TIMEOUT() {
+        return IORING_OP_LINK_TIMEOUT;
+    }
+
+    private static final int IORING_REGISTER_BUFFERS2 = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_BUFFERS2
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_BUFFERS2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_BUFFERS2 }; // 15 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_BUFFERS2() {
+        return IORING_REGISTER_BUFFERS2;
     }
 
     private static final int IORING_ASYNC_CANCEL_USERDATA = X86_64
@@ -955,6 +1690,21 @@ public final class io_uring_h {
         return IORING_OFF_PBUF_SHIFT;
     }
 
+    private static final int IORING_OP_CONNECT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_CONNECT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_CONNECT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_CONNECT }; // 16 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_CONNECT() {
+        return IORING_OP_CONNECT;
+    }
+
     private static final int IORING_RECVSEND_BUNDLE = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_RECVSEND_BUNDLE
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_RECVSEND_BUNDLE;
@@ -968,6 +1718,21 @@ public final class io_uring_h {
      */
     public static int IORING_RECVSEND_BUNDLE() {
         return IORING_RECVSEND_BUNDLE;
+    }
+
+    private static final int IORING_REGISTER_BUFFERS_UPDATE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_BUFFERS_UPDATE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_BUFFERS_UPDATE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_BUFFERS_UPDATE }; // 16 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_BUFFERS_UPDATE() {
+        return IORING_REGISTER_BUFFERS_UPDATE;
     }
 
     private static final int IORING_SETUP_CLAMP = X86_64
@@ -1000,6 +1765,51 @@ public final class io_uring_h {
         return IOSQE_ASYNC;
     }
 
+    private static final int IORING_OP_FALLOCATE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FALLOCATE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FALLOCATE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FALLOCATE }; // 17 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FALLOCATE() {
+        return IORING_OP_FALLOCATE;
+    }
+
+    private static final int IORING_REGISTER_IOWQ_AFF = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_IOWQ_AFF
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_IOWQ_AFF;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_IOWQ_AFF }; // 17 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_IOWQ_AFF() {
+        return IORING_REGISTER_IOWQ_AFF;
+    }
+
+    private static final int IORING_OP_OPENAT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_OPENAT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_OPENAT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_OPENAT }; // 18 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_OPENAT() {
+        return IORING_OP_OPENAT;
+    }
+
     private static final int IORING_TIMEOUT_UPDATE_MASK = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_TIMEOUT_UPDATE_MASK
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_TIMEOUT_UPDATE_MASK;
@@ -1014,6 +1824,411 @@ public final class io_uring_h {
      */
     public static int IORING_TIMEOUT_UPDATE_MASK() {
         return IORING_TIMEOUT_UPDATE_MASK;
+    }
+
+    private static final int IORING_UNREGISTER_IOWQ_AFF = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_IOWQ_AFF
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_IOWQ_AFF;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_IOWQ_AFF }; // 18 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_IOWQ_AFF() {
+        return IORING_UNREGISTER_IOWQ_AFF;
+    }
+
+    private static final int IORING_OP_CLOSE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_CLOSE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_CLOSE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_CLOSE }; // 19 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_CLOSE() {
+        return IORING_OP_CLOSE;
+    }
+
+    private static final int IORING_REGISTER_IOWQ_MAX_WORKERS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_IOWQ_MAX_WORKERS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_IOWQ_MAX_WORKERS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_IOWQ_MAX_WORKERS }; // 19 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_IOWQ_MAX_WORKERS() {
+        return IORING_REGISTER_IOWQ_MAX_WORKERS;
+    }
+
+    private static final int IORING_OP_FILES_UPDATE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FILES_UPDATE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FILES_UPDATE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FILES_UPDATE }; // 20 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FILES_UPDATE() {
+        return IORING_OP_FILES_UPDATE;
+    }
+
+    private static final int IORING_REGISTER_RING_FDS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_RING_FDS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_RING_FDS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_RING_FDS }; // 20 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_RING_FDS() {
+        return IORING_REGISTER_RING_FDS;
+    }
+
+    private static final int IORING_OP_STATX = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_STATX
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_STATX;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_STATX }; // 21 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_STATX() {
+        return IORING_OP_STATX;
+    }
+
+    private static final int IORING_UNREGISTER_RING_FDS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_RING_FDS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_RING_FDS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_RING_FDS }; // 21 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_RING_FDS() {
+        return IORING_UNREGISTER_RING_FDS;
+    }
+
+    private static final int IORING_OP_READ = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_READ
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_READ;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READ }; // 22 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_READ() {
+        return IORING_OP_READ;
+    }
+
+    private static final int IORING_REGISTER_PBUF_RING = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_PBUF_RING
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_PBUF_RING;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PBUF_RING }; // 22 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_PBUF_RING() {
+        return IORING_REGISTER_PBUF_RING;
+    }
+
+    private static final int IORING_OP_WRITE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_WRITE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_WRITE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WRITE }; // 23 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_WRITE() {
+        return IORING_OP_WRITE;
+    }
+
+    private static final int IORING_UNREGISTER_PBUF_RING = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_PBUF_RING
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_PBUF_RING;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_PBUF_RING }; // 23 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_PBUF_RING() {
+        return IORING_UNREGISTER_PBUF_RING;
+    }
+
+    private static final int IORING_OP_FADVISE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FADVISE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FADVISE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FADVISE }; // 24 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FADVISE() {
+        return IORING_OP_FADVISE;
+    }
+
+    private static final int IORING_REGISTER_SYNC_CANCEL = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_SYNC_CANCEL
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_SYNC_CANCEL;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_SYNC_CANCEL }; // 24 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_SYNC_CANCEL() {
+        return IORING_REGISTER_SYNC_CANCEL;
+    }
+
+    private static final int IORING_OP_MADVISE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_MADVISE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_MADVISE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_MADVISE }; // 25 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_MADVISE() {
+        return IORING_OP_MADVISE;
+    }
+
+    private static final int IORING_REGISTER_FILE_ALLOC_RANGE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_FILE_ALLOC_RANGE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_FILE_ALLOC_RANGE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILE_ALLOC_RANGE }; // 25 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_FILE_ALLOC_RANGE() {
+        return IORING_REGISTER_FILE_ALLOC_RANGE;
+    }
+
+    private static final int IORING_OP_SEND = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SEND
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SEND;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SEND }; // 26 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SEND() {
+        return IORING_OP_SEND;
+    }
+
+    private static final int IORING_REGISTER_PBUF_STATUS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_PBUF_STATUS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_PBUF_STATUS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PBUF_STATUS }; // 26 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_PBUF_STATUS() {
+        return IORING_REGISTER_PBUF_STATUS;
+    }
+
+    private static final int IORING_OP_RECV = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_RECV
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_RECV;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_RECV }; // 27 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_RECV() {
+        return IORING_OP_RECV;
+    }
+
+    private static final int IORING_REGISTER_NAPI = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_NAPI
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_NAPI;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_NAPI }; // 27 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_NAPI() {
+        return IORING_REGISTER_NAPI;
+    }
+
+    private static final int IORING_OP_OPENAT2 = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_OPENAT2
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_OPENAT2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_OPENAT2 }; // 28 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_OPENAT2() {
+        return IORING_OP_OPENAT2;
+    }
+
+    private static final int IORING_UNREGISTER_NAPI = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_UNREGISTER_NAPI
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_UNREGISTER_NAPI;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_NAPI }; // 28 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_UNREGISTER_NAPI() {
+        return IORING_UNREGISTER_NAPI;
+    }
+
+    private static final int IORING_OP_EPOLL_CTL = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_EPOLL_CTL
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_EPOLL_CTL;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_EPOLL_CTL }; // 29 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_EPOLL_CTL() {
+        return IORING_OP_EPOLL_CTL;
+    }
+
+    private static final int IORING_REGISTER_CLOCK = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_CLOCK
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_CLOCK;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_CLOCK }; // 29 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_CLOCK() {
+        return IORING_REGISTER_CLOCK;
+    }
+
+    private static final int IORING_OP_SPLICE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SPLICE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SPLICE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SPLICE }; // 30 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SPLICE() {
+        return IORING_OP_SPLICE;
+    }
+
+    private static final int IORING_REGISTER_CLONE_BUFFERS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_CLONE_BUFFERS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_CLONE_BUFFERS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_CLONE_BUFFERS }; // 30 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_CLONE_BUFFERS() {
+        return IORING_REGISTER_CLONE_BUFFERS;
+    }
+
+    private static final int IORING_OP_PROVIDE_BUFFERS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_PROVIDE_BUFFERS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_PROVIDE_BUFFERS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_PROVIDE_BUFFERS }; // 31 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_PROVIDE_BUFFERS() {
+        return IORING_OP_PROVIDE_BUFFERS;
+    }
+
+    private static final int IORING_REGISTER_LAST = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_LAST
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_LAST;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_LAST }; // 31 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_LAST() {
+        return IORING_REGISTER_LAST;
     }
 
     private static final int IORING_ASYNC_CANCEL_OP = X86_64
@@ -1061,6 +2276,21 @@ public final class io_uring_h {
         return IORING_FEAT_FAST_POLL;
     }
 
+    private static final int IORING_OP_REMOVE_BUFFERS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_REMOVE_BUFFERS
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_REMOVE_BUFFERS;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_REMOVE_BUFFERS }; // 32 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_REMOVE_BUFFERS() {
+        return IORING_OP_REMOVE_BUFFERS;
+    }
+
     private static final int IORING_SETUP_ATTACH_WQ = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_SETUP_ATTACH_WQ
             : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_SETUP_ATTACH_WQ;
@@ -1104,6 +2334,396 @@ public final class io_uring_h {
      */
     public static int IOSQE_BUFFER_SELECT() {
         return IOSQE_BUFFER_SELECT;
+    }
+
+    private static final int IORING_OP_TEE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_TEE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_TEE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_TEE }; // 33 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_TEE() {
+        return IORING_OP_TEE;
+    }
+
+    private static final int IORING_OP_SHUTDOWN = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SHUTDOWN
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SHUTDOWN;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SHUTDOWN }; // 34 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SHUTDOWN() {
+        return IORING_OP_SHUTDOWN;
+    }
+
+    private static final int IORING_OP_RENAMEAT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_RENAMEAT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_RENAMEAT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_RENAMEAT }; // 35 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_RENAMEAT() {
+        return IORING_OP_RENAMEAT;
+    }
+
+    private static final int IORING_OP_UNLINKAT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_UNLINKAT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_UNLINKAT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_UNLINKAT }; // 36 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_UNLINKAT() {
+        return IORING_OP_UNLINKAT;
+    }
+
+    private static final int IORING_OP_MKDIRAT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_MKDIRAT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_MKDIRAT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_MKDIRAT }; // 37 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_MKDIRAT() {
+        return IORING_OP_MKDIRAT;
+    }
+
+    private static final int IORING_OP_SYMLINKAT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SYMLINKAT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SYMLINKAT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SYMLINKAT }; // 38 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SYMLINKAT() {
+        return IORING_OP_SYMLINKAT;
+    }
+
+    private static final int IORING_OP_LINKAT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_LINKAT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_LINKAT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LINKAT }; // 39 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_LINKAT() {
+        return IORING_OP_LINKAT;
+    }
+
+    private static final int IORING_OP_MSG_RING = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_MSG_RING
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_MSG_RING;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_MSG_RING }; // 40 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_MSG_RING() {
+        return IORING_OP_MSG_RING;
+    }
+
+    private static final int IORING_OP_FSETXATTR = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FSETXATTR
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FSETXATTR;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FSETXATTR }; // 41 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FSETXATTR() {
+        return IORING_OP_FSETXATTR;
+    }
+
+    private static final int IORING_OP_SETXATTR = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SETXATTR
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SETXATTR;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SETXATTR }; // 42 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SETXATTR() {
+        return IORING_OP_SETXATTR;
+    }
+
+    private static final int IORING_OP_FGETXATTR = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FGETXATTR
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FGETXATTR;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FGETXATTR }; // 43 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FGETXATTR() {
+        return IORING_OP_FGETXATTR;
+    }
+
+    private static final int IORING_OP_GETXATTR = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_GETXATTR
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_GETXATTR;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_GETXATTR }; // 44 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_GETXATTR() {
+        return IORING_OP_GETXATTR;
+    }
+
+    private static final int IORING_OP_SOCKET = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SOCKET
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SOCKET;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SOCKET }; // 45 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SOCKET() {
+        return IORING_OP_SOCKET;
+    }
+
+    private static final int IORING_OP_URING_CMD = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_URING_CMD
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_URING_CMD;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_URING_CMD }; // 46 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_URING_CMD() {
+        return IORING_OP_URING_CMD;
+    }
+
+    private static final int IORING_OP_SEND_ZC = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SEND_ZC
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SEND_ZC;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SEND_ZC }; // 47 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SEND_ZC() {
+        return IORING_OP_SEND_ZC;
+    }
+
+    private static final int IORING_OP_SENDMSG_ZC = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_SENDMSG_ZC
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_SENDMSG_ZC;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SENDMSG_ZC }; // 48 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_SENDMSG_ZC() {
+        return IORING_OP_SENDMSG_ZC;
+    }
+
+    private static final int IORING_OP_READ_MULTISHOT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_READ_MULTISHOT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_READ_MULTISHOT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READ_MULTISHOT }; // 49 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_READ_MULTISHOT() {
+        return IORING_OP_READ_MULTISHOT;
+    }
+
+    private static final int IORING_OP_WAITID = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_WAITID
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_WAITID;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WAITID }; // 50 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_WAITID() {
+        return IORING_OP_WAITID;
+    }
+
+    private static final int IORING_OP_FUTEX_WAIT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FUTEX_WAIT
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FUTEX_WAIT;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FUTEX_WAIT }; // 51 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FUTEX_WAIT() {
+        return IORING_OP_FUTEX_WAIT;
+    }
+
+    private static final int IORING_OP_FUTEX_WAKE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FUTEX_WAKE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FUTEX_WAKE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FUTEX_WAKE }; // 52 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FUTEX_WAKE() {
+        return IORING_OP_FUTEX_WAKE;
+    }
+
+    private static final int IORING_OP_FUTEX_WAITV = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FUTEX_WAITV
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FUTEX_WAITV;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FUTEX_WAITV }; // 53 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FUTEX_WAITV() {
+        return IORING_OP_FUTEX_WAITV;
+    }
+
+    private static final int IORING_OP_FIXED_FD_INSTALL = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FIXED_FD_INSTALL
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FIXED_FD_INSTALL;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FIXED_FD_INSTALL }; // 54 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FIXED_FD_INSTALL() {
+        return IORING_OP_FIXED_FD_INSTALL;
+    }
+
+    private static final int IORING_OP_FTRUNCATE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_FTRUNCATE
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_FTRUNCATE;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FTRUNCATE }; // 55 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_FTRUNCATE() {
+        return IORING_OP_FTRUNCATE;
+    }
+
+    private static final int IORING_OP_BIND = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_BIND
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_BIND;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_BIND }; // 56 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_BIND() {
+        return IORING_OP_BIND;
+    }
+
+    private static final int IORING_OP_LISTEN = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_LISTEN
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_LISTEN;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LISTEN }; // 57 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_LISTEN() {
+        return IORING_OP_LISTEN;
+    }
+
+    private static final int IORING_OP_LAST = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_OP_LAST
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_OP_LAST;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LAST }; // 58 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_OP_LAST() {
+        return IORING_OP_LAST;
     }
 
     private static final int IORING_FEAT_POLL_32BITS = X86_64
@@ -1509,6 +3129,21 @@ public final class io_uring_h {
      */
     public static long IORING_OFF_PBUF_RING() {
         return IORING_OFF_PBUF_RING;
+    }
+
+    private static final int IORING_REGISTER_USE_REGISTERED_RING = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.io_uring_h.IORING_REGISTER_USE_REGISTERED_RING
+            : dev.panamax.ffm.internal.uapi.aarch64.io_uring_h.IORING_REGISTER_USE_REGISTERED_RING;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_USE_REGISTERED_RING }; // 2147483648 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int IORING_REGISTER_USE_REGISTERED_RING() {
+        return IORING_REGISTER_USE_REGISTERED_RING;
     }
 
     private static final long IORING_OFF_MMAP_MASK = X86_64

@@ -24,4 +24,199 @@ public final class membarrier_h {
 
     private membarrier_h() {
     }
+
+    private static final int MEMBARRIER_CMD_QUERY = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_QUERY
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_QUERY;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_QUERY }; // 0 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_QUERY() {
+        return MEMBARRIER_CMD_QUERY;
+    }
+
+    private static final int MEMBARRIER_CMD_FLAG_CPU = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_FLAG_CPU
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_FLAG_CPU;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd_flag { MEMBARRIER_CMD_FLAG_CPU }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_FLAG_CPU() {
+        return MEMBARRIER_CMD_FLAG_CPU;
+    }
+
+    private static final int MEMBARRIER_CMD_GLOBAL = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_GLOBAL
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_GLOBAL;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_GLOBAL }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_GLOBAL() {
+        return MEMBARRIER_CMD_GLOBAL;
+    }
+
+    private static final int MEMBARRIER_CMD_SHARED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_SHARED
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_SHARED;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_SHARED }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_SHARED() {
+        return MEMBARRIER_CMD_SHARED;
+    }
+
+    private static final int MEMBARRIER_CMD_GLOBAL_EXPEDITED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_GLOBAL_EXPEDITED
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_GLOBAL_EXPEDITED;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_GLOBAL_EXPEDITED }; // 2 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_GLOBAL_EXPEDITED() {
+        return MEMBARRIER_CMD_GLOBAL_EXPEDITED;
+    }
+
+    private static final int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED }; // 4 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED() {
+        return MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED;
+    }
+
+    private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_PRIVATE_EXPEDITED }; // 8 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_PRIVATE_EXPEDITED() {
+        return MEMBARRIER_CMD_PRIVATE_EXPEDITED;
+    }
+
+    private static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED }; // 16 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED() {
+        return MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
+    }
+
+    private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE }; // 32 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE() {
+        return MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE;
+    }
+
+    private static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE }; // 64 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE() {
+        return MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE;
+    }
+
+    private static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ }; // 128 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ() {
+        return MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ;
+    }
+
+    private static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ }; // 256 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ() {
+        return MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ;
+    }
+
+    private static final int MEMBARRIER_CMD_GET_REGISTRATIONS = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.membarrier_h.MEMBARRIER_CMD_GET_REGISTRATIONS
+            : dev.panamax.ffm.internal.uapi.aarch64.membarrier_h.MEMBARRIER_CMD_GET_REGISTRATIONS;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_GET_REGISTRATIONS }; // 512 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MEMBARRIER_CMD_GET_REGISTRATIONS() {
+        return MEMBARRIER_CMD_GET_REGISTRATIONS;
+    }
 }

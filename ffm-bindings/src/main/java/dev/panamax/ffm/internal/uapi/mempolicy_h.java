@@ -114,6 +114,21 @@ public final class mempolicy_h {
         return MPOL_MF_MOVE_ALL;
     }
 
+    private static final int MPOL_DEFAULT = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_DEFAULT
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_DEFAULT;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_DEFAULT }; // 0 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_DEFAULT() {
+        return MPOL_DEFAULT;
+    }
+
     private static final int MPOL_F_SHARED = X86_64
             ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_F_SHARED
             : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_F_SHARED;
@@ -127,6 +142,111 @@ public final class mempolicy_h {
      */
     public static int MPOL_F_SHARED() {
         return MPOL_F_SHARED;
+    }
+
+    private static final int MPOL_PREFERRED = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_PREFERRED
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_PREFERRED;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_PREFERRED }; // 1 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_PREFERRED() {
+        return MPOL_PREFERRED;
+    }
+
+    private static final int MPOL_BIND = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_BIND
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_BIND;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_BIND }; // 2 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_BIND() {
+        return MPOL_BIND;
+    }
+
+    private static final int MPOL_INTERLEAVE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_INTERLEAVE
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_INTERLEAVE;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_INTERLEAVE }; // 3 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_INTERLEAVE() {
+        return MPOL_INTERLEAVE;
+    }
+
+    private static final int MPOL_LOCAL = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_LOCAL
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_LOCAL;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_LOCAL }; // 4 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_LOCAL() {
+        return MPOL_LOCAL;
+    }
+
+    private static final int MPOL_PREFERRED_MANY = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_PREFERRED_MANY
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_PREFERRED_MANY;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_PREFERRED_MANY }; // 5 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_PREFERRED_MANY() {
+        return MPOL_PREFERRED_MANY;
+    }
+
+    private static final int MPOL_WEIGHTED_INTERLEAVE = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_WEIGHTED_INTERLEAVE
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_WEIGHTED_INTERLEAVE;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_WEIGHTED_INTERLEAVE }; // 6 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_WEIGHTED_INTERLEAVE() {
+        return MPOL_WEIGHTED_INTERLEAVE;
+    }
+
+    private static final int MPOL_MAX = X86_64
+            ? dev.panamax.ffm.internal.uapi.x86_64.mempolicy_h.MPOL_MAX
+            : dev.panamax.ffm.internal.uapi.aarch64.mempolicy_h.MPOL_MAX;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_MAX }; // 7 on x86_64 and aarch64
+     * }
+     *
+     * @return the value for the running arch
+     */
+    public static int MPOL_MAX() {
+        return MPOL_MAX;
     }
 
     private static final int MPOL_MF_VALID = X86_64

@@ -62,10 +62,66 @@ public final class mempolicy_h {
 
     /**
      * {@snippet lang=c :
+     * enum { MPOL_DEFAULT };
+     * }
+     */
+    public static final int MPOL_DEFAULT = 0;
+
+    /**
+     * {@snippet lang=c :
      * #define MPOL_F_SHARED (1 << 0)
      * }
      */
     public static final int MPOL_F_SHARED = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_PREFERRED };
+     * }
+     */
+    public static final int MPOL_PREFERRED = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_BIND };
+     * }
+     */
+    public static final int MPOL_BIND = 2;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_INTERLEAVE };
+     * }
+     */
+    public static final int MPOL_INTERLEAVE = 3;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_LOCAL };
+     * }
+     */
+    public static final int MPOL_LOCAL = 4;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_PREFERRED_MANY };
+     * }
+     */
+    public static final int MPOL_PREFERRED_MANY = 5;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_WEIGHTED_INTERLEAVE };
+     * }
+     */
+    public static final int MPOL_WEIGHTED_INTERLEAVE = 6;
+
+    /**
+     * {@snippet lang=c :
+     * enum { MPOL_MAX };
+     * }
+     */
+    public static final int MPOL_MAX = 7;
 
     /**
      * {@snippet lang=c :

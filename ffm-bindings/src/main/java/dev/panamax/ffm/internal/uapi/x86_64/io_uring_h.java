@@ -27,10 +27,45 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_msg_ring_flags { IORING_MSG_DATA };
+     * }
+     */
+    public static final int IORING_MSG_DATA = 0;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_OFF_SQ_RING 0ULL
      * }
      */
     public static final long IORING_OFF_SQ_RING = 0L;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_NOP };
+     * }
+     */
+    public static final int IORING_OP_NOP = 0;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_BUFFERS };
+     * }
+     */
+    public static final int IORING_REGISTER_BUFFERS = 0;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_REGISTER_OP };
+     * }
+     */
+    public static final int IORING_RESTRICTION_REGISTER_OP = 0;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_FIXED_FILE_BIT };
+     * }
+     */
+    public static final int IOSQE_FIXED_FILE_BIT = 0;
 
     /**
      * {@snippet lang=c :
@@ -97,10 +132,24 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_msg_ring_flags { IORING_MSG_SEND_FD };
+     * }
+     */
+    public static final int IORING_MSG_SEND_FD = 1;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_NOP_INJECT_RESULT (1U << 0)
      * }
      */
     public static final int IORING_NOP_INJECT_RESULT = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READV };
+     * }
+     */
+    public static final int IORING_OP_READV = 1;
 
     /**
      * {@snippet lang=c :
@@ -115,6 +164,20 @@ public final class io_uring_h {
      * }
      */
     public static final int IORING_RECVSEND_POLL_FIRST = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum { IORING_REGISTER_SRC_REGISTERED };
+     * }
+     */
+    public static final int IORING_REGISTER_SRC_REGISTERED = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_SQE_OP };
+     * }
+     */
+    public static final int IORING_RESTRICTION_SQE_OP = 1;
 
     /**
      * {@snippet lang=c :
@@ -146,6 +209,13 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_BUFFERS };
+     * }
+     */
+    public static final int IORING_UNREGISTER_BUFFERS = 1;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_URING_CMD_FIXED (1U << 0)
      * }
      */
@@ -164,6 +234,20 @@ public final class io_uring_h {
      * }
      */
     public static final int IOSQE_FIXED_FILE = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_IO_DRAIN_BIT };
+     * }
+     */
+    public static final int IOSQE_IO_DRAIN_BIT = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_pbuf_ring_flags { IOU_PBUF_RING_MMAP };
+     * }
+     */
+    public static final int IOU_PBUF_RING_MMAP = 1;
 
     /**
      * {@snippet lang=c :
@@ -216,6 +300,13 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WRITEV };
+     * }
+     */
+    public static final int IORING_OP_WRITEV = 2;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_POLL_UPDATE_EVENTS (1U << 1)
      * }
      */
@@ -227,6 +318,20 @@ public final class io_uring_h {
      * }
      */
     public static final int IORING_RECV_MULTISHOT = 2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES };
+     * }
+     */
+    public static final int IORING_REGISTER_FILES = 2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_SQE_FLAGS_ALLOWED };
+     * }
+     */
+    public static final int IORING_RESTRICTION_SQE_FLAGS_ALLOWED = 2;
 
     /**
      * {@snippet lang=c :
@@ -255,6 +360,48 @@ public final class io_uring_h {
      * }
      */
     public static final int IOSQE_IO_DRAIN = 2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_IO_LINK_BIT };
+     * }
+     */
+    public static final int IOSQE_IO_LINK_BIT = 2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_pbuf_ring_flags { IOU_PBUF_RING_INC };
+     * }
+     */
+    public static final int IOU_PBUF_RING_INC = 2;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FSYNC };
+     * }
+     */
+    public static final int IORING_OP_FSYNC = 3;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_SQE_FLAGS_REQUIRED };
+     * }
+     */
+    public static final int IORING_RESTRICTION_SQE_FLAGS_REQUIRED = 3;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_FILES };
+     * }
+     */
+    public static final int IORING_UNREGISTER_FILES = 3;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_IO_HARDLINK_BIT };
+     * }
+     */
+    public static final int IOSQE_IO_HARDLINK_BIT = 3;
 
     /**
      * {@snippet lang=c :
@@ -293,6 +440,13 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READ_FIXED };
+     * }
+     */
+    public static final int IORING_OP_READ_FIXED = 4;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_POLL_UPDATE_USER_DATA (1U << 2)
      * }
      */
@@ -304,6 +458,20 @@ public final class io_uring_h {
      * }
      */
     public static final int IORING_RECVSEND_FIXED_BUF = 4;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_EVENTFD };
+     * }
+     */
+    public static final int IORING_REGISTER_EVENTFD = 4;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_restriction_op { IORING_RESTRICTION_LAST };
+     * }
+     */
+    public static final int IORING_RESTRICTION_LAST = 4;
 
     /**
      * {@snippet lang=c :
@@ -328,10 +496,73 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_ASYNC_BIT };
+     * }
+     */
+    public static final int IOSQE_ASYNC_BIT = 4;
+
+    /**
+     * {@snippet lang=c :
      * #define IOSQE_IO_LINK (1U << IOSQE_IO_LINK_BIT)
      * }
      */
     public static final int IOSQE_IO_LINK = 4;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WRITE_FIXED };
+     * }
+     */
+    public static final int IORING_OP_WRITE_FIXED = 5;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_EVENTFD };
+     * }
+     */
+    public static final int IORING_UNREGISTER_EVENTFD = 5;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_BUFFER_SELECT_BIT };
+     * }
+     */
+    public static final int IOSQE_BUFFER_SELECT_BIT = 5;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_POLL_ADD };
+     * }
+     */
+    public static final int IORING_OP_POLL_ADD = 6;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES_UPDATE };
+     * }
+     */
+    public static final int IORING_REGISTER_FILES_UPDATE = 6;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_sqe_flags_bit { IOSQE_CQE_SKIP_SUCCESS_BIT };
+     * }
+     */
+    public static final int IOSQE_CQE_SKIP_SUCCESS_BIT = 6;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_POLL_REMOVE };
+     * }
+     */
+    public static final int IORING_OP_POLL_REMOVE = 7;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_EVENTFD_ASYNC };
+     * }
+     */
+    public static final int IORING_REGISTER_EVENTFD_ASYNC = 7;
 
     /**
      * {@snippet lang=c :
@@ -363,10 +594,24 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SYNC_FILE_RANGE };
+     * }
+     */
+    public static final int IORING_OP_SYNC_FILE_RANGE = 8;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_POLL_ADD_LEVEL (1U << 3)
      * }
      */
     public static final int IORING_POLL_ADD_LEVEL = 8;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PROBE };
+     * }
+     */
+    public static final int IORING_REGISTER_PROBE = 8;
 
     /**
      * {@snippet lang=c :
@@ -398,10 +643,108 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SENDMSG };
+     * }
+     */
+    public static final int IORING_OP_SENDMSG = 9;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PERSONALITY };
+     * }
+     */
+    public static final int IORING_REGISTER_PERSONALITY = 9;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_RECVMSG };
+     * }
+     */
+    public static final int IORING_OP_RECVMSG = 10;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_PERSONALITY };
+     * }
+     */
+    public static final int IORING_UNREGISTER_PERSONALITY = 10;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_TIMEOUT };
+     * }
+     */
+    public static final int IORING_OP_TIMEOUT = 11;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_RESTRICTIONS };
+     * }
+     */
+    public static final int IORING_REGISTER_RESTRICTIONS = 11;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_TIMEOUT_REMOVE };
+     * }
+     */
+    public static final int IORING_OP_TIMEOUT_REMOVE = 12;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_ENABLE_RINGS };
+     * }
+     */
+    public static final int IORING_REGISTER_ENABLE_RINGS = 12;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_TIMEOUT_CLOCK_MASK (IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME)
      * }
      */
     public static final int IORING_TIMEOUT_CLOCK_MASK = 12;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_ACCEPT };
+     * }
+     */
+    public static final int IORING_OP_ACCEPT = 13;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES2 };
+     * }
+     */
+    public static final int IORING_REGISTER_FILES2 = 13;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_ASYNC_CANCEL };
+     * }
+     */
+    public static final int IORING_OP_ASYNC_CANCEL = 14;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILES_UPDATE2 };
+     * }
+     */
+    public static final int IORING_REGISTER_FILES_UPDATE2 = 14;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LINK_TIMEOUT };
+     * }
+     */
+    public static final int IORING_OP_LINK_TIMEOUT = 15;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_BUFFERS2 };
+     * }
+     */
+    public static final int IORING_REGISTER_BUFFERS2 = 15;
 
     /**
      * {@snippet lang=c :
@@ -454,10 +797,24 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_CONNECT };
+     * }
+     */
+    public static final int IORING_OP_CONNECT = 16;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_RECVSEND_BUNDLE (1U << 4)
      * }
      */
     public static final int IORING_RECVSEND_BUNDLE = 16;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_BUFFERS_UPDATE };
+     * }
+     */
+    public static final int IORING_REGISTER_BUFFERS_UPDATE = 16;
 
     /**
      * {@snippet lang=c :
@@ -475,10 +832,220 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FALLOCATE };
+     * }
+     */
+    public static final int IORING_OP_FALLOCATE = 17;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_IOWQ_AFF };
+     * }
+     */
+    public static final int IORING_REGISTER_IOWQ_AFF = 17;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_OPENAT };
+     * }
+     */
+    public static final int IORING_OP_OPENAT = 18;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_TIMEOUT_UPDATE_MASK (IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE)
      * }
      */
     public static final int IORING_TIMEOUT_UPDATE_MASK = 18;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_IOWQ_AFF };
+     * }
+     */
+    public static final int IORING_UNREGISTER_IOWQ_AFF = 18;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_CLOSE };
+     * }
+     */
+    public static final int IORING_OP_CLOSE = 19;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_IOWQ_MAX_WORKERS };
+     * }
+     */
+    public static final int IORING_REGISTER_IOWQ_MAX_WORKERS = 19;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FILES_UPDATE };
+     * }
+     */
+    public static final int IORING_OP_FILES_UPDATE = 20;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_RING_FDS };
+     * }
+     */
+    public static final int IORING_REGISTER_RING_FDS = 20;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_STATX };
+     * }
+     */
+    public static final int IORING_OP_STATX = 21;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_RING_FDS };
+     * }
+     */
+    public static final int IORING_UNREGISTER_RING_FDS = 21;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READ };
+     * }
+     */
+    public static final int IORING_OP_READ = 22;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PBUF_RING };
+     * }
+     */
+    public static final int IORING_REGISTER_PBUF_RING = 22;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WRITE };
+     * }
+     */
+    public static final int IORING_OP_WRITE = 23;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_PBUF_RING };
+     * }
+     */
+    public static final int IORING_UNREGISTER_PBUF_RING = 23;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FADVISE };
+     * }
+     */
+    public static final int IORING_OP_FADVISE = 24;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_SYNC_CANCEL };
+     * }
+     */
+    public static final int IORING_REGISTER_SYNC_CANCEL = 24;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_MADVISE };
+     * }
+     */
+    public static final int IORING_OP_MADVISE = 25;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_FILE_ALLOC_RANGE };
+     * }
+     */
+    public static final int IORING_REGISTER_FILE_ALLOC_RANGE = 25;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SEND };
+     * }
+     */
+    public static final int IORING_OP_SEND = 26;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_PBUF_STATUS };
+     * }
+     */
+    public static final int IORING_REGISTER_PBUF_STATUS = 26;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_RECV };
+     * }
+     */
+    public static final int IORING_OP_RECV = 27;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_NAPI };
+     * }
+     */
+    public static final int IORING_REGISTER_NAPI = 27;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_OPENAT2 };
+     * }
+     */
+    public static final int IORING_OP_OPENAT2 = 28;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_UNREGISTER_NAPI };
+     * }
+     */
+    public static final int IORING_UNREGISTER_NAPI = 28;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_EPOLL_CTL };
+     * }
+     */
+    public static final int IORING_OP_EPOLL_CTL = 29;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_CLOCK };
+     * }
+     */
+    public static final int IORING_REGISTER_CLOCK = 29;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SPLICE };
+     * }
+     */
+    public static final int IORING_OP_SPLICE = 30;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_CLONE_BUFFERS };
+     * }
+     */
+    public static final int IORING_REGISTER_CLONE_BUFFERS = 30;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_PROVIDE_BUFFERS };
+     * }
+     */
+    public static final int IORING_OP_PROVIDE_BUFFERS = 31;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_LAST };
+     * }
+     */
+    public static final int IORING_REGISTER_LAST = 31;
 
     /**
      * {@snippet lang=c :
@@ -503,6 +1070,13 @@ public final class io_uring_h {
 
     /**
      * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_REMOVE_BUFFERS };
+     * }
+     */
+    public static final int IORING_OP_REMOVE_BUFFERS = 32;
+
+    /**
+     * {@snippet lang=c :
      * #define IORING_SETUP_ATTACH_WQ (1U << 5)
      * }
      */
@@ -521,6 +1095,188 @@ public final class io_uring_h {
      * }
      */
     public static final int IOSQE_BUFFER_SELECT = 32;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_TEE };
+     * }
+     */
+    public static final int IORING_OP_TEE = 33;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SHUTDOWN };
+     * }
+     */
+    public static final int IORING_OP_SHUTDOWN = 34;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_RENAMEAT };
+     * }
+     */
+    public static final int IORING_OP_RENAMEAT = 35;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_UNLINKAT };
+     * }
+     */
+    public static final int IORING_OP_UNLINKAT = 36;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_MKDIRAT };
+     * }
+     */
+    public static final int IORING_OP_MKDIRAT = 37;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SYMLINKAT };
+     * }
+     */
+    public static final int IORING_OP_SYMLINKAT = 38;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LINKAT };
+     * }
+     */
+    public static final int IORING_OP_LINKAT = 39;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_MSG_RING };
+     * }
+     */
+    public static final int IORING_OP_MSG_RING = 40;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FSETXATTR };
+     * }
+     */
+    public static final int IORING_OP_FSETXATTR = 41;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SETXATTR };
+     * }
+     */
+    public static final int IORING_OP_SETXATTR = 42;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FGETXATTR };
+     * }
+     */
+    public static final int IORING_OP_FGETXATTR = 43;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_GETXATTR };
+     * }
+     */
+    public static final int IORING_OP_GETXATTR = 44;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SOCKET };
+     * }
+     */
+    public static final int IORING_OP_SOCKET = 45;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_URING_CMD };
+     * }
+     */
+    public static final int IORING_OP_URING_CMD = 46;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SEND_ZC };
+     * }
+     */
+    public static final int IORING_OP_SEND_ZC = 47;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_SENDMSG_ZC };
+     * }
+     */
+    public static final int IORING_OP_SENDMSG_ZC = 48;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_READ_MULTISHOT };
+     * }
+     */
+    public static final int IORING_OP_READ_MULTISHOT = 49;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_WAITID };
+     * }
+     */
+    public static final int IORING_OP_WAITID = 50;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FUTEX_WAIT };
+     * }
+     */
+    public static final int IORING_OP_FUTEX_WAIT = 51;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FUTEX_WAKE };
+     * }
+     */
+    public static final int IORING_OP_FUTEX_WAKE = 52;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FUTEX_WAITV };
+     * }
+     */
+    public static final int IORING_OP_FUTEX_WAITV = 53;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FIXED_FD_INSTALL };
+     * }
+     */
+    public static final int IORING_OP_FIXED_FD_INSTALL = 54;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_FTRUNCATE };
+     * }
+     */
+    public static final int IORING_OP_FTRUNCATE = 55;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_BIND };
+     * }
+     */
+    public static final int IORING_OP_BIND = 56;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LISTEN };
+     * }
+     */
+    public static final int IORING_OP_LISTEN = 57;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op { IORING_OP_LAST };
+     * }
+     */
+    public static final int IORING_OP_LAST = 58;
 
     /**
      * {@snippet lang=c :
@@ -710,6 +1466,13 @@ public final class io_uring_h {
      * }
      */
     public static final long IORING_OFF_PBUF_RING = 2147483648L;
+
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_register_op { IORING_REGISTER_USE_REGISTERED_RING };
+     * }
+     */
+    public static final int IORING_REGISTER_USE_REGISTERED_RING = -2147483648;
 
     /**
      * {@snippet lang=c :

@@ -17,4 +17,95 @@ public final class membarrier_h {
 
     private membarrier_h() {
     }
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_QUERY };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_QUERY = 0;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd_flag { MEMBARRIER_CMD_FLAG_CPU };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_FLAG_CPU = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_GLOBAL };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_GLOBAL = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_SHARED };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_SHARED = 1;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_GLOBAL_EXPEDITED };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_GLOBAL_EXPEDITED = 2;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 4;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_PRIVATE_EXPEDITED };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED = 8;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 16;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = 32;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 64;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = 128;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 256;
+
+    /**
+     * {@snippet lang=c :
+     * enum membarrier_cmd { MEMBARRIER_CMD_GET_REGISTRATIONS };
+     * }
+     */
+    public static final int MEMBARRIER_CMD_GET_REGISTRATIONS = 512;
 }
