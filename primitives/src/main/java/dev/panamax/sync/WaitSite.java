@@ -57,7 +57,7 @@ final class WaitSite {
 
     final Word word;
     final boolean shared;
-    private final ConcurrentLinkedQueue<Parked> parked; // null for a shared word; nodes added by sleepers, polled by wakers
+    private final ConcurrentLinkedQueue<Parked> parked; // null if shared; added by sleepers, polled by wakers
     private final AtomicInteger cancelledNodes;          // cancellations since the last sweep
 
     WaitSite(Word word, boolean shared) {
