@@ -8,10 +8,10 @@ import dev.panamax.ffm.internal.Check;
 import dev.panamax.ffm.internal.ErrnoState;
 import dev.panamax.ffm.internal.Native;
 import dev.panamax.ffm.internal.Scratch;
+import dev.panamax.ffm.internal.Words;
 import dev.panamax.ffm.internal.uapi.Syscalls;
 import dev.panamax.ffm.internal.uapi.epoll_event;
 import dev.panamax.ffm.internal.uapi.eventpoll_h;
-import dev.panamax.ffm.internal.uapi.timespec;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -169,12 +169,7 @@ public final class Epoll implements AutoCloseable {
         if (pwait2Missing) {
             return await(events, toMillis(timeoutNs));
         }
-        MemorySegment timeout = MemorySegment.NULL;
-        if (timeoutNs >= 0) {
-            timeout = Scratch.current();
-            timespec.tv_sec(timeout, timeoutNs / 1_000_000_000L);
-            timespec.tv_nsec(timeout, timeoutNs % 1_000_000_000L);
-        }
+        MemorySegment timeout = timeoutNs < 0 ? MemorySegment.NULL : Words.timespec(timeoutNs);
         MemorySegment errno = ErrnoState.current();
         long raw = Syscalls.epoll_pwait2(errno, fd.fd(), events.segment, events.capacity, timeout,
                 MemorySegment.NULL, 0L);

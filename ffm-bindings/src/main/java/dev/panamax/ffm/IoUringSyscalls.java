@@ -7,6 +7,7 @@ package dev.panamax.ffm;
 import dev.panamax.ffm.internal.Check;
 import dev.panamax.ffm.internal.ErrnoState;
 import dev.panamax.ffm.internal.Native;
+import dev.panamax.ffm.internal.Words;
 import dev.panamax.ffm.internal.uapi.Syscalls;
 import dev.panamax.ffm.internal.uapi.io_cqring_offsets;
 import dev.panamax.ffm.internal.uapi.io_sqring_offsets;
@@ -143,6 +144,9 @@ public final class IoUringSyscalls {
      */
     public static int register(Fd ring, int opcode, MemorySegment arg, int nrArgs) throws IOException {
         Objects.requireNonNull(arg, "arg (use MemorySegment.NULL)");
+        if (!arg.equals(MemorySegment.NULL)) {
+            Words.checkNative("arg", arg);
+        }
         if (nrArgs < 0) {
             throw new IllegalArgumentException("nrArgs must be >= 0: " + nrArgs);
         }
@@ -242,6 +246,7 @@ public final class IoUringSyscalls {
 
     private static void requireSize(MemorySegment segment, long bytes, String what) {
         Objects.requireNonNull(segment, what);
+        Words.checkNative(what, segment);
         if (segment.byteSize() < bytes) {
             throw new IllegalArgumentException(what + " must be at least " + bytes + " bytes: " + segment.byteSize());
         }

@@ -8,6 +8,7 @@ import dev.panamax.ffm.internal.Check;
 import dev.panamax.ffm.internal.ErrnoState;
 import dev.panamax.ffm.internal.Native;
 import dev.panamax.ffm.internal.Scratch;
+import dev.panamax.ffm.internal.Words;
 import dev.panamax.ffm.internal.uapi.Syscalls;
 import dev.panamax.ffm.internal.uapi.in_h;
 import dev.panamax.ffm.internal.uapi.sockaddr_in;
@@ -364,7 +365,7 @@ public final class Sockets {
      */
     public static long send(Fd socket, MemorySegment buffer, int flags) throws IOException {
         Objects.requireNonNull(buffer, "buffer");
-        requireNative(buffer);
+        Words.checkNative("buffer", buffer);
         MemorySegment errno = ErrnoState.current();
         return Check.orAgainOrInterrupted(Syscalls.sendto(errno, socket.fd(), buffer, buffer.byteSize(), flags,
                 MemorySegment.NULL, 0), errno, "sendto");
@@ -382,7 +383,7 @@ public final class Sockets {
      */
     public static long receive(Fd socket, MemorySegment buffer, int flags) throws IOException {
         Objects.requireNonNull(buffer, "buffer");
-        requireNative(buffer);
+        Words.checkNative("buffer", buffer);
         MemorySegment errno = ErrnoState.current();
         return Check.orAgainOrInterrupted(Syscalls.recvfrom(errno, socket.fd(), buffer, buffer.byteSize(), flags,
                 MemorySegment.NULL, MemorySegment.NULL), errno, "recvfrom");
@@ -486,13 +487,6 @@ public final class Sockets {
     private static void requireRoom(MemorySegment dst, long bytes) {
         if (dst.byteSize() < bytes) {
             throw new IllegalArgumentException("address buffer needs " + bytes + " bytes: " + dst.byteSize());
-        }
-    }
-
-    static void requireNative(MemorySegment buffer) {
-        if (!buffer.isNative()) {
-            throw new IllegalArgumentException("the kernel reads and writes native memory only: pass a segment "
-                    + "from an Arena, not a heap segment");
         }
     }
 

@@ -7,6 +7,7 @@ package dev.panamax.ffm;
 import dev.panamax.ffm.internal.Check;
 import dev.panamax.ffm.internal.ErrnoState;
 import dev.panamax.ffm.internal.Scratch;
+import dev.panamax.ffm.internal.Words;
 import dev.panamax.ffm.internal.uapi.Syscalls;
 import dev.panamax.ffm.internal.uapi.itimerspec;
 import dev.panamax.ffm.internal.uapi.time_h;
@@ -86,7 +87,7 @@ public final class TimerFd implements AutoCloseable {
         MemorySegment ts = Scratch.current();
         MemorySegment errno = ErrnoState.current();
         Check.result(Syscalls.clock_gettime(errno, time_h.CLOCK_MONOTONIC(), ts), errno, "clock_gettime");
-        return timespec.tv_sec(ts) * NANOS_PER_SECOND + timespec.tv_nsec(ts);
+        return Words.nanos(ts);
     }
 
     /**
