@@ -82,6 +82,8 @@ public final class IoUringSyscalls {
     /** {@link #enter} result: EINTR, a signal ended the wait. */
     public static final int INTERRUPTED = Check.INTERRUPTED;
 
+    private static final int UNSUPPORTED_ENTER_FLAGS =
+            io_uring_h.IORING_ENTER_EXT_ARG() | io_uring_h.IORING_ENTER_REGISTERED_RING();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private IoUringSyscalls() {
@@ -112,7 +114,8 @@ public final class IoUringSyscalls {
      * @param ring        the ring fd
      * @param toSubmit    SQEs published since the last call
      * @param minComplete completions to wait for when {@code flags} has {@code IORING_ENTER_GETEVENTS}
-     * @param flags       {@code IORING_ENTER_*} bits; a signal mask and extended arguments are not supported
+     * @param flags       {@code IORING_ENTER_*} bits; a signal mask, {@code IORING_ENTER_EXT_ARG} and
+     *                    {@code IORING_ENTER_REGISTERED_RING} are not supported
      * @return the number of SQEs consumed, or {@link #AGAIN} (the kernel lacks resources or the CQ ring
      *         overflowed: reap completions and retry) or {@link #INTERRUPTED} (a signal ended the wait)
      * @throws ErrnoException for any other errno, e.g. {@code EBADR} when completions were dropped
@@ -122,6 +125,11 @@ public final class IoUringSyscalls {
         if (toSubmit < 0 || minComplete < 0) {
             throw new IllegalArgumentException("toSubmit and minComplete must be >= 0: " + toSubmit + ", "
                     + minComplete);
+        }
+        if ((flags & UNSUPPORTED_ENTER_FLAGS) != 0) {
+            // EXT_ARG would make the kernel read argp (passed as NULL); REGISTERED_RING turns fd into an index.
+            throw new IllegalArgumentException("IORING_ENTER_EXT_ARG and IORING_ENTER_REGISTERED_RING are not "
+                    + "supported: 0x" + Integer.toHexString(flags));
         }
         MemorySegment errno = ErrnoState.current();
         long raw = Syscalls.io_uring_enter(errno, ring.fd(), toSubmit, minComplete, flags, MemorySegment.NULL, 0L);

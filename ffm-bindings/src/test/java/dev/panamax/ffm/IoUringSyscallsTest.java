@@ -182,11 +182,15 @@ class IoUringSyscallsTest {
     }
 
     @Test
-    void shouldRejectNegativeCountsWhenEntering() throws Exception {
+    void shouldRejectNegativeCountsAndUnsupportedFlagsWhenEntering() throws Exception {
         assumeIoUring();
         try (IoUringSyscalls.Ring ring = IoUringSyscalls.open(2, 0)) {
             assertThrows(IllegalArgumentException.class, () -> IoUringSyscalls.enter(ring.fd(), -1, 0, 0));
             assertThrows(IllegalArgumentException.class, () -> IoUringSyscalls.enter(ring.fd(), 0, -1, 0));
+            assertThrows(IllegalArgumentException.class,
+                    () -> IoUringSyscalls.enter(ring.fd(), 0, 0, io_uring_h.IORING_ENTER_EXT_ARG()));
+            assertThrows(IllegalArgumentException.class,
+                    () -> IoUringSyscalls.enter(ring.fd(), 0, 0, io_uring_h.IORING_ENTER_REGISTERED_RING()));
         }
     }
 
