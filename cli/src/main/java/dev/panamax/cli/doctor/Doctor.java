@@ -10,11 +10,18 @@ import dev.panamax.cli.host.CpuTopology;
 import dev.panamax.cli.host.HostFileException;
 import dev.panamax.cli.host.HostFs;
 import dev.panamax.cli.host.HugePageInfo;
+import dev.panamax.cli.host.Mounts;
 import dev.panamax.cli.host.NumaNodes;
 import dev.panamax.cli.host.ProcLimits;
 import dev.panamax.cli.host.ProcStatus;
 import dev.panamax.cli.host.Sysctl;
 import dev.panamax.ffm.Arch;
+import dev.panamax.ffm.DirectIo;
+import dev.panamax.ffm.ErrnoException;
+import dev.panamax.ffm.Feature;
+import dev.panamax.ffm.Numa;
+import dev.panamax.ffm.Processes;
+import dev.panamax.ffm.Sched;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,9 +76,11 @@ public final class Doctor {
         sections.add(numa());
         sections.add(transparentHugePages());
         sections.add(hugePages());
+        sections.add(futex());
         sections.add(seccomp());
         sections.add(cgroup());
         sections.add(limits());
+        sections.add(directIo());
         return new Report(version, sections);
     }
 
@@ -101,10 +110,26 @@ public final class Doctor {
 
     Section kernel() {
         Section s = new Section("kernel", "Kernel");
-        s.add(safely("release", "release", () -> Item.info("release", "release",
-                Sysctl.read(fs, "kernel.osrelease"), Sysctl.read(fs, "kernel.osrelease") + " (from /proc)")));
-        s.add(safely("version", "version", () -> Item.info("version", "version",
-                Sysctl.read(fs, "kernel.version"))));
+        Processes.Uname uname = null;
+        String unameError = null;
+        try {
+            uname = Processes.uname();
+        } catch (ErrnoException | RuntimeException | LinkageError e) {
+            unameError = "uname failed: " + e.getMessage();
+        }
+        if (uname != null) {
+            s.add(Item.info("release", "release", uname.release(), uname.release() + " (uname)"));
+            s.add(Item.info("version", "version", uname.version()));
+            s.add(Item.info("machine", "machine", uname.machine()));
+        } else {
+            String why = unameError;
+            s.add(safely("release", "release", () -> {
+                String release = Sysctl.read(fs, "kernel.osrelease");
+                return Item.info("release", "release", release, release + " (/proc; " + why + ")");
+            }));
+            s.add(safely("version", "version", () -> Item.info("version", "version",
+                    Sysctl.read(fs, "kernel.version"))));
+        }
         s.add(safely("arch", "architecture", () -> {
             String osArch = System.getProperty("os.arch");
             if (Arch.isSupported()) {
@@ -155,13 +180,18 @@ public final class Doctor {
         s.add(Item.info("jvm_available_processors", "JVM availableProcessors", jvm, jvm
                 + " (what thread pools size themselves by)"));
         s.add(safely("affinity", "affinity (this process)", () -> {
-            ProcStatus status = ProcStatus.read(fs);
-            Optional<BitSet> allowed = status.cpusAllowed();
-            if (allowed.isEmpty()) {
-                return Item.unknown("affinity", "affinity (this process)", "no Cpus_allowed_list in /proc/self/status");
+            BitSet allowed;
+            String source;
+            try {
+                allowed = CpuList.of(Sched.getAffinity(0).toArray());
+                source = "sched_getaffinity";
+            } catch (ErrnoException | RuntimeException | LinkageError e) {
+                allowed = ProcStatus.read(fs).cpusAllowed().orElseThrow(() -> new HostFileException(
+                        "/proc/self/status", "no Cpus_allowed_list"));
+                source = "/proc/self/status; sched_getaffinity failed: " + e.getMessage();
             }
-            return Item.info("affinity", "affinity (this process)", cpuValue(allowed.get()),
-                    cpuText(allowed.get()) + " (from /proc/self/status)");
+            return Item.info("affinity", "affinity (this process)", cpuValue(allowed), cpuText(allowed)
+                    + " (" + source + ")");
         }));
         s.add(safely("cgroup_cpuset", "cgroup cpuset", () -> {
             Optional<Cgroups.Cpuset> cpuset = Cgroups.read(fs).cpuset();
@@ -275,6 +305,17 @@ public final class Doctor {
             }
             return Item.info("nodes", "nodes", value, text.toString());
         }));
+        s.add(safely("memory_policy", "mbind/get_mempolicy", () -> {
+            Item feature = feature("memory_policy", "mbind/get_mempolicy", Feature.NUMA,
+                    "NUMA memory policy syscalls work", "use a kernel built with CONFIG_NUMA");
+            if (feature.status() != Status.OK) {
+                return feature;
+            }
+            Numa.MemPolicy p = Numa.threadPolicy();
+            return Item.ok("memory_policy", "mbind/get_mempolicy", true, "available (this thread's policy: "
+                    + p.policy().name().toLowerCase(Locale.ROOT) + (p.nodes().isEmpty() ? "" : " " + p.nodes())
+                    + ")");
+        }));
         return s;
     }
 
@@ -285,12 +326,10 @@ public final class Doctor {
         s.add(safely("enabled", "enabled", () -> {
             HugePageInfo.Mode m = HugePageInfo.readThp(fs, "enabled");
             String text = m.selected() + " (choices: " + String.join(" ", m.choices()) + ")";
-            if (m.selected().equals("never")) {
-                return Item.no("enabled", "enabled", m.selected(), text,
-                        "transparent huge pages are switched off, so madvise(MADV_HUGEPAGE) has no effect",
-                        "echo madvise > /sys/kernel/mm/transparent_hugepage/enabled (as root)");
-            }
-            return Item.ok("enabled", "enabled", m.selected(), text);
+            Item feature = feature("enabled", "enabled", Feature.TRANSPARENT_HUGE_PAGES, text,
+                    "echo madvise > /sys/kernel/mm/transparent_hugepage/enabled (as root)");
+            return new Item("enabled", "enabled", feature.status(), m.selected(), feature.status() == Status.OK
+                    ? text : text + ": not usable", feature.reason(), feature.fix());
         }));
         s.add(safely("defrag", "defrag", () -> {
             HugePageInfo.Mode m = HugePageInfo.readThp(fs, "defrag");
@@ -316,23 +355,20 @@ public final class Doctor {
             List<HugePageInfo.Pool> pools = HugePageInfo.readPools(fs);
             List<Object> value = new ArrayList<>();
             StringBuilder text = new StringBuilder();
-            long reserved = 0;
             for (HugePageInfo.Pool p : pools) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("page_size_bytes", p.pageSizeBytes());
                 m.put("nr_hugepages", p.total());
                 m.put("free_hugepages", p.free());
                 value.add(m);
-                reserved += p.total();
                 text.append(text.isEmpty() ? "" : "; ").append(Units.bytes(p.pageSizeBytes())).append(": ")
                         .append(p.total()).append(" pages, ").append(p.free()).append(" free");
             }
-            if (reserved == 0) {
-                String size = pools.isEmpty() ? "2048" : String.valueOf(pools.getFirst().pageSizeBytes() / 1024);
-                return Item.no("pools", "pools", value, pools.isEmpty() ? "no pool" : text.toString(),
-                        "no huge page is reserved, so MAP_HUGETLB mappings fail with ENOMEM",
-                        "reserve some: sysctl -w vm.nr_hugepages=N, or echo N > /sys/kernel/mm/hugepages/"
-                                + "hugepages-" + size + "kB/nr_hugepages (as root)");
+            String shown = pools.isEmpty() ? "no pool" : text.toString();
+            Item feature = feature("pools", "pools", Feature.HUGE_PAGES, shown, "reserve some: sysctl -w "
+                    + "vm.nr_hugepages=N (as root), or set vm.nr_overcommit_hugepages");
+            if (feature.status() != Status.OK) {
+                return new Item("pools", "pools", feature.status(), value, shown, feature.reason(), feature.fix());
             }
             return Item.ok("pools", "pools", value, text.toString());
         }));
@@ -425,11 +461,20 @@ public final class Doctor {
     Section limits() {
         Section s = new Section("limits", "Resource limits");
         s.add(safely("memlock", "RLIMIT_MEMLOCK", () -> {
-            ProcLimits.Limit l = ProcLimits.read(fs).get("Max locked memory")
-                    .orElseThrow(() -> new HostFileException("/proc/self/limits", "no 'Max locked memory' line"));
-            return memlockItem(l.soft(), l.hard(), "/proc/self/limits");
+            try {
+                Processes.Limit l = Processes.resourceLimit(0, Processes.Resource.MEMLOCK);
+                return memlockItem(unlimitedAsMinusOne(l.soft()), unlimitedAsMinusOne(l.hard()), "prlimit");
+            } catch (ErrnoException | RuntimeException | LinkageError e) {
+                ProcLimits.Limit l = ProcLimits.read(fs).get("Max locked memory").orElseThrow(
+                        () -> new HostFileException("/proc/self/limits", "no 'Max locked memory' line"));
+                return memlockItem(l.soft(), l.hard(), "/proc/self/limits; prlimit failed: " + e.getMessage());
+            }
         }));
         return s;
+    }
+
+    private static long unlimitedAsMinusOne(long limit) {
+        return limit == Processes.UNLIMITED ? -1 : limit;
     }
 
     static Item memlockItem(long soft, long hard, String source) {
@@ -444,5 +489,73 @@ public final class Doctor {
         return new Item("memlock", "RLIMIT_MEMLOCK", Status.INFO, m, text, null,
                 "mlock and io_uring registered buffers beyond this fail; raise it with 'ulimit -l unlimited' or "
                         + "LimitMEMLOCK=infinity in the systemd unit");
+    }
+
+    // ---------------------------------------------------------------------------------------------- futex
+
+    Section futex() {
+        Section s = new Section("futex", "futex");
+        s.add(safely("futex2", "futex2 (futex_wait/wake)", () -> feature("futex2", "futex2 (futex_wait/wake)",
+                Feature.FUTEX2, "available (Linux 6.7+ syscalls)", "upgrade to Linux 6.7 or later")));
+        s.add(safely("futex_waitv", "futex_waitv", () -> feature("futex_waitv", "futex_waitv",
+                Feature.FUTEX_WAITV, "available (wait on several futexes)", "upgrade to Linux 5.16 or later")));
+        return s;
+    }
+
+    // ---------------------------------------------------------------------------------------------- O_DIRECT
+
+    Section directIo() {
+        Section s = new Section("o_direct", "O_DIRECT");
+        List<String> keys = new ArrayList<>();
+        for (Path dir : directPaths) {
+            Path abs = dir.toAbsolutePath().normalize();
+            String key = uniqueKey(keys, "path_" + abs.toString().replaceAll("[^A-Za-z0-9]+", "_")
+                    .toLowerCase(Locale.ROOT).replaceAll("^_+|_+$", ""));
+            String label = abs.toString();
+            s.add(safely(key, label, () -> {
+                String fsType = Mounts.describe(fs, abs);
+                DirectIo d = DirectIo.probe(abs);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("path", abs.toString());
+                m.put("file_system", fsType);
+                m.put("supported", d.isAvailable());
+                m.put("memory_alignment_bytes", d.memoryAlignment());
+                m.put("offset_alignment_bytes", d.offsetAlignment());
+                if (!d.isAvailable()) {
+                    return Item.no(key, label, m, "O_DIRECT not supported (" + fsType + ")",
+                            d.unavailabilityCause(), "put the files on a block-device file system (ext4, xfs), "
+                                    + "or open them without O_DIRECT");
+                }
+                return Item.ok(key, label, m, "memory alignment " + d.memoryAlignment() + " B, offset alignment "
+                        + d.offsetAlignment() + " B (" + fsType + (d.isFromStatx() ? ", statx STATX_DIOALIGN"
+                        : ", logical block size") + ")");
+            }));
+        }
+        return s;
+    }
+
+    private static String uniqueKey(List<String> taken, String key) {
+        String k = key.equals("path_") || key.equals("path") ? "path_root" : key;
+        String candidate = k;
+        for (int n = 2; taken.contains(candidate); n++) {
+            candidate = k + "_" + n;
+        }
+        taken.add(candidate);
+        return candidate;
+    }
+
+    // ---------------------------------------------------------------------------------------------- features
+
+    /**
+     * Turns a bindings {@link Feature} into an item: OK with {@code okText}, else NO with the feature's own cause
+     * as the reason. Causes from the bindings already end in how to fix it; {@code fix} repeats the short form.
+     */
+    static Item feature(String key, String label, Feature feature, String okText, String fix) {
+        if (feature.isAvailable()) {
+            return Item.ok(key, label, true, okText);
+        }
+        String cause = feature.unavailabilityCause();
+        String text = feature.isSupported() ? "supported but not usable" : "not supported by this kernel";
+        return Item.no(key, label, false, text, cause == null ? "unavailable" : cause, fix);
     }
 }

@@ -66,13 +66,13 @@ public final class Report {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("panamax doctor ").append(version).append(": what this machine offers panamax\n");
-        String pad = " ".repeat(2 + 2 + 2 + width + 1);
+        String pad = " ".repeat(2 + 2 + 2 + width + 2);
         for (Section s : sections) {
             sb.append('\n').append(s.title()).append('\n');
             for (Item i : s.items()) {
                 sb.append("  ").append(i.status().marker()).append("  ");
                 sb.append(i.label());
-                sb.append(" ".repeat(Math.max(1, width - i.label().length() + 1)));
+                sb.append(" ".repeat(Math.max(2, width - i.label().length() + 2)));
                 sb.append(i.text()).append('\n');
                 boolean explain = i.status() == Status.NO
                         || i.status() == Status.UNKNOWN && !i.text().contains(String.valueOf(i.reason()));
