@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Run 'panamax doctor' first: it says what this machine offers panamax and how to fix what "
                 + "is missing."})
-public final class Panamax implements Runnable {
+public final class Panamax implements Callable<Integer> {
 
     /** Exit code for success. */
     public static final int EXIT_OK = CommandLine.ExitCode.OK;
@@ -87,10 +88,11 @@ public final class Panamax implements Runnable {
         return cl;
     }
 
-    /** Without a subcommand, prints the usage and fails: a bare 'panamax' is a mistake worth exit code 2. */
+    /** Without a subcommand, prints the usage to stderr and returns 2: a bare 'panamax' names no command. */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND");
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
     }
 
     /** Reads the version Maven wrote into version.properties at build time. */

@@ -19,6 +19,7 @@ import dev.panamax.ffm.Arch;
 import dev.panamax.ffm.DirectIo;
 import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Feature;
+import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.Numa;
 import dev.panamax.ffm.Processes;
 import dev.panamax.ffm.Sched;
@@ -76,6 +77,7 @@ public final class Doctor {
         sections.add(numa());
         sections.add(transparentHugePages());
         sections.add(hugePages());
+        sections.add(ioUring());
         sections.add(futex());
         sections.add(seccomp());
         sections.add(cgroup());
@@ -489,6 +491,57 @@ public final class Doctor {
         return new Item("memlock", "RLIMIT_MEMLOCK", Status.INFO, m, text, null,
                 "mlock and io_uring registered buffers beyond this fail; raise it with 'ulimit -l unlimited' or "
                         + "LimitMEMLOCK=infinity in the systemd unit");
+    }
+
+    // ---------------------------------------------------------------------------------------------- io_uring
+
+    Section ioUring() {
+        Section s = new Section("io_uring", "io_uring");
+        Feature feature = IoUringSyscalls.FEATURE;
+        s.add(safely("available", "io_uring", () -> feature("available", "io_uring", feature,
+                "available (a ring was created, mapped and probed)", ioUringFix())));
+        s.add(safely("ops", "supported ops", () -> {
+            if (!feature.isAvailable()) {
+                return Item.info("ops", "supported ops", List.of(), "none (io_uring unavailable)");
+            }
+            List<Integer> codes = IoUringSyscalls.probe().stream().sorted().toList();
+            List<String> names = codes.stream().map(IoUringOps::name).toList();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("count", codes.size());
+            m.put("codes", codes);
+            m.put("names", names);
+            return Item.info("ops", "supported ops", m, codes.size() + " (IORING_REGISTER_PROBE): "
+                    + String.join(" ", names));
+        }));
+        s.add(safely("io_uring_disabled", "sysctl io_uring_disabled", () -> {
+            String name = "kernel.io_uring_disabled";
+            if (!fs.exists(Sysctl.path(name))) {
+                return Item.info("io_uring_disabled", "sysctl io_uring_disabled", null,
+                        "not present (kernel before 6.6: io_uring cannot be switched off by sysctl)");
+            }
+            long v = Sysctl.readLong(fs, name);
+            String meaning = switch ((int) v) {
+                case 0 -> "0 (allowed for all processes)";
+                case 1 -> "1 (only root and members of kernel.io_uring_group)";
+                case 2 -> "2 (disabled for all processes)";
+                default -> v + " (unknown value)";
+            };
+            return Item.info("io_uring_disabled", "sysctl io_uring_disabled", v, meaning);
+        }));
+        return s;
+    }
+
+    private String ioUringFix() {
+        try {
+            long disabled = Sysctl.readLong(fs, "kernel.io_uring_disabled");
+            if (disabled != 0) {
+                return "sysctl -w kernel.io_uring_disabled=0 (as root)";
+            }
+        } catch (HostFileException e) {
+            // no sysctl: a seccomp filter or an old kernel is the usual cause; the reason says which
+        }
+        return "see why: allow io_uring_setup/io_uring_enter/io_uring_register in the seccomp profile, "
+                + "or upgrade to Linux 5.6 or later";
     }
 
     // ---------------------------------------------------------------------------------------------- futex

@@ -14,6 +14,8 @@ public final class Report {
 
     /** Labels longer than this push their value to the right instead of widening every line. */
     private static final int MAX_LABEL_WIDTH = 24;
+    /** Long values, reasons and fixes wrap here, like the 120-column sources. */
+    private static final int LINE_WIDTH = 120;
 
     private final String version;
     private final List<Section> sections;
@@ -73,14 +75,16 @@ public final class Report {
                 sb.append("  ").append(i.status().marker()).append("  ");
                 sb.append(i.label());
                 sb.append(" ".repeat(Math.max(2, width - i.label().length() + 2)));
-                sb.append(i.text()).append('\n');
+                wrap(sb, i.text(), pad);
                 boolean explain = i.status() == Status.NO
                         || i.status() == Status.UNKNOWN && !i.text().contains(String.valueOf(i.reason()));
                 if (explain && i.reason() != null) {
-                    sb.append(pad).append("why: ").append(i.reason()).append('\n');
+                    sb.append(pad);
+                    wrap(sb, "why: " + i.reason(), pad + "     ");
                 }
                 if (i.fix() != null) {
-                    sb.append(pad).append(i.status() == Status.NO ? "fix: " : "hint: ").append(i.fix()).append('\n');
+                    sb.append(pad);
+                    wrap(sb, (i.status() == Status.NO ? "fix: " : "hint: ") + i.fix(), pad + "     ");
                 }
             }
         }
@@ -88,6 +92,29 @@ public final class Report {
                 .append(count(Status.UNKNOWN)).append(" unknown")
                 .append("  (OK usable, NO missing: see fix, -- fact, ?? could not be determined)\n");
         return sb.toString();
+    }
+
+    /**
+     * Appends text after what the current line already holds, breaking at spaces before {@link #LINE_WIDTH} and
+     * indenting continuation lines; a word longer than a line stays whole.
+     */
+    private static void wrap(StringBuilder sb, String text, String indent) {
+        int lineStart = sb.lastIndexOf("\n") + 1;
+        int column = sb.length() - lineStart;
+        boolean first = true;
+        for (String word : text.split(" ")) {
+            if (!first && column + 1 + word.length() > LINE_WIDTH) {
+                sb.append('\n').append(indent);
+                column = indent.length();
+            } else if (!first) {
+                sb.append(' ');
+                column++;
+            }
+            sb.append(word);
+            column += word.length();
+            first = false;
+        }
+        sb.append('\n');
     }
 
     /**
