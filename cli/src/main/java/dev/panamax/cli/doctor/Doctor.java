@@ -210,6 +210,9 @@ public final class Doctor {
     }
 
     private Item optionalCpus(String key, String label, String file) throws HostFileException {
+        if (!fs.exists("/sys/devices/system/cpu")) {
+            throw new HostFileException("/sys/devices/system/cpu", "no such file");
+        }
         if (!fs.exists("/sys/devices/system/cpu/" + file)) {
             return Item.info(key, label, null, "not offered by this kernel (no /sys/devices/system/cpu/" + file + ")");
         }
@@ -515,6 +518,9 @@ public final class Doctor {
         }));
         s.add(safely("io_uring_disabled", "sysctl io_uring_disabled", () -> {
             String name = "kernel.io_uring_disabled";
+            if (!fs.exists("/proc/sys/kernel")) {
+                throw new HostFileException("/proc/sys/kernel", "no such file");
+            }
             if (!fs.exists(Sysctl.path(name))) {
                 return Item.info("io_uring_disabled", "sysctl io_uring_disabled", null,
                         "not present (kernel before 6.6: io_uring cannot be switched off by sysctl)");

@@ -83,8 +83,9 @@ public final class Report {
                     wrap(sb, "why: " + i.reason(), pad + "     ");
                 }
                 if (i.fix() != null) {
+                    String prefix = i.status() == Status.NO ? "fix: " : "hint: ";
                     sb.append(pad);
-                    wrap(sb, (i.status() == Status.NO ? "fix: " : "hint: ") + i.fix(), pad + "     ");
+                    wrap(sb, prefix + i.fix(), pad + " ".repeat(prefix.length()));
                 }
             }
         }

@@ -107,8 +107,13 @@ public record CpuTopology(BitSet online, int packages, int cores, int maxThreads
                 throw e;
             }
             BitSet cpus = new BitSet();
-            for (String name : fs.list(CPU_DIR, "cpu[0-9]*")) {
-                cpus.set(Integer.parseInt(name.substring(3)));
+            try {
+                for (String name : fs.list(CPU_DIR, "cpu[0-9]*")) {
+                    cpus.set(Integer.parseInt(name.substring(3)));
+                }
+            } catch (HostFileException | NumberFormatException listing) {
+                e.addSuppressed(listing);
+                throw e;
             }
             if (cpus.isEmpty()) {
                 throw e;
