@@ -1,0 +1,20 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/**
+ * The panamax command line: {@code panamax doctor} reports what this machine offers the library. Run it with
+ * {@code ./panamax}, which puts this module and its dependencies on the module path and grants
+ * {@code --enable-native-access=dev.panamax.ffm}.
+ */
+module dev.panamax.cli {
+    requires dev.panamax.ffm;
+    requires info.picocli;
+
+    // picocli reads and writes the annotated option fields reflectively.
+    opens dev.panamax.cli to info.picocli;
+
+    exports dev.panamax.cli.doctor;
+    exports dev.panamax.cli.host;
+}
