@@ -341,7 +341,7 @@ public final class DurableLog implements AutoCloseable {
         try (Fd fd = Fd.open(path, Set.of(OpenFlag.WRITE), 0)) {
             fd.ftruncate(end);
             if (options.preallocate() && options.segmentBytes() > end) {
-                fd.fallocate(Set.of(), end, options.segmentBytes() - end);
+                preallocate(fd, end, options.segmentBytes());
             }
             fd.fsync();
         }
@@ -370,7 +370,7 @@ public final class DurableLog implements AutoCloseable {
         RecordFormat.encodeSegmentHeader(header, firstSequence);
         try (Fd init = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE), FILE_MODE)) {
             if (options.preallocate()) {
-                init.fallocate(Set.of(), 0, options.segmentBytes());
+                preallocate(init, 0, options.segmentBytes());
             }
             writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
             // Header, size and extents durable before any record: steady-state fdatasync then has no size to write.
@@ -394,6 +394,22 @@ public final class DurableLog implements AutoCloseable {
         // With O_DIRECT the header is the start of the first block, carried and rewritten by the first batch.
         bufferBase = direct ? 0 : RecordFormat.SEGMENT_HEADER_BYTES;
         stagedEnd = RecordFormat.SEGMENT_HEADER_BYTES;
+    }
+
+    /**
+     * Allocates {@code [from, to)}. Where the file system has no {@code fallocate} (ramfs, some FUSE), the size
+     * is still set with {@code ftruncate}: appends then never change the file size, though blocks are allocated
+     * as they are written.
+     */
+    private static void preallocate(Fd fd, long from, long to) throws IOException {
+        try {
+            fd.fallocate(Set.of(), from, to - from);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EOPNOTSUPP) {
+                throw e;
+            }
+            fd.ftruncate(to);
+        }
     }
 
     private Fd openWriter(Path path) throws IOException {

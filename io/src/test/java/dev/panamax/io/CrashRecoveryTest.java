@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -105,9 +106,35 @@ class CrashRecoveryTest {
                         + Files.readString(stderr));
             }
             totalAcks += seen;
+            System.out.println("crash round " + context + ": " + seen + " acks read");
             verify(logDir, acked, context + ", stderr: " + Files.readString(stderr));
         }
         assertTrue(totalAcks > 0, "no acknowledgement in any round, seed " + seed);
+    }
+
+    @Test
+    void shouldRefuseOpenerWhenAnotherProcessHoldsTheLog() throws Exception {
+        Path logDir = dir.resolve("locked");
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), CrashChild.class.getName(), logDir.toString(), "WRITE", "1",
+                "0").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.US_ASCII))) {
+            String line = out.readLine();
+            assertNotNull(line, "child died before opening the log");
+            assertTrue(line.startsWith("open"), line);
+            LogLockedException e = assertThrows(LogLockedException.class, () -> DurableLog.open(logDir));
+            assertTrue(e.getMessage().contains("locked by another process"), e.getMessage());
+        } finally {
+            child.toHandle().destroyForcibly();
+            child.waitFor();
+        }
+        // The kernel drops the lock with the killed process.
+        try (DurableLog log = DurableLog.open(logDir, LogOptions.defaults().withMaxRecordBytes(4096)
+                .withSegmentBytes(256 * 1024))) {
+            assertTrue(log.lastSequence() >= 0);
+        }
     }
 
     private static void verify(Path logDir, Map<Long, long[]> acked, String context) throws IOException {

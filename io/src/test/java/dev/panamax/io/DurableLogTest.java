@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The log on real files at every rung: round trips, group commit, rollover, recovery, bad input. */
 class DurableLogTest {
@@ -111,7 +112,7 @@ class DurableLogTest {
 
     @Test
     void shouldRollToNewSegmentsAtSizeLimit() throws IOException {
-        LogOptions opts = small(Durability.FDATASYNC).withSegmentBytes(128 * 1024).withMaxRecordBytes(4096);
+        LogOptions opts = small(Durability.WRITE).withSegmentBytes(128 * 1024).withMaxRecordBytes(4096);
         try (DurableLog log = DurableLog.open(dir, opts)) {
             for (long s = 1; s <= 1200; s++) {
                 log.append(payload(s));
@@ -130,6 +131,34 @@ class DurableLogTest {
             assertEquals(files.size(), log.recoveryReport().segments());
             assertRecords(log.readAll(), 1, 1200);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = {"FDATASYNC", "DIRECT"})
+    void shouldRollOverWithLargeRecordsWhenSyncing(Durability rung) throws IOException {
+        LogOptions opts = small(rung).withSegmentBytes(128 * 1024);
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            for (int s = 1; s <= 150; s++) {
+                assertEquals(s, log.append(big(s)));
+            }
+        }
+        assertTrue(segmentFiles(dir).size() >= 4, segmentFiles(dir).toString());
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            List<LogRecord> all = log.readAll();
+            assertEquals(150, all.size());
+            for (LogRecord r : all) {
+                assertArrayEquals(big(r.sequence()), r.payload());
+            }
+        }
+    }
+
+    private static byte[] big(long sequence) {
+        byte[] b = new byte[2500 + (int) (sequence * 37 % 1500)];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (sequence + i * 13);
+        }
+        return b;
     }
 
     @Test
@@ -301,7 +330,7 @@ class DurableLogTest {
 
     @Test
     void shouldRemoveSegmentsAfterCorruptOne() throws IOException {
-        LogOptions opts = small(Durability.FDATASYNC).withSegmentBytes(128 * 1024);
+        LogOptions opts = small(Durability.WRITE).withSegmentBytes(128 * 1024);
         try (DurableLog log = DurableLog.open(dir, opts)) {
             for (long s = 1; s <= 2000; s++) {
                 log.append(payload(s));
@@ -407,6 +436,35 @@ class DurableLogTest {
             assertEquals(1, log.recoveryReport().droppedSegments());
             assertEquals(2, log.append(payload(2)));
             assertRecords(log.readAll(), 1, 2);
+        }
+    }
+
+    @Test
+    void shouldRefuseDirectOrFallBackVisiblyWhenFileSystemLacksODirect() throws Exception {
+        Path mnt = dir.resolve("ramfs");
+        Files.createDirectories(mnt);
+        boolean mounted = new ProcessBuilder("mount", "-t", "ramfs", "ramfs", mnt.toString())
+                .redirectErrorStream(true).start().waitFor() == 0;
+        assumeTrue(mounted, "needs a file system without O_DIRECT: mounting ramfs (root and CAP_SYS_ADMIN) failed");
+        try {
+            Path logDir = mnt.resolve("log");
+            DirectIoUnavailableException e = assertThrows(DirectIoUnavailableException.class,
+                    () -> DurableLog.open(logDir, small(Durability.DIRECT)));
+            assertTrue(e.getMessage().contains(logDir.toString()) && e.getMessage().contains("O_DIRECT"),
+                    e.getMessage());
+            try (DurableLog log = DurableLog.open(logDir, small(Durability.DIRECT).withDirectFallback(true))) {
+                assertEquals(Durability.DSYNC, log.durability());
+                assertTrue(log.fallbackReason().orElseThrow().contains("running at DSYNC"),
+                        log.fallbackReason().toString());
+                assertEquals(1, log.append(payload(1)));
+                IllegalArgumentException iae = assertThrows(IllegalArgumentException.class,
+                        () -> log.append(payload(2), Durability.DIRECT));
+                assertTrue(iae.getMessage().contains("fallback") || iae.getMessage().contains("DIRECT requested"),
+                        iae.getMessage());
+                assertRecords(log.readAll(), 1, 1);
+            }
+        } finally {
+            new ProcessBuilder("umount", mnt.toString()).redirectErrorStream(true).start().waitFor();
         }
     }
 
