@@ -91,6 +91,7 @@ public final class DurableLog implements AutoCloseable {
     private static final String LOCK_FILE = "LOCK";
     private static final long STAGING_BYTES = 1024 * 1024;
     private static final int FILE_MODE = 0644;
+    private static final long ZERO_CHUNK_BYTES = 256 * 1024;
 
     private final Path directory;
     private final LogOptions options;
@@ -121,6 +122,7 @@ public final class DurableLog implements AutoCloseable {
     private LogFailedException failure; // guarded by lock: the first write or flush failure, fatal
     private volatile boolean closed; // written under lock by close(); read lock-free for the early check
     private Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
+    private MemorySegment zeros; // guarded by lock: a chunk of zeros for zero-filling new segments
     private long appends; // guarded by lock
     private long batches; // guarded by lock
     private long writeCalls; // guarded by lock
@@ -339,9 +341,14 @@ public final class DurableLog implements AutoCloseable {
     /** Cuts a segment at {@code end}: the torn or corrupt bytes become zeros, durably, before any append. */
     private void cutTail(Path path, long end) throws IOException {
         try (Fd fd = Fd.open(path, Set.of(OpenFlag.WRITE), 0)) {
-            fd.ftruncate(end);
-            if (options.preallocate() && options.segmentBytes() > end) {
-                preallocate(fd, end, options.segmentBytes());
+            long size = fd.statx().size();
+            if (options.zeroFill() && size > end) {
+                zeroFill(fd, end, size); // keeps the blocks written, see LogOptions.withZeroFill
+            } else {
+                fd.ftruncate(end);
+                if (options.preallocate() && options.segmentBytes() > end) {
+                    preallocate(fd, end, options.segmentBytes());
+                }
             }
             fd.fsync();
         }
@@ -371,6 +378,9 @@ public final class DurableLog implements AutoCloseable {
         try (Fd init = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE), FILE_MODE)) {
             if (options.preallocate()) {
                 preallocate(init, 0, options.segmentBytes());
+            }
+            if (options.zeroFill()) {
+                zeroFill(init, RecordFormat.SEGMENT_HEADER_BYTES, options.segmentBytes());
             }
             writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
             // Header, size and extents durable before any record: steady-state fdatasync then has no size to write.
@@ -409,6 +419,16 @@ public final class DurableLog implements AutoCloseable {
                 throw e;
             }
             fd.ftruncate(to);
+        }
+    }
+
+    /** Writes zeros over {@code [from, to)} so that later writes land on written, not unwritten, extents. */
+    private void zeroFill(Fd fd, long from, long to) throws IOException {
+        if (zeros == null) {
+            zeros = arena.allocate(ZERO_CHUNK_BYTES); // Arena.allocate returns zeroed memory
+        }
+        for (long pos = from; pos < to; pos += ZERO_CHUNK_BYTES) {
+            writeFully(fd, zeros, Math.min(ZERO_CHUNK_BYTES, to - pos), pos);
         }
     }
 

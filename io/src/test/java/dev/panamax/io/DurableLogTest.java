@@ -448,6 +448,49 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldZeroFillSegmentsAndStillRecover() throws IOException {
+        LogOptions opts = small(Durability.FDATASYNC).withSegmentBytes(128 * 1024).withZeroFill(true);
+        assertTrue(opts.preallocate());
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            for (int s = 1; s <= 60; s++) {
+                log.append(big(s));
+            }
+        }
+        List<Path> files = segmentFiles(dir);
+        assertTrue(files.size() >= 2, files.toString());
+        for (Path f : files) {
+            assertEquals(128 * 1024, Files.size(f));
+        }
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            assertEquals(60, log.readAll().size());
+        }
+        Path last = files.get(files.size() - 1);
+        long firstInLast = RecordFormat.parseSegmentFileName(last.getFileName().toString());
+        long end = validEnd(last, (int) (60 - firstInLast + 1));
+        overwrite(last, end + 3, new byte[] {1, 2, 3}); // garbage after the last record, in zero-filled space
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            // Cut runs to the last non-zero byte: 3 zeros, then the 3 garbage bytes.
+            assertEquals(6, log.recoveryReport().truncatedBytes(), log.recoveryReport().toString());
+            assertEquals(128 * 1024, Files.size(last));
+            assertTrue(log.append(big(99)) > 0);
+        }
+    }
+
+    @Test
+    void shouldRoundTripEmptyRecord() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertEquals(1, log.append(new byte[0]));
+            assertEquals(2, log.append(payload(2)));
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            List<LogRecord> all = log.readAll();
+            assertEquals(0, all.get(0).payload().length);
+            assertArrayEquals(payload(2), all.get(1).payload());
+        }
+    }
+
+    @Test
     void shouldRefuseAppendWhenClosed() throws IOException {
         DurableLog log = DurableLog.open(dir, small(Durability.WRITE));
         log.close();
