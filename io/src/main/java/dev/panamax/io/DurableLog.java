@@ -47,7 +47,9 @@ import java.util.zip.CRC32C;
  *
  * <p>A failed write or flush is fatal: every later append throws {@link LogFailedException} with the first
  * failure as its cause; nothing is retried (see the package documentation). The directory is locked against a
- * second opener, in this process or another, for the life of the log.
+ * second opener, in this process or another, for the life of the log: an fcntl record lock on its {@code LOCK}
+ * file taken through {@link FileChannel#tryLock()}. Like every POSIX record lock it is released when the process
+ * closes <em>any</em> descriptor of that file, so nothing else in the process should open {@code LOCK}.
  *
  * <p>Thread safety: all methods may be called from any thread. Payload segments are read only by the calling
  * thread, so confined segments are fine.
@@ -534,8 +536,8 @@ public final class DurableLog implements AutoCloseable {
         try {
             ensureWritable();
             while (true) {
-                if (alignUp(stagedEnd + frame, blockBytes) > options.segmentBytes()) {
-                    roll();
+                if (needsRoll(frame)) {
+                    roll(frame);
                 } else if (stagedEnd + frame - bufferBase > bufferBytes - blockBytes) {
                     waitOrLead();
                 } else {
@@ -643,11 +645,17 @@ public final class DurableLog implements AutoCloseable {
         }
     }
 
-    /** Lock held. Writes out everything staged for the current segment, then starts the next one. */
-    private void roll() throws IOException {
+    /**
+     * Lock held. Writes out everything staged for the current segment, then starts the next one, unless another
+     * appender rolled while this one waited and the frame now fits.
+     */
+    private void roll(long frame) throws IOException {
         while (leaderActive || stagedSequence != durableSequence) {
             waitOrLead();
             ensureWritable();
+        }
+        if (!needsRoll(frame)) {
+            return;
         }
         try {
             createSegment(nextSequence);
@@ -657,6 +665,11 @@ public final class DurableLog implements AutoCloseable {
             changed.signalAll();
             throw failure;
         }
+    }
+
+    /** Lock held. Whether a frame of this size no longer fits the current segment (with O_DIRECT padding). */
+    private boolean needsRoll(long frame) {
+        return alignUp(stagedEnd + frame, blockBytes) > options.segmentBytes();
     }
 
     private void ensureWritable() throws LogFailedException {
