@@ -80,6 +80,9 @@ class FeatureTest {
         Feature thp = Feature.TRANSPARENT_HUGE_PAGES;
         boolean file = Files.exists(Probes.THP_ENABLED);
         assertEquals(file, thp.isSupported());
+        Memory.ThpMode mode = Memory.transparentHugePageMode();
+        assertEquals(file, mode != Memory.ThpMode.UNSUPPORTED);
+        assertEquals(mode == Memory.ThpMode.ALWAYS || mode == Memory.ThpMode.MADVISE, thp.isAvailable());
         if (file) {
             String line = Files.readString(Probes.THP_ENABLED);
             assertEquals(!line.contains("[never]"), thp.isAvailable(), line);
