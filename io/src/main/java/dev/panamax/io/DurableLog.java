@@ -278,49 +278,54 @@ public final class DurableLog implements AutoCloseable {
         long expected = found.isEmpty() ? 1 : found.get(0)[0];
         long firstKept = expected;
         long records = 0;
-        MemorySegment window = arena.allocate(RecordFormat.frameBytes(options.maxRecordBytes()) + STAGING_BYTES);
-        for (int i = 0; i < found.size(); i++) {
-            long nameSequence = found.get(i)[0];
-            Path path = directory.resolve(RecordFormat.segmentFileName(nameSequence));
-            String name = path.getFileName().toString();
-            SegmentScan scan;
-            try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
-                scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(), window);
-            }
-            if (!cut && nameSequence != expected) {
-                cut = true;
-                problems.add(name + ": starts at sequence " + nameSequence + " but the previous segment ended before "
-                        + expected);
-            }
-            if (cut || scan.outcome() == SegmentScan.Outcome.NO_HEADER) {
-                if (!cut && i != found.size() - 1) {
-                    problems.add(scan.problem() + " but later segments exist");
-                    cut = true;
-                } else if (!cut) {
-                    problems.add(scan.problem() + "; removed");
-                } else {
-                    problems.add(name + ": removed, it follows the cut (" + scan.records() + " records)");
-                    dropped += scan.records();
-                    truncated += scan.validEnd() + scan.cutBytes();
+        try (Arena scratch = Arena.ofConfined()) {
+            long windowBytes = RecordFormat.frameBytes(options.maxRecordBytes()) + STAGING_BYTES;
+            MemorySegment window = scratch.allocate(windowBytes);
+            for (int i = 0; i < found.size(); i++) {
+                long nameSequence = found.get(i)[0];
+                Path path = directory.resolve(RecordFormat.segmentFileName(nameSequence));
+                String name = path.getFileName().toString();
+                SegmentScan scan;
+                try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
+                    scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(),
+                            window);
                 }
-                Fd.unlink(path, false);
-                removedAny = true;
-                droppedSegments++;
-                continue;
+                if (!cut && nameSequence != expected) {
+                    cut = true;
+                    problems.add(name + ": starts at sequence " + nameSequence
+                            + " but the previous segment ended before " + expected);
+                }
+                if (cut || scan.outcome() == SegmentScan.Outcome.NO_HEADER) {
+                    if (!cut && i != found.size() - 1) {
+                        problems.add(scan.problem() + " but later segments exist");
+                        cut = true;
+                    } else if (!cut) {
+                        problems.add(scan.problem() + "; removed");
+                    } else {
+                        problems.add(name + ": removed, it follows the cut (" + scan.records() + " records)");
+                        dropped += scan.records();
+                        truncated += scan.validEnd() + scan.cutBytes();
+                    }
+                    Fd.unlink(path, false);
+                    removedAny = true;
+                    droppedSegments++;
+                    continue;
+                }
+                long end = scan.validEnd();
+                if (scan.outcome() != SegmentScan.Outcome.CLEAN) {
+                    cut = true;
+                    problems.add(scan.problem() + (scan.outcome() == SegmentScan.Outcome.CORRUPT
+                            ? "; " + scan.intactDropped()
+                                    + " intact records after it dropped too (point-in-time cut)"
+                            : "; torn tail") + ", " + scan.cutBytes() + " bytes cut");
+                    truncated += scan.cutBytes();
+                    dropped += scan.intactDropped();
+                    cutTail(path, end);
+                }
+                segments.add(new Segment(nameSequence, path, end));
+                records += scan.records();
+                expected = scan.nextSequence();
             }
-            long end = scan.validEnd();
-            if (scan.outcome() != SegmentScan.Outcome.CLEAN) {
-                cut = true;
-                problems.add(scan.problem() + (scan.outcome() == SegmentScan.Outcome.CORRUPT
-                        ? "; " + scan.intactDropped() + " intact records after it dropped too (point-in-time cut)"
-                        : "; torn tail") + ", " + scan.cutBytes() + " bytes cut");
-                truncated += scan.cutBytes();
-                dropped += scan.intactDropped();
-                cutTail(path, end);
-            }
-            segments.add(new Segment(nameSequence, path, end));
-            records += scan.records();
-            expected = scan.nextSequence();
         }
         if (removedAny) {
             Fd.fsyncDirectory(directory);
