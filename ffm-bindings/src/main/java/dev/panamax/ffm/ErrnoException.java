@@ -65,7 +65,7 @@ public class ErrnoException extends IOException {
      *
      * @param syscall    the syscall name
      * @param errnoValue the positive errno
-     * @return e.g. {@code EBADF (close): Bad file descriptor}
+     * @return e.g. {@code EBADF (close): Bad file number}
      */
     public static String message(String syscall, int errnoValue) {
         Errno e = Errno.of(errnoValue);
