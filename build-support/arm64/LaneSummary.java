@@ -64,7 +64,12 @@ public final class LaneSummary {
                 for (String kind : new String[] {"skipped", "failure", "error"}) {
                     NodeList hits = c.getElementsByTagName(kind);
                     if (hits.getLength() > 0) {
-                        String message = ((Element) hits.item(0)).getAttribute("message");
+                        Element hit = (Element) hits.item(0);
+                        String message = hit.getAttribute("message");
+                        if (message.isEmpty()) {   // surefire keeps assumption messages in the text only
+                            message = hit.getTextContent().strip().replaceFirst(
+                                    "^org\\.opentest4j\\.TestAbortedException: (Assumption failed: )?", "");
+                        }
                         details.add(String.format("  %-7s %s.%s: %s", kind, simpleName(c.getAttribute("classname")),
                                 c.getAttribute("name"), firstLine(message)));
                     }

@@ -25,7 +25,7 @@
 #      `release` file to DIR/release so tools that derive JAVA_HOME from bin/java (surefire) see "25".
 set -euo pipefail
 
-RECIPE=1   # bump when the layout of DIR changes, so older caches are rebuilt
+RECIPE=2   # bump when the layout of DIR changes, so older caches are rebuilt
 die() {
     echo "panamax arm64 setup: ERROR: $*" >&2
     exit 1
@@ -129,10 +129,15 @@ mv "$S.new" "$S"
 mv "$DIR/qemu.new" "$DIR/qemu"
 
 # 4. The wrapper. QEMU_AARCH64 overrides the emulator (e.g. bookworm's qemu-aarch64-static).
+# launchMechanism=FORK: the default (POSIX_SPAWN) execs the JRE's aarch64 lib/jspawnhelper, which the host kernel
+# cannot run without a binfmt_misc handler ("Failed to exec spawn helper", exit 127); with FORK the JVM's child
+# execs the target directly, so ProcessBuilder works and host (x86_64) programs run natively. A later
+# -Djdk.lang.Process.launchMechanism=... on the command line wins.
 cat > "$JAVA" <<EOF
 #!/bin/sh
 # aarch64 OpenJDK 25 under qemu-user, written by panamax build-support/arm64/setup.sh.
-exec "\${QEMU_AARCH64:-$DIR/qemu/usr/bin/qemu-aarch64}" -L "$S" "$S/$JRE_REL/bin/java" "\$@"
+exec "\${QEMU_AARCH64:-$DIR/qemu/usr/bin/qemu-aarch64}" -L "$S" "$S/$JRE_REL/bin/java" \\
+    -Djdk.lang.Process.launchMechanism=FORK "\$@"
 EOF
 chmod +x "$JAVA"
 cp "$S/$JRE_REL/release" "$DIR/release"

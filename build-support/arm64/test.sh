@@ -20,19 +20,21 @@ jvm_args=${PANAMAX_ARM64_JVM_ARGS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 if [ "$(uname -m)" = aarch64 ]; then
     echo "panamax arm64 lane: this machine is aarch64; running on the host JDK, no emulation" >&2
     jvm=$JAVA_HOME/bin/java
-    jvm_args=""
+    jvm_args="-Dpanamax.expectQemuUser=false"
 else
     jvm=$("$here/setup.sh" ${PANAMAX_ARM64_DIR:+"$PANAMAX_ARM64_DIR"} | tail -n1)
+    jvm_args="$jvm_args -Dpanamax.expectQemuUser=true"
 fi
 
 IFS=, read -r -a mods <<< "$modules"
 for m in "${mods[@]}"; do
     rm -rf "$m/target/surefire-reports"   # the summary must count this run only
 done
-echo "panamax arm64 lane: ./build -pl $modules test -Dtest.jvm=$jvm -Dtest.jvmArgs=\"$jvm_args -Dpanamax.expectArch=aarch64\"" >&2
+jvm_args="$jvm_args -Dpanamax.expectArch=aarch64"
+echo "panamax arm64 lane: ./build -pl $modules test -Dtest.jvm=$jvm -Dtest.jvmArgs=\"$jvm_args\" $*" >&2
 start=$(date +%s)
 rc=0
-./build -pl "$modules" test -Dtest.jvm="$jvm" -Dtest.jvmArgs="$jvm_args -Dpanamax.expectArch=aarch64" "$@" || rc=$?
+./build -pl "$modules" test -Dtest.jvm="$jvm" -Dtest.jvmArgs="$jvm_args" "$@" || rc=$?
 elapsed=$(( $(date +%s) - start ))
 
 reports=()
