@@ -1358,8 +1358,9 @@ public final class Generate {
         }
         StringBuilder sb = new StringBuilder(header(String.join(" ", s.includes) + ", struct " + s.tag));
         sb.append("package ").append(BASE_PKG).append(";\n\n");
+        sb.append("import dev.panamax.ffm.Arch;\n\n");
         for (String imp : imports) {
-            if (!imp.startsWith("static ")) {
+            if (imp.startsWith("java.")) {
                 sb.append("import ").append(imp).append(";\n");
             }
         }
