@@ -76,6 +76,9 @@ public final class LaneSummary {
                 }
             }
         }
+        if (reports.isEmpty()) {
+            System.out.println("  no surefire reports: the build stopped before the tests ran (see the Maven log)");
+        }
         details.forEach(System.out::println);
         System.out.printf("%s lane: os.arch=%s (JVM %s): tests run %d, failed %d, errors %d, skipped %d, %s s%n",
                 args[0], arches.isEmpty() ? "?" : String.join(",", arches), String.join(",", vms), run, failed,

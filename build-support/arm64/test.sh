@@ -41,5 +41,6 @@ reports=()
 for m in "${mods[@]}"; do
     reports+=("$m/target/surefire-reports")
 done
+echo   # Maven's last colour reset has no newline
 "$JAVA_HOME/bin/java" "$here/LaneSummary.java" aarch64 "$elapsed" "${reports[@]}" || true
 exit $rc
