@@ -53,6 +53,10 @@ done
 
 mkdir -p "$DIR" || die "cannot create $DIR"
 DIR=$(cd "$DIR" && pwd)
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$DIR/.lock"
+    flock 9   # two lanes starting at once: the second waits, then finds the cache complete
+fi
 S=$DIR/sysroot
 JAVA=$DIR/bin/java
 STAMP=$DIR/.complete
