@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class FeatureTest {
 
@@ -112,6 +113,8 @@ class FeatureTest {
         Path dir = Path.of("target").toAbsolutePath();
         Files.createDirectories(dir);
         DirectIo dio = DirectIo.probe(dir);
+        assumeFalse(QemuUser.isActive() && !dio.isAvailable(),
+                QemuUser.reason("statx does not copy stx_dio_* (they read 0), so the probe sees no O_DIRECT"));
         dio.ensureAvailable();
         assertTrue(dio.isAvailable(), dio.toString());
         assertNull(dio.unavailabilityCause());
