@@ -302,8 +302,14 @@ public final class OffHeapAllocator implements AutoCloseable {
      * @throws IllegalStateException if the allocator is closed
      */
     public AllocatorStats stats() {
+        return statsForTests(true);
+    }
+
+    AllocatorStats statsForTests(boolean reclaim) {
         ensureOpen();
-        reclaimDeadThreadCaches();
+        if (reclaim) {
+            reclaimDeadThreadCaches();
+        }
         long[] cached = new long[central.length];
         int liveCaches;
         registryLock.lock();
@@ -668,6 +674,10 @@ public final class OffHeapAllocator implements AutoCloseable {
     private static IllegalArgumentException interior(long address) {
         return new IllegalArgumentException("0x" + Long.toHexString(address)
                 + " is inside an allocation, not at its start (interior address)");
+    }
+
+    PageHeap heapForTests() {
+        return heap;
     }
 
     private long residentBytes() {
