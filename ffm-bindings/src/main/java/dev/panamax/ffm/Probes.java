@@ -1,0 +1,141 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.ffm;
+
+import dev.panamax.ffm.internal.ErrnoState;
+import dev.panamax.ffm.internal.Native;
+import dev.panamax.ffm.internal.Scratch;
+import dev.panamax.ffm.internal.uapi.Syscalls;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The kernel probes behind {@link Feature}: each asks the running kernel, never a version number. */
+final class Probes {
+
+    static final Path THP_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    static final Path NR_HUGEPAGES = Path.of("/proc/sys/vm/nr_hugepages");
+    static final Path NR_OVERCOMMIT_HUGEPAGES = Path.of("/proc/sys/vm/nr_overcommit_hugepages");
+    static final Path MEMINFO = Path.of("/proc/meminfo");
+
+    private Probes() {
+    }
+
+    static Feature.Status futex2() {
+        MemorySegment word = Scratch.current().asSlice(0, Integer.BYTES);
+        MemorySegment es = ErrnoState.current();
+        // Waking nobody on a private word succeeds (returns 0) wherever the syscall exists.
+        long raw = Syscalls.futex_wake(es, word, 0xFFFF_FFFFL, 0, Futex.flags2(false));
+        return fromSyscall(raw, es, "futex_wake", "futex2 (futex_wait/futex_wake) needs Linux 6.7 or later");
+    }
+
+    static Feature.Status futexWaitv() {
+        MemorySegment es = ErrnoState.current();
+        // Zero futexes is invalid: EINVAL proves the syscall exists, ENOSYS that it does not.
+        long raw = Syscalls.futex_waitv(es, MemorySegment.NULL, 0, 0, MemorySegment.NULL, 0);
+        if (raw == -1 && Native.errno(es) == Errno.EINVAL.value()) {
+            return Feature.Status.available();
+        }
+        return fromSyscall(raw, es, "futex_waitv", "futex_waitv needs Linux 5.16 or later");
+    }
+
+    static Feature.Status numa() {
+        MemorySegment es = ErrnoState.current();
+        long raw = Syscalls.get_mempolicy(es, MemorySegment.NULL, MemorySegment.NULL, 0, MemorySegment.NULL, 0);
+        Feature.Status s = fromSyscall(raw, es, "get_mempolicy",
+                "NUMA syscalls are missing: the kernel lacks CONFIG_NUMA, or this is an emulator such as "
+                        + "qemu-user; run on a NUMA-enabled kernel");
+        if (s.enabled()) {
+            try {
+                int nodes = NodeSet.online().size();
+                if (nodes < 1) {
+                    return Feature.Status.disabled("no NUMA node is online in /sys/devices/system/node/online");
+                }
+            } catch (RuntimeException e) {
+                return Feature.Status.disabled("cannot read /sys/devices/system/node/online (" + e.getMessage()
+                        + "); mount sysfs");
+            }
+        }
+        return s;
+    }
+
+    private static Feature.Status fromSyscall(long raw, MemorySegment es, String syscall, String enosysCause) {
+        if (raw != -1) {
+            return Feature.Status.available();
+        }
+        int errno = Native.errno(es);
+        if (errno == Errno.ENOSYS.value()) {
+            return Feature.Status.unsupported(enosysCause + " (" + ErrnoException.message(syscall, errno) + ")");
+        }
+        if (errno == Errno.EPERM.value()) {
+            return Feature.Status.disabled(syscall + " is blocked by a seccomp filter ("
+                    + ErrnoException.message(syscall, errno) + "), as under Docker's default profile; allow it "
+                    + "in the profile or run with --security-opt seccomp=unconfined");
+        }
+        return Feature.Status.disabled("probe failed: " + ErrnoException.message(syscall, errno));
+    }
+
+    /** The transparent huge page mode, or null when the kernel has no THP. */
+    static String thpMode() {
+        try {
+            String line = Files.readString(THP_ENABLED).strip(); // e.g. "always [madvise] never"
+            int open = line.indexOf('[');
+            int close = line.indexOf(']', open + 1);
+            return open < 0 || close < 0 ? null : line.substring(open + 1, close);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static Feature.Status transparentHugePages() {
+        String mode = thpMode();
+        if (mode == null) {
+            return Feature.Status.unsupported("the kernel has no transparent huge pages (no " + THP_ENABLED
+                    + "): build it with CONFIG_TRANSPARENT_HUGEPAGE");
+        }
+        if (mode.equals("never")) {
+            return Feature.Status.disabled("transparent huge pages are supported but disabled (mode never): run "
+                    + "'echo madvise > " + THP_ENABLED + "' as root");
+        }
+        return Feature.Status.available();
+    }
+
+    static Feature.Status hugePages() {
+        long pool;
+        long overcommit;
+        try {
+            pool = Long.parseLong(Files.readString(NR_HUGEPAGES).strip());
+            overcommit = Files.exists(NR_OVERCOMMIT_HUGEPAGES)
+                    ? Long.parseLong(Files.readString(NR_OVERCOMMIT_HUGEPAGES).strip()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return Feature.Status.unsupported("the kernel has no hugetlbfs (no " + NR_HUGEPAGES
+                    + "): build it with CONFIG_HUGETLBFS");
+        }
+        if (pool + overcommit <= 0) {
+            return Feature.Status.disabled("hugetlbfs is supported but no huge pages are reserved (vm.nr_hugepages"
+                    + " = 0): run 'sysctl -w vm.nr_hugepages=N' as root");
+        }
+        return Feature.Status.available();
+    }
+
+    /** The default huge page size in bytes from /proc/meminfo, or 0 if unknown. */
+    static long hugePageSize() {
+        try {
+            List<String> lines = Files.readAllLines(MEMINFO);
+            for (String line : lines) {
+                if (line.startsWith("Hugepagesize:")) { // "Hugepagesize:    2048 kB"
+                    String[] parts = line.substring("Hugepagesize:".length()).strip().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+}
