@@ -4,26 +4,108 @@
  */
 package dev.panamax.alloc;
 
-import java.lang.foreign.Arena;
+import dev.panamax.ffm.ErrnoException;
+import dev.panamax.ffm.MappedRegion;
+import dev.panamax.ffm.Memory;
+import dev.panamax.ffm.NodeSet;
+import dev.panamax.ffm.Numa;
+
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
 
 /**
- * One reservation of address space that the allocator carves up: a sized segment, a way to hand its pages back to
- * the kernel, and a close that unmaps it.
+ * One reservation of address space that the allocator carves up: an anonymous private {@code MAP_NORESERVE}
+ * mapping, sliced to the requested alignment, advised and bound as the arena's {@link Placement} says.
+ * Pages are committed by the kernel when first written and given back by {@link #discard}.
  */
-abstract class Mapping {
+final class Mapping {
+
+    private static final EnumSet<Memory.Protection> READ_WRITE =
+            EnumSet.of(Memory.Protection.READ, Memory.Protection.WRITE);
+    private static final EnumSet<Memory.MapFlag> RESERVE_ONLY = EnumSet.of(Memory.MapFlag.NORESERVE);
+
+    private final MappedRegion region;
+    private final MemorySegment segment;
+
+    private Mapping(MappedRegion region, MemorySegment segment) {
+        this.region = region;
+        this.segment = segment;
+    }
+
+    /**
+     * Reserves {@code bytes} (a multiple of the page size) starting at a multiple of {@code alignment}.
+     *
+     * @throws OffHeapMemoryExhaustedError if the kernel refuses the mapping
+     */
+    static Mapping reserve(long bytes, long alignment, Placement placement) {
+        long pageSize = Memory.pageSize();
+        long slack = alignment > pageSize ? alignment : 0;
+        MappedRegion region;
+        try {
+            region = Memory.mapAnonymous(bytes + slack, READ_WRITE, RESERVE_ONLY);
+        } catch (ErrnoException e) {
+            throw new OffHeapMemoryExhaustedError("cannot reserve " + (bytes + slack) + " bytes of address space: "
+                    + e.getMessage(), e);
+        }
+        MemorySegment whole = region.segment();
+        long skip = slack == 0 ? 0 : (alignment - whole.address() % alignment) % alignment;
+        MemorySegment segment = whole.asSlice(skip, bytes);
+        try {
+            if (placement.hugePages()) {
+                Memory.madvise(segment, Memory.Advice.HUGEPAGE);
+            }
+            if (placement.numaNode() >= 0) {
+                Numa.mbind(segment, Numa.Policy.BIND, NodeSet.of(placement.numaNode()), false);
+            }
+        } catch (ErrnoException | RuntimeException e) {
+            region.close();
+            throw new IllegalStateException("cannot place a new region as configured (" + placement + "): "
+                    + e.getMessage(), e);
+        }
+        return new Mapping(region, segment);
+    }
 
     /** The whole reservation, sized; slices of it are what users get. */
-    abstract MemorySegment segment();
+    MemorySegment segment() {
+        return segment;
+    }
 
-    /** Gives the pages of {@code [offset, offset + length)} back to the kernel; they read as zero afterwards. */
-    abstract void discard(long offset, long length);
+    /**
+     * Gives the pages of {@code [offset, offset + length)} back to the kernel with {@code MADV_DONTNEED}; they read
+     * as zero afterwards. Only whole system pages inside the range are discarded (the allocator's 4 KiB blocks may
+     * be smaller than a 16 or 64 KiB system page).
+     */
+    void discard(long offset, long length) {
+        long pageSize = Memory.pageSize();
+        long start = segment.address() + offset;
+        long from = (start + pageSize - 1) & -pageSize;
+        long to = (start + length) & -pageSize;
+        if (to <= from) {
+            return;
+        }
+        try {
+            Memory.madvise(segment.asSlice(from - segment.address(), to - from), Memory.Advice.DONTNEED);
+        } catch (ErrnoException e) {
+            // Our own mapping, page-aligned: the kernel refusing this is an allocator bug, not a user error.
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** Unmaps the reservation; every slice of {@link #segment()} becomes inaccessible. */
-    abstract void close();
+    void close() {
+        region.close();
+    }
 
-    /** Bytes of this reservation resident in memory, or -1 if the kernel cannot say. */
-    abstract long residentBytes();
+    /** Bytes of this reservation resident in memory ({@code mincore}), or -1 if the kernel cannot say. */
+    long residentBytes() {
+        try {
+            return Memory.residentPages(segment) * Memory.pageSize();
+        } catch (ErrnoException | IllegalStateException e) {
+            // A closed region, or mincore refused (ENOMEM for a range torn down concurrently): unknown.
+            return -1;
+        }
+    }
 
     /** The resident bytes of all regions and dedicated mappings, or -1 if any could not be read. */
     static long residentBytes(Region[] regions, Iterable<Mapping> dedicated) {
@@ -43,47 +125,5 @@ abstract class Mapping {
             total += resident;
         }
         return total;
-    }
-
-    /** Reserves {@code bytes} with the given placement; {@code bytes} is a multiple of the page size. */
-    static Mapping reserve(long bytes, long alignment, Placement placement) {
-        return new ArenaMapping(bytes, alignment);
-    }
-
-    /** Placeholder backing until mmap lands in the bindings: a shared arena, discard zero-fills. */
-    private static final class ArenaMapping extends Mapping {
-        private final Arena arena = Arena.ofShared();
-        private final MemorySegment segment;
-
-        ArenaMapping(long bytes, long alignment) {
-            MemorySegment s;
-            try {
-                s = arena.allocate(bytes, alignment);
-            } catch (OutOfMemoryError e) {
-                arena.close();
-                throw new OffHeapMemoryExhaustedError("cannot reserve " + bytes + " bytes", e);
-            }
-            segment = s;
-        }
-
-        @Override
-        MemorySegment segment() {
-            return segment;
-        }
-
-        @Override
-        void discard(long offset, long length) {
-            segment.asSlice(offset, length).fill((byte) 0);
-        }
-
-        @Override
-        void close() {
-            arena.close();
-        }
-
-        @Override
-        long residentBytes() {
-            return -1;
-        }
     }
 }

@@ -4,6 +4,9 @@
  */
 package dev.panamax.alloc;
 
+import dev.panamax.ffm.Feature;
+import dev.panamax.ffm.NodeSet;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -795,8 +798,21 @@ public final class OffHeapAllocator implements AutoCloseable {
          * Creates the allocator; regions are reserved on first use.
          *
          * @return a new allocator
+         * @throws UnsupportedOperationException if huge pages or a NUMA node were asked for and the kernel cannot
+         *                                       provide them (the message says why and how to fix it)
+         * @throws IllegalArgumentException      if the NUMA node is not online
          */
         public OffHeapAllocator build() {
+            if (hugePages) {
+                Feature.TRANSPARENT_HUGE_PAGES.ensureAvailable();
+            }
+            if (numaNode >= 0) {
+                Feature.NUMA.ensureAvailable();
+                if (!NodeSet.online().contains(numaNode)) {
+                    throw new IllegalArgumentException("NUMA node " + numaNode + " is not online (online: "
+                            + NodeSet.online() + ")");
+                }
+            }
             return new OffHeapAllocator(this);
         }
     }
