@@ -156,12 +156,7 @@ public final class OffHeapAllocator implements AutoCloseable {
      */
     public void free(MemorySegment segment) {
         ensureOpen();
-        long usable = usableSize(segment.address());
-        if (segment.byteSize() > usable) {
-            throw new IllegalArgumentException("free of a segment of " + segment.byteSize()
-                    + " bytes at 0x" + Long.toHexString(segment.address()) + ": its allocation holds only " + usable);
-        }
-        freeAddress0(segment.address());
+        freeAddress0(segment.address(), segment.byteSize());
     }
 
     /**
@@ -173,7 +168,7 @@ public final class OffHeapAllocator implements AutoCloseable {
      */
     public void freeAddress(long address) {
         ensureOpen();
-        freeAddress0(address);
+        freeAddress0(address, 0);
     }
 
     /**
@@ -227,6 +222,9 @@ public final class OffHeapAllocator implements AutoCloseable {
             int index = s.indexOf(address);
             if (index < 0) {
                 throw interior(address);
+            }
+            if (!s.isInUse(index)) {
+                throw new IllegalStateException("0x" + Long.toHexString(address) + " is not a live allocation");
             }
             return checked ? s.objectSize - CANARY_BYTES : s.objectSize;
         }
@@ -540,13 +538,16 @@ public final class OffHeapAllocator implements AutoCloseable {
         }
     }
 
-    private void freeAddress0(long address) {
+    /** Frees {@code address}; {@code byteSize} is the size of the segment being freed (0 for a raw address). */
+    private void freeAddress0(long address, long byteSize) {
         Region r = heap.regionOf(address);
         if (r == null) {
+            Mapping mapping = dedicated.get(address);
+            if (mapping == null) {
+                throw foreign(address);
+            }
+            checkFits(address, byteSize, mapping.segment().byteSize() - (address - mapping.segment().address()));
             if (checked) {
-                if (!dedicated.containsKey(address)) {
-                    throw foreign(address);
-                }
                 verifyCanary(address);
             }
             // The atomic remove decides between two racing frees; after munmap the address is no longer ours.
@@ -562,15 +563,21 @@ public final class OffHeapAllocator implements AutoCloseable {
         Slab s = r.slabAt(address);
         if (s == null) {
             if (checked && requested.containsKey(address)) {
+                // Check the size before the canary consumes the record of the request.
+                long size = heap.largeSize(r, address);
+                if (size >= 0) {
+                    checkFits(address, byteSize, size);
+                }
                 verifyCanary(address);
             }
-            heap.freeLarge(r, address);
+            heap.freeLarge(r, address, byteSize);
             return;
         }
         int index = s.indexOf(address);
         if (index < 0) {
             throw interior(address);
         }
+        checkFits(address, byteSize, s.objectSize);
         if (checked) {
             verifyCanary(address);
         }
@@ -592,6 +599,14 @@ public final class OffHeapAllocator implements AutoCloseable {
             } finally {
                 c.lock.unlock();
             }
+        }
+    }
+
+    private void checkFits(long address, long byteSize, long allocationBytes) {
+        long usable = checked ? allocationBytes - CANARY_BYTES : allocationBytes;
+        if (byteSize > usable) {
+            throw new IllegalArgumentException("free of a segment of " + byteSize + " bytes at 0x"
+                    + Long.toHexString(address) + ": its allocation holds only " + usable);
         }
     }
 

@@ -93,18 +93,24 @@ final class PageHeap {
     }
 
     /**
-     * Frees a large object's block after checking that {@code address} heads one; returns its size.
+     * Frees a large object's block after checking that {@code address} heads one of at least {@code byteSize}
+     * bytes; returns its size.
      *
-     * @throws IllegalArgumentException for an address inside a block rather than at its start
+     * @throws IllegalArgumentException for an address inside a block rather than at its start, or a segment larger
+     *                                  than the block
      * @throws IllegalStateException    for an address in free pages (a double free)
      */
-    long freeLarge(Region r, long address) {
+    long freeLarge(Region r, long address, long byteSize) {
         int page = (int) ((address - r.base) >>> Region.PAGE_SHIFT);
         lock.lock();
         try {
             byte state = r.stateOf(page);
             if (state == Region.LARGE && (address & (Region.PAGE_SIZE - 1)) == 0) {
                 long size = Region.PAGE_SIZE << r.orderOf(page);
+                if (byteSize > size) {
+                    throw new IllegalArgumentException("free of a segment of " + byteSize + " bytes at 0x"
+                            + Long.toHexString(address) + ": its allocation holds only " + size);
+                }
                 r.release(page);
                 usedBytes -= size;
                 largeBytes -= size;

@@ -73,6 +73,11 @@ final class Slab {
         return address + (long) index * objectSize;
     }
 
+    /** Whether a user holds the object, with memory effects as specified by {@code VarHandle#getAcquire}. */
+    boolean isInUse(int index) {
+        return ((long) BITS.getAcquire(inUse, index >>> 6) & (1L << index)) != 0;
+    }
+
     /** Marks an object as held by a user; false if it already was (allocator metadata corrupt). */
     boolean markInUse(int index) {
         long bit = 1L << index;

@@ -151,6 +151,27 @@ class OffHeapAllocatorTest {
         MemorySegment wider = r.segment.asSlice(s.address() - r.base, 64);
         assertThrows(IllegalArgumentException.class, () -> allocator.free(wider));
         allocator.free(s);
+        MemorySegment large = allocator.allocate(5000);
+        MemorySegment widerLarge = r.segment.asSlice(large.address() - r.base, 8193);
+        assertThrows(IllegalArgumentException.class, () -> allocator.free(widerLarge));
+        allocator.free(large);
+    }
+
+    @Test
+    void shouldThrowOutOfMemorySubclassWhenKernelRefusesAddressSpace() {
+        // 32 TiB per mapping exhausts the 128 TiB user address space of x86_64 and aarch64 (48-bit VA) in a few
+        // steps; MAP_NORESERVE makes each one cost no memory, so only the address space runs out.
+        List<MemorySegment> held = new ArrayList<>();
+        try (OffHeapAllocator unlimited = OffHeapAllocator.builder().limitBytes(Long.MAX_VALUE).build()) {
+            OffHeapMemoryExhaustedError e = assertThrows(OffHeapMemoryExhaustedError.class, () -> {
+                for (int i = 0; i < 64; i++) {
+                    held.add(unlimited.allocate(32L << 40));
+                }
+            });
+            assertTrue(e.getCause() instanceof dev.panamax.ffm.ErrnoException, "cause: " + e.getCause());
+            assertTrue(e.getMessage().contains("ENOMEM"), e.getMessage());
+            held.forEach(unlimited::free);
+        }
     }
 
     @Test
