@@ -127,6 +127,13 @@ public final class OffHeapAllocator implements AutoCloseable {
         checkSize(size);
         checkAlignment(alignment);
         ensureOpen();
+        if (!checked && size <= SizeClasses.MAX_SMALL_SIZE && alignment <= 8) {
+            // Fast path: one region lookup serves both the in-use mark and the slice.
+            long address = takeSmall(SizeClasses.classOfUnchecked(size));
+            Region r = heap.regionOf(address);
+            markInUse(r, address);
+            return r.segment.asSlice(address - r.base, size);
+        }
         long address = allocateChecked(size, alignment);
         return segmentOf(address, size);
     }
@@ -416,23 +423,30 @@ public final class OffHeapAllocator implements AutoCloseable {
     }
 
     private long allocateSmall(int cls) {
-        long address;
+        long address = takeSmall(cls);
+        markInUse(heap.regionOf(address), address);
+        return address;
+    }
+
+    /** Pops a free object of class {@code cls} from this thread's cache or stripe. */
+    private long takeSmall(int cls) {
         if (threadCaches && !Thread.currentThread().isVirtual()) {
-            address = pop(platformCache(), cls);
-        } else {
-            ThreadCache c = stripe();
-            try {
-                address = pop(c, cls);
-            } finally {
-                c.lock.unlock();
-            }
+            return pop(platformCache(), cls);
         }
-        Slab s = heap.regionOf(address).slabAt(address);
+        ThreadCache c = stripe();
+        try {
+            return pop(c, cls);
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
+    private static void markInUse(Region r, long address) {
+        Slab s = r.slabAt(address);
         if (!s.markInUse(s.indexOf(address))) {
             throw new IllegalStateException("allocator metadata corrupt: 0x" + Long.toHexString(address)
                     + " handed out while in use");
         }
-        return address;
     }
 
     private long pop(ThreadCache c, int cls) {

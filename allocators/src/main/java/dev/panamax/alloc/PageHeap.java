@@ -23,6 +23,7 @@ final class PageHeap {
     private long usedBytes; // guarded by lock: bytes in blocks handed out (slabs and large objects)
     private long largeBytes; // guarded by lock: bytes in blocks handed out as large objects
     private long externalBytes; // guarded by lock: dedicated mappings counted against the limit
+    private boolean closed; // guarded by lock: no region is reserved or purged once set
 
     PageHeap(long regionBytes, long limitBytes, long purgeThresholdBytes, Placement placement) {
         this.regionBytes = regionBytes;
@@ -166,6 +167,9 @@ final class PageHeap {
     long purge() {
         lock.lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("allocator already closed");
+            }
             long purged = 0;
             for (Region r : regions) {
                 purged += r.purge();
@@ -194,19 +198,26 @@ final class PageHeap {
         }
     }
 
+    /**
+     * Unmaps every region. The metadata stays, so that a thread racing with close finds its addresses and fails on
+     * the closed segments ({@link IllegalStateException}) rather than on a missing region.
+     */
     void close() {
         lock.lock();
         try {
+            closed = true;
             for (Region r : regions) {
                 r.mapping.close();
             }
-            regions = new Region[0];
         } finally {
             lock.unlock();
         }
     }
 
     private void maybePurge() {
+        if (closed) {
+            return;
+        }
         long dirty = 0;
         for (Region r : regions) {
             dirty += r.dirtyBytes();
@@ -227,6 +238,9 @@ final class PageHeap {
 
     /** A region with a free block of at least {@code order}, reserving a new one if none has. Caller holds lock. */
     private Region regionFor(int order) {
+        if (closed) {
+            throw new IllegalStateException("allocator already closed");
+        }
         checkLimit(Region.PAGE_SIZE << order);
         for (Region r : regions) {
             if (r.hasFree(order)) {

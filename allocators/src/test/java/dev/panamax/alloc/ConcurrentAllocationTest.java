@@ -166,4 +166,37 @@ class ConcurrentAllocationTest {
         int stripes = Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 2 - 1) << 1;
         assertTrue(stats.threadCachedBytes() <= stripes * bound, "cached bytes bounded by the stripes");
     }
+
+    @Test
+    void shouldFailCleanlyWhenClosedWhileOtherThreadsAllocate() throws Exception {
+        OffHeapAllocator racing = OffHeapAllocator.builder().regionBytes(16L << 20).build();
+        CountDownLatch running = new CountDownLatch(2);
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            workers.add(Thread.ofPlatform().start(() -> {
+                running.countDown();
+                Random random = new Random();
+                try {
+                    while (true) {
+                        MemorySegment s = racing.allocate(1 + random.nextInt(70_000));
+                        s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                        racing.free(s);
+                    }
+                } catch (IllegalStateException expected) {
+                    // Closed: either our own check or a segment of an unmapped region.
+                } catch (Throwable e) {
+                    unexpected.compareAndSet(null, e);
+                }
+            }));
+        }
+        running.await();
+        racing.close();
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (unexpected.get() != null) {
+            throw new AssertionError("only IllegalStateException may escape a racing close", unexpected.get());
+        }
+    }
 }
