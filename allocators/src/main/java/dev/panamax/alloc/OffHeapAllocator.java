@@ -52,6 +52,31 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class OffHeapAllocator implements AutoCloseable {
 
+    /*
+     * Overview.
+     *
+     * Three levels, each with its own lock, always taken in this order: registry (thread caches), central list of a
+     * size class, page heap. Nothing holds a lower lock while taking a higher one.
+     *
+     *   allocate(n <= 32 KiB)  thread cache pop ──empty──> central[cls].refill (batch) ──no slab──> heap.allocateSlab
+     *   free(small)            thread cache push ──full──> central[cls].release (oldest batch) ──slab empty──> heap
+     *   allocate(n <= 2 MiB)   heap.allocateLarge: one buddy block, page state LARGE
+     *   allocate(n > 2 MiB)    a dedicated mapping, keyed by address in `dedicated`
+     *
+     * Ownership of a small object is one bit in its slab's `inUse` bitmap, set by allocate and cleared by free with
+     * volatile getAndBitwiseOr / getAndBitwiseAnd. That bit is the only slab state touched without a lock, and the
+     * atomic read-modify-write is what turns a second free of the same address into an exception instead of a
+     * duplicate entry in a cache. Everything else a free needs (region, slab, index) is immutable while the object is
+     * in use: a slab is only unmapped from its pages once all its objects are back under the central lock.
+     *
+     * A thread cache's counts and stacks are plain fields: the owner is the only writer; stats() reads them racily
+     * (documented as approximate) and reclaimDeadThreadCaches() reads them after Thread.isAlive() returned false,
+     * which orders the dead owner's last writes before the read (JLS 17.4.4).
+     *
+     * Regions are published through the volatile `regions` array of the page heap (copy-on-write), so the lock-free
+     * address lookup of free() sees a region's metadata fully built.
+     */
+
     /** Largest accepted request: 2^46 bytes (64 TiB), beyond any machine this runs on. */
     public static final long MAX_REQUEST = 1L << 46;
     private static final long CANARY = 0x5A5AC0FFEE5A5A5AL;
@@ -256,8 +281,10 @@ public final class OffHeapAllocator implements AutoCloseable {
     }
 
     /**
-     * Gives free memory back to the kernel: reclaims the caches of dead threads, returns spare empty slabs to the
-     * page heap and discards every free page run with {@code MADV_DONTNEED}, so the process's resident set falls.
+     * Gives free memory back to the kernel: reclaims the caches of dead threads, drains the shared stripes of
+     * virtual threads, returns spare empty slabs to the page heap and discards every free page run with
+     * {@code MADV_DONTNEED}, so the process's resident set falls. Live platform threads keep their private caches
+     * (see {@link #flushThreadCache()}).
      *
      * @return the bytes discarded
      * @throws IllegalStateException if the allocator is closed
@@ -265,6 +292,14 @@ public final class OffHeapAllocator implements AutoCloseable {
     public long purge() {
         ensureOpen();
         reclaimDeadThreadCaches();
+        for (ThreadCache stripe : stripes) {
+            stripe.lock.lock();
+            try {
+                drain(stripe);
+            } finally {
+                stripe.lock.unlock();
+            }
+        }
         for (CentralList list : central) {
             list.lock.lock();
             try {

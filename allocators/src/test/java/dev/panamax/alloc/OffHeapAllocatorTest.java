@@ -18,6 +18,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class OffHeapAllocatorTest {
 
@@ -37,8 +39,21 @@ class OffHeapAllocatorTest {
         };
     }
 
-    @Test
-    void shouldKeepLiveBlocksDisjointAlignedAndWritableWhenAllocatingRandomly() {
+    /** The configurations the model test runs under. */
+    enum Mode {
+        DEFAULT, CHECKED, STRIPES;
+
+        OffHeapAllocator build() {
+            return OffHeapAllocator.builder().regionBytes(64L << 20).checked(this == CHECKED)
+                    .threadCaches(this != STRIPES).build();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void shouldKeepLiveBlocksDisjointAlignedAndWritableWhenAllocatingRandomly(Mode mode) {
+        allocator.close();
+        allocator = mode.build();
         Random random = new Random(7);
         TreeMap<Long, MemorySegment> live = new TreeMap<>();
         List<Long> order = new ArrayList<>();
@@ -70,7 +85,8 @@ class OffHeapAllocatorTest {
         AllocatorStats during = allocator.stats();
         long usable = 0;
         for (MemorySegment s : live.values()) {
-            usable += allocator.usableSize(s.address());
+            // Checked mode keeps 8 bytes of each allocation for the canary; stats count whole slots.
+            usable += allocator.usableSize(s.address()) + (mode == Mode.CHECKED ? 8 : 0);
         }
         assertEquals(usable, during.allocatedBytes(), "stats count live blocks at usable size");
         for (MemorySegment s : live.values()) {

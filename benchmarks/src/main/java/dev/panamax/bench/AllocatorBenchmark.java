@@ -38,7 +38,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * ({@link #allocateFree}), and a burst of {@value #BURST} allocations freed in allocation order ({@link #burst}),
  * which defeats a single-slot LIFO fast path.
  *
- * <p>Peers: {@code panamax} ({@link OffHeapAllocator}, thread cache), {@code arena} ({@code Arena.ofConfined()}
+ * <p>Peers: {@code panamax} ({@link OffHeapAllocator}, thread cache), {@code panamaxStripes} (the same without
+ * a thread cache: the striped, locked path that virtual threads take), {@code arena} ({@code Arena.ofConfined()}
  * allocate + close: malloc + zeroing + free underneath), {@code directBuffer} ({@code ByteBuffer.allocateDirect},
  * freed by the GC's cleaner, as users do), {@code netty} ({@code PooledByteBufAllocator.DEFAULT.directBuffer} +
  * {@code release}), {@code malloc} (glibc through a downcall).
@@ -55,19 +56,22 @@ public class AllocatorBenchmark {
 
     static final int BURST = 64;
 
-    @Param({"panamax", "arena", "directBuffer", "netty", "malloc"})
+    @Param({"panamax", "panamaxStripes", "arena", "directBuffer", "netty", "malloc"})
     String peer;
 
     @Param({"64", "4096", "65536"})
     int size;
 
     private OffHeapAllocator allocator;
+    private boolean ours;
     private PooledByteBufAllocator netty;
     private final Object[] held = new Object[BURST];
 
     @Setup(Level.Trial)
     public void setUp() {
-        allocator = OffHeapAllocator.builder().build();
+        // panamaxStripes: the locked shared caches that virtual threads use, here taken by a platform thread.
+        allocator = OffHeapAllocator.builder().threadCaches(!peer.equals("panamaxStripes")).build();
+        ours = peer.startsWith("panamax");
         netty = PooledByteBufAllocator.DEFAULT;
     }
 
@@ -97,7 +101,7 @@ public class AllocatorBenchmark {
 
     private Object allocate() {
         switch (peer) {
-            case "panamax" -> {
+            case "panamax", "panamaxStripes" -> {
                 MemorySegment s = allocator.allocate(size);
                 s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
                 return s;
@@ -127,7 +131,7 @@ public class AllocatorBenchmark {
 
     private long release(Object block) {
         switch (block) {
-            case MemorySegment s when peer.equals("panamax") -> {
+            case MemorySegment s when ours -> {
                 long address = s.address();
                 allocator.free(s);
                 return address;
