@@ -1358,8 +1358,9 @@ public final class Generate {
         }
         StringBuilder sb = new StringBuilder(header(String.join(" ", s.includes) + ", struct " + s.tag));
         sb.append("package ").append(BASE_PKG).append(";\n\n");
+        sb.append("import dev.panamax.ffm.Arch;\n\n");
         for (String imp : imports) {
-            if (!imp.startsWith("static ")) {
+            if (imp.startsWith("java.")) {
                 sb.append("import ").append(imp).append(";\n");
             }
         }
@@ -1442,7 +1443,7 @@ public final class Generate {
                     + " {@code unistd_h} for the {@code __NR_*} syscall numbers, ...) holding compile-time constants"
                     + " with the C names, and {@link " + pkg + ".Layouts} with every struct's size, alignment, member"
                     + " offsets and {@code StructLayout}. Everything here is generated; code outside the generated"
-                    + " layer uses the arch-neutral facades of {@link " + BASE_PKG + "} instead.") + " */\npackage "
+                    + " layer uses the arch-neutral facades of {@code " + BASE_PKG + "} instead.") + " */\npackage "
                     + pkg + ";\n");
         }
         write(BASE_PKG, "package-info", header("package uapi") + "/**\n" + wrapComment(" * ", "Arch-neutral,"
@@ -1585,10 +1586,23 @@ public final class Generate {
         if (sig.length() <= 120) {
             return sig;
         }
+        // First parameters on the declaration line, the rest aligned 8 columns deeper (continuation indent).
         int open = sig.indexOf('(');
-        String head = sig.substring(0, open + 1);
-        String args = sig.substring(open + 1, sig.length() - 3);
-        return head + "\n" + wrapArgs(args, "            ") + ") {";
+        String[] args = sig.substring(open + 1, sig.length() - 3).split(", ");
+        StringBuilder sb = new StringBuilder(sig.substring(0, open + 1));
+        StringBuilder line = sb;
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i] + (i == args.length - 1 ? ") {" : ",");
+            boolean first = line.charAt(line.length() - 1) == '(' || line.toString().isBlank();
+            if (!first && line.length() + a.length() + 1 > 120) {
+                all.append(line).append('\n');
+                line = new StringBuilder("            ");
+                first = true;
+            }
+            line.append(first ? "" : " ").append(a);
+        }
+        return all.append(line).toString();
     }
 
     static List<String> wrapC(String decl) {

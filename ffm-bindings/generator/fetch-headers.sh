@@ -8,8 +8,12 @@
 #
 # Pinning the libc headers too (instead of using the host's /usr/include) makes the output identical on any host
 # that has gcc and aarch64-linux-gnu-gcc: the generator compiles with -nostdinc against this directory only.
-# Prints the header root on stdout.
+# Prints the header root on stdout. With --check it downloads nothing: exit 3 when the cache is not ready.
 set -euo pipefail
+CHECK_ONLY=false
+if [[ "${1:-}" == "--check" ]]; then
+    CHECK_ONLY=true
+fi
 
 CACHE="${PANAMAX_HEADER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/panamax/headers}"
 MIRROR="${PANAMAX_DEBIAN_MIRROR:-https://deb.debian.org/debian}"
@@ -25,6 +29,10 @@ WANT=$(printf '%s\n' "${DEBS[@]}" | sha256sum | cut -d' ' -f1)
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" && -d "$ROOT/usr/include" ]]; then
     echo "$ROOT/usr/include"
     exit 0
+fi
+if $CHECK_ONLY; then
+    echo "panamax: pinned headers are not in $CACHE; run ffm-bindings/generator/fetch-headers.sh" >&2
+    exit 3
 fi
 
 mkdir -p "$CACHE/debs"

@@ -8,6 +8,7 @@ import dev.panamax.ffm.internal.Bitmask;
 import dev.panamax.ffm.internal.Check;
 import dev.panamax.ffm.internal.ErrnoState;
 import dev.panamax.ffm.internal.Native;
+import dev.panamax.ffm.internal.Words;
 import dev.panamax.ffm.internal.uapi.Syscalls;
 import dev.panamax.ffm.internal.uapi.mempolicy_h;
 
@@ -60,7 +61,9 @@ public final class Numa {
         /** MPOL_LOCAL: the node of the CPU that faults the page. */
         LOCAL(mempolicy_h.MPOL_LOCAL()),
         /** MPOL_PREFERRED_MANY: prefer a set of nodes (Linux 5.15). */
-        PREFERRED_MANY(mempolicy_h.MPOL_PREFERRED_MANY());
+        PREFERRED_MANY(mempolicy_h.MPOL_PREFERRED_MANY()),
+        /** MPOL_WEIGHTED_INTERLEAVE: interleave by per-node weights from sysfs (Linux 6.9). */
+        WEIGHTED_INTERLEAVE(mempolicy_h.MPOL_WEIGHTED_INTERLEAVE());
 
         private final int mode;
 
@@ -150,7 +153,7 @@ public final class Numa {
      * @see <a href="https://man7.org/linux/man-pages/man2/get_mempolicy.2.html">get_mempolicy(2)</a>
      */
     public static MemPolicy policyOf(MemorySegment address) throws ErrnoException {
-        dev.panamax.ffm.internal.Words.checkNative("address", address);
+        Words.checkNative("address", address);
         return getMempolicy(address, mempolicy_h.MPOL_F_ADDR());
     }
 
@@ -175,7 +178,7 @@ public final class Numa {
      * @see <a href="https://man7.org/linux/man-pages/man2/get_mempolicy.2.html">get_mempolicy(2)</a>
      */
     public static int nodeOf(MemorySegment address) throws ErrnoException {
-        dev.panamax.ffm.internal.Words.checkNative("address", address);
+        Words.checkNative("address", address);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment node = arena.allocate(Native.C_INT);
             MemorySegment es = ErrnoState.current();

@@ -304,7 +304,11 @@ public final class Processes {
         /** Every running thread of this process passes a full barrier (IPIs; needs registration). */
         PRIVATE_EXPEDITED(membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED()),
         /** Registers this process for {@link #PRIVATE_EXPEDITED}. */
-        REGISTER_PRIVATE_EXPEDITED(membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED());
+        REGISTER_PRIVATE_EXPEDITED(membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED()),
+        /** Restarts the rseq critical sections of this process's running threads (needs registration). */
+        PRIVATE_EXPEDITED_RSEQ(membarrier_h.MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ()),
+        /** Registers this process for {@link #PRIVATE_EXPEDITED_RSEQ}. */
+        REGISTER_PRIVATE_EXPEDITED_RSEQ(membarrier_h.MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ());
 
         private final int command;
 

@@ -56,9 +56,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex(2)</a>
      */
-    public static long futex(
-            MemorySegment errnoState, MemorySegment uaddr, int futex_op, int val, MemorySegment timeout,
-            MemorySegment uaddr2, int val3) {
+    public static long futex(MemorySegment errnoState, MemorySegment uaddr, int futex_op, int val,
+            MemorySegment timeout, MemorySegment uaddr2, int val3) {
         try {
             return (long) futex.HANDLE.invokeExact(
                     errnoState, uaddr, (long) futex_op, Integer.toUnsignedLong(val), timeout, uaddr2,
@@ -92,9 +91,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex_waitv(2)</a>
      */
-    public static long futex_waitv(
-            MemorySegment errnoState, MemorySegment waiters, int nr_futexes, int flags, MemorySegment timeout,
-            int clockid) {
+    public static long futex_waitv(MemorySegment errnoState, MemorySegment waiters, int nr_futexes, int flags,
+            MemorySegment timeout, int clockid) {
         try {
             return (long) futex_waitv.HANDLE.invokeExact(
                     errnoState, waiters, Integer.toUnsignedLong(nr_futexes), Integer.toUnsignedLong(flags), timeout,
@@ -160,9 +158,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex_wait(2)</a>
      */
-    public static long futex_wait(
-            MemorySegment errnoState, MemorySegment uaddr, long val, long mask, int flags, MemorySegment timeout,
-            int clockid) {
+    public static long futex_wait(MemorySegment errnoState, MemorySegment uaddr, long val, long mask, int flags,
+            MemorySegment timeout, int clockid) {
         try {
             return (long) futex_wait.HANDLE.invokeExact(
                     errnoState, uaddr, val, mask, Integer.toUnsignedLong(flags), timeout, (long) clockid);
@@ -193,8 +190,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex_requeue(2)</a>
      */
-    public static long futex_requeue(
-            MemorySegment errnoState, MemorySegment waiters, int flags, int nr_wake, int nr_requeue) {
+    public static long futex_requeue(MemorySegment errnoState, MemorySegment waiters, int flags, int nr_wake,
+            int nr_requeue) {
         try {
             return (long) futex_requeue.HANDLE.invokeExact(
                     errnoState, waiters, Integer.toUnsignedLong(flags), (long) nr_wake, (long) nr_requeue);
@@ -359,8 +356,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/get_robust_list.2.html">get_robust_list(2)</a>
      */
-    public static long get_robust_list(
-            MemorySegment errnoState, int pid, MemorySegment head_ptr, MemorySegment len_ptr) {
+    public static long get_robust_list(MemorySegment errnoState, int pid, MemorySegment head_ptr,
+            MemorySegment len_ptr) {
         try {
             return (long) get_robust_list.HANDLE.invokeExact(errnoState, (long) pid, head_ptr, len_ptr);
         } catch (Error | RuntimeException ex) {
@@ -565,8 +562,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/mmap.2.html">mmap(2)</a>
      */
-    public static long mmap(
-            MemorySegment errnoState, MemorySegment addr, long len, int prot, int flags, int fd, long off) {
+    public static long mmap(MemorySegment errnoState, MemorySegment addr, long len, int prot, int flags, int fd,
+            long off) {
         try {
             return (long) mmap.HANDLE.invokeExact(errnoState, addr, len, (long) prot, (long) flags, (long) fd, off);
         } catch (Error | RuntimeException ex) {
@@ -682,8 +679,7 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/mremap.2.html">mremap(2)</a>
      */
-    public static long mremap(
-            MemorySegment errnoState, MemorySegment addr, long old_len, long new_len, long flags,
+    public static long mremap(MemorySegment errnoState, MemorySegment addr, long old_len, long new_len, long flags,
             MemorySegment new_addr) {
         try {
             return (long) mremap.HANDLE.invokeExact(errnoState, addr, old_len, new_len, flags, new_addr);
@@ -936,9 +932,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/mbind.2.html">mbind(2)</a>
      */
-    public static long mbind(
-            MemorySegment errnoState, MemorySegment start, long len, long mode, MemorySegment nmask, long maxnode,
-            int flags) {
+    public static long mbind(MemorySegment errnoState, MemorySegment start, long len, long mode, MemorySegment nmask,
+            long maxnode, int flags) {
         try {
             return (long) mbind.HANDLE.invokeExact(
                     errnoState, start, len, mode, nmask, maxnode, Integer.toUnsignedLong(flags));
@@ -973,9 +968,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/get_mempolicy.2.html">get_mempolicy(2)</a>
      */
-    public static long get_mempolicy(
-            MemorySegment errnoState, MemorySegment policy, MemorySegment nmask, long maxnode, MemorySegment addr,
-            long flags) {
+    public static long get_mempolicy(MemorySegment errnoState, MemorySegment policy, MemorySegment nmask, long maxnode,
+            MemorySegment addr, long flags) {
         try {
             return (long) get_mempolicy.HANDLE.invokeExact(errnoState, policy, nmask, maxnode, addr, flags);
         } catch (Error | RuntimeException ex) {
@@ -1037,9 +1031,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/move_pages.2.html">move_pages(2)</a>
      */
-    public static long move_pages(
-            MemorySegment errnoState, int pid, long nr_pages, MemorySegment pages, MemorySegment nodes,
-            MemorySegment status, int flags) {
+    public static long move_pages(MemorySegment errnoState, int pid, long nr_pages, MemorySegment pages,
+            MemorySegment nodes, MemorySegment status, int flags) {
         try {
             return (long) move_pages.HANDLE.invokeExact(
                     errnoState, (long) pid, nr_pages, pages, nodes, status, (long) flags);
@@ -1101,8 +1094,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/openat2.2.html">openat2(2)</a>
      */
-    public static long openat2(
-            MemorySegment errnoState, int dfd, MemorySegment filename, MemorySegment how, long size) {
+    public static long openat2(MemorySegment errnoState, int dfd, MemorySegment filename, MemorySegment how,
+            long size) {
         try {
             return (long) openat2.HANDLE.invokeExact(errnoState, (long) dfd, filename, how, size);
         } catch (Error | RuntimeException ex) {
@@ -1368,8 +1361,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/pwritev.2.html">pwritev(2)</a>
      */
-    public static long pwritev(
-            MemorySegment errnoState, long fd, MemorySegment vec, long vlen, long pos_l, long pos_h) {
+    public static long pwritev(MemorySegment errnoState, long fd, MemorySegment vec, long vlen, long pos_l,
+            long pos_h) {
         try {
             return (long) pwritev.HANDLE.invokeExact(errnoState, fd, vec, vlen, pos_l, pos_h);
         } catch (Error | RuntimeException ex) {
@@ -1402,8 +1395,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/preadv2.2.html">preadv2(2)</a>
      */
-    public static long preadv2(
-            MemorySegment errnoState, long fd, MemorySegment vec, long vlen, long pos_l, long pos_h, int flags) {
+    public static long preadv2(MemorySegment errnoState, long fd, MemorySegment vec, long vlen, long pos_l, long pos_h,
+            int flags) {
         try {
             return (long) preadv2.HANDLE.invokeExact(errnoState, fd, vec, vlen, pos_l, pos_h, (long) flags);
         } catch (Error | RuntimeException ex) {
@@ -1436,8 +1429,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/pwritev2.2.html">pwritev2(2)</a>
      */
-    public static long pwritev2(
-            MemorySegment errnoState, long fd, MemorySegment vec, long vlen, long pos_l, long pos_h, int flags) {
+    public static long pwritev2(MemorySegment errnoState, long fd, MemorySegment vec, long vlen, long pos_l, long pos_h,
+            int flags) {
         try {
             return (long) pwritev2.HANDLE.invokeExact(errnoState, fd, vec, vlen, pos_l, pos_h, (long) flags);
         } catch (Error | RuntimeException ex) {
@@ -1669,8 +1662,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/statx.2.html">statx(2)</a>
      */
-    public static long statx(
-            MemorySegment errnoState, int dfd, MemorySegment filename, int flags, int mask, MemorySegment buffer) {
+    public static long statx(MemorySegment errnoState, int dfd, MemorySegment filename, int flags, int mask,
+            MemorySegment buffer) {
         try {
             return (long) statx.HANDLE.invokeExact(
                     errnoState, (long) dfd, filename, Integer.toUnsignedLong(flags), Integer.toUnsignedLong(mask),
@@ -1704,8 +1697,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/renameat2.2.html">renameat2(2)</a>
      */
-    public static long renameat2(
-            MemorySegment errnoState, int olddfd, MemorySegment oldname, int newdfd, MemorySegment newname, int flags) {
+    public static long renameat2(MemorySegment errnoState, int olddfd, MemorySegment oldname, int newdfd,
+            MemorySegment newname, int flags) {
         try {
             return (long) renameat2.HANDLE.invokeExact(
                     errnoState, (long) olddfd, oldname, (long) newdfd, newname, Integer.toUnsignedLong(flags));
@@ -1795,8 +1788,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/linkat.2.html">linkat(2)</a>
      */
-    public static long linkat(
-            MemorySegment errnoState, int olddfd, MemorySegment oldname, int newdfd, MemorySegment newname, int flags) {
+    public static long linkat(MemorySegment errnoState, int olddfd, MemorySegment oldname, int newdfd,
+            MemorySegment newname, int flags) {
         try {
             return (long) linkat.HANDLE.invokeExact(
                     errnoState, (long) olddfd, oldname, (long) newdfd, newname, (long) flags);
@@ -1857,9 +1850,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/io_uring_enter.2.html">io_uring_enter(2)</a>
      */
-    public static long io_uring_enter(
-            MemorySegment errnoState, int fd, int to_submit, int min_complete, int flags, MemorySegment argp,
-            long argsz) {
+    public static long io_uring_enter(MemorySegment errnoState, int fd, int to_submit, int min_complete, int flags,
+            MemorySegment argp, long argsz) {
         try {
             return (long) io_uring_enter.HANDLE.invokeExact(
                     errnoState, Integer.toUnsignedLong(fd), Integer.toUnsignedLong(to_submit),
@@ -1982,8 +1974,7 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/epoll_wait.2.html">epoll_pwait(2)</a>
      */
-    public static long epoll_pwait(
-            MemorySegment errnoState, int epfd, MemorySegment events, int maxevents, int timeout,
+    public static long epoll_pwait(MemorySegment errnoState, int epfd, MemorySegment events, int maxevents, int timeout,
             MemorySegment sigmask, long sigsetsize) {
         try {
             return (long) epoll_pwait.HANDLE.invokeExact(
@@ -2018,9 +2009,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/epoll_wait.2.html">epoll_pwait2(2)</a>
      */
-    public static long epoll_pwait2(
-            MemorySegment errnoState, int epfd, MemorySegment events, int maxevents, MemorySegment timeout,
-            MemorySegment sigmask, long sigsetsize) {
+    public static long epoll_pwait2(MemorySegment errnoState, int epfd, MemorySegment events, int maxevents,
+            MemorySegment timeout, MemorySegment sigmask, long sigsetsize) {
         try {
             return (long) epoll_pwait2.HANDLE.invokeExact(
                     errnoState, (long) epfd, events, (long) maxevents, timeout, sigmask, sigsetsize);
@@ -2106,8 +2096,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/timerfd_settime.2.html">timerfd_settime(2)</a>
      */
-    public static long timerfd_settime(
-            MemorySegment errnoState, int ufd, int flags, MemorySegment utmr, MemorySegment otmr) {
+    public static long timerfd_settime(MemorySegment errnoState, int ufd, int flags, MemorySegment utmr,
+            MemorySegment otmr) {
         try {
             return (long) timerfd_settime.HANDLE.invokeExact(errnoState, (long) ufd, (long) flags, utmr, otmr);
         } catch (Error | RuntimeException ex) {
@@ -2193,8 +2183,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/socketpair.2.html">socketpair(2)</a>
      */
-    public static long socketpair(
-            MemorySegment errnoState, int family, int type, int protocol, MemorySegment usockvec) {
+    public static long socketpair(MemorySegment errnoState, int family, int type, int protocol,
+            MemorySegment usockvec) {
         try {
             return (long) socketpair.HANDLE.invokeExact(
                     errnoState, (long) family, (long) type, (long) protocol, usockvec);
@@ -2281,8 +2271,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/accept4.2.html">accept4(2)</a>
      */
-    public static long accept4(
-            MemorySegment errnoState, int fd, MemorySegment upeer_sockaddr, MemorySegment upeer_addrlen, int flags) {
+    public static long accept4(MemorySegment errnoState, int fd, MemorySegment upeer_sockaddr,
+            MemorySegment upeer_addrlen, int flags) {
         try {
             return (long) accept4.HANDLE.invokeExact(
                     errnoState, (long) fd, upeer_sockaddr, upeer_addrlen, (long) flags);
@@ -2343,8 +2333,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/setsockopt.2.html">setsockopt(2)</a>
      */
-    public static long setsockopt(
-            MemorySegment errnoState, int fd, int level, int optname, MemorySegment optval, int optlen) {
+    public static long setsockopt(MemorySegment errnoState, int fd, int level, int optname, MemorySegment optval,
+            int optlen) {
         try {
             return (long) setsockopt.HANDLE.invokeExact(
                     errnoState, (long) fd, (long) level, (long) optname, optval, (long) optlen);
@@ -2376,8 +2366,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/getsockopt.2.html">getsockopt(2)</a>
      */
-    public static long getsockopt(
-            MemorySegment errnoState, int fd, int level, int optname, MemorySegment optval, MemorySegment optlen) {
+    public static long getsockopt(MemorySegment errnoState, int fd, int level, int optname, MemorySegment optval,
+            MemorySegment optlen) {
         try {
             return (long) getsockopt.HANDLE.invokeExact(
                     errnoState, (long) fd, (long) level, (long) optname, optval, optlen);
@@ -2407,8 +2397,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/getsockname.2.html">getsockname(2)</a>
      */
-    public static long getsockname(
-            MemorySegment errnoState, int fd, MemorySegment usockaddr, MemorySegment usockaddr_len) {
+    public static long getsockname(MemorySegment errnoState, int fd, MemorySegment usockaddr,
+            MemorySegment usockaddr_len) {
         try {
             return (long) getsockname.HANDLE.invokeExact(errnoState, (long) fd, usockaddr, usockaddr_len);
         } catch (Error | RuntimeException ex) {
@@ -2437,8 +2427,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/getpeername.2.html">getpeername(2)</a>
      */
-    public static long getpeername(
-            MemorySegment errnoState, int fd, MemorySegment usockaddr, MemorySegment usockaddr_len) {
+    public static long getpeername(MemorySegment errnoState, int fd, MemorySegment usockaddr,
+            MemorySegment usockaddr_len) {
         try {
             return (long) getpeername.HANDLE.invokeExact(errnoState, (long) fd, usockaddr, usockaddr_len);
         } catch (Error | RuntimeException ex) {
@@ -2498,9 +2488,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/sendto.2.html">sendto(2)</a>
      */
-    public static long sendto(
-            MemorySegment errnoState, int fd, MemorySegment buff, long len, int flags, MemorySegment addr,
-            int addr_len) {
+    public static long sendto(MemorySegment errnoState, int fd, MemorySegment buff, long len, int flags,
+            MemorySegment addr, int addr_len) {
         try {
             return (long) sendto.HANDLE.invokeExact(
                     errnoState, (long) fd, buff, len, Integer.toUnsignedLong(flags), addr, (long) addr_len);
@@ -2534,9 +2523,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/recvfrom.2.html">recvfrom(2)</a>
      */
-    public static long recvfrom(
-            MemorySegment errnoState, int fd, MemorySegment ubuf, long size, int flags, MemorySegment addr,
-            MemorySegment addr_len) {
+    public static long recvfrom(MemorySegment errnoState, int fd, MemorySegment ubuf, long size, int flags,
+            MemorySegment addr, MemorySegment addr_len) {
         try {
             return (long) recvfrom.HANDLE.invokeExact(
                     errnoState, (long) fd, ubuf, size, Integer.toUnsignedLong(flags), addr, addr_len);
@@ -2600,9 +2588,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/splice.2.html">splice(2)</a>
      */
-    public static long splice(
-            MemorySegment errnoState, int fd_in, MemorySegment off_in, int fd_out, MemorySegment off_out, long len,
-            int flags) {
+    public static long splice(MemorySegment errnoState, int fd_in, MemorySegment off_in, int fd_out,
+            MemorySegment off_out, long len, int flags) {
         try {
             return (long) splice.HANDLE.invokeExact(
                     errnoState, (long) fd_in, off_in, (long) fd_out, off_out, len, Integer.toUnsignedLong(flags));
@@ -2868,8 +2855,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/getrlimit.2.html">prlimit64(2)</a>
      */
-    public static long prlimit64(
-            MemorySegment errnoState, int pid, int resource, MemorySegment new_rlim, MemorySegment old_rlim) {
+    public static long prlimit64(MemorySegment errnoState, int pid, int resource, MemorySegment new_rlim,
+            MemorySegment old_rlim) {
         try {
             return (long) prlimit64.HANDLE.invokeExact(
                     errnoState, (long) pid, Integer.toUnsignedLong(resource), new_rlim, old_rlim);
@@ -3077,8 +3064,8 @@ public final class Syscalls {
      * @return the raw result, {@code -1} on failure with errno in {@code errnoState}
      * @see <a href="https://man7.org/linux/man-pages/man2/clock_nanosleep.2.html">clock_nanosleep(2)</a>
      */
-    public static long clock_nanosleep(
-            MemorySegment errnoState, int which_clock, int flags, MemorySegment rqtp, MemorySegment rmtp) {
+    public static long clock_nanosleep(MemorySegment errnoState, int which_clock, int flags, MemorySegment rqtp,
+            MemorySegment rmtp) {
         try {
             return (long) clock_nanosleep.HANDLE.invokeExact(errnoState, (long) which_clock, (long) flags, rqtp, rmtp);
         } catch (Error | RuntimeException ex) {

@@ -11,6 +11,7 @@
 package dev.panamax.ffm.internal.uapi;
 
 import dev.panamax.ffm.Arch;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;

@@ -11,8 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.panamax.ffm.Arch;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.UnionLayout;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -77,6 +80,53 @@ class GeneratedLayoutTest {
             }
         }
         assertTrue(members > 150, "expected the members of every struct, checked " + members);
+    }
+
+    @Test
+    void shouldReproduceMeasuredOffsetsWhenReadingEitherArchLayout() throws ReflectiveOperationException {
+        for (Class<?> layouts : new Class<?>[] {dev.panamax.ffm.internal.uapi.x86_64.Layouts.class,
+                dev.panamax.ffm.internal.uapi.aarch64.Layouts.class}) {
+            for (String name : structNames(layouts)) {
+                StructLayout layout = (StructLayout) layouts.getField(name).get(null);
+                assertEquals(layouts.getField(name + "$SIZEOF").getLong(null), layout.byteSize(), name);
+                assertEquals(layouts.getField(name + "$ALIGNOF").getLong(null), layout.byteAlignment(), name);
+                String prefix = name + "$";
+                for (Field f : layouts.getFields()) {
+                    String fn = f.getName();
+                    if (fn.startsWith(prefix) && fn.endsWith("$OFFSET")) {
+                        String member = fn.substring(prefix.length(), fn.length() - "$OFFSET".length());
+                        long found = offsetOf(layout, member, 0L);
+                        // Flexible array members have no layout element (offset -1): they must end the struct.
+                        long expected = f.getLong(null);
+                        if (found < 0) {
+                            assertTrue(expected <= layout.byteSize(), layouts.getName() + " " + fn);
+                        } else {
+                            assertEquals(expected, found, layouts.getName() + " " + fn);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Offset of a member named {@code name}, looking into anonymous unions; -1 when absent. */
+    private static long offsetOf(GroupLayout group, String name, long base) {
+        long pos = base;
+        for (MemoryLayout m : group.memberLayouts()) {
+            if (m.name().filter(name::equals).isPresent()) {
+                return pos;
+            }
+            if (m instanceof UnionLayout u && m.name().orElse("").startsWith("$anon$")) {
+                long inner = offsetOf(u, name, pos);
+                if (inner >= 0) {
+                    return inner;
+                }
+            }
+            if (group instanceof StructLayout) {
+                pos += m.byteSize();
+            }
+        }
+        return -1;
     }
 
     @Test

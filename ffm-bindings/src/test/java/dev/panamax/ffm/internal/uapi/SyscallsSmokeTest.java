@@ -6,6 +6,7 @@ package dev.panamax.ffm.internal.uapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.panamax.ffm.Errno;
 import dev.panamax.ffm.internal.ErrnoState;
@@ -42,6 +43,34 @@ class SyscallsSmokeTest {
                     | fcntl_h.O_CLOEXEC(), 0);
             assertTrue(fd >= 0, () -> "openat(AT_FDCWD, \".\") failed: " + Errno.of(Native.errno(errno)));
             assertEquals(0L, Syscalls.close(errno, (int) fd));
+        }
+    }
+
+    @Test
+    void shouldReturnEagainWhenFutexWordDiffersFromExpected() {
+        MemorySegment errno = ErrnoState.current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment word = arena.allocate(Native.C_INT);
+            word.set(Native.C_INT, 0, 7);
+            int op = futex_h.FUTEX_WAIT() | futex_h.FUTEX_PRIVATE_FLAG();
+            // The kernel compares the word with val before sleeping: 8 != 7, so it returns at once.
+            assertEquals(-1L, Syscalls.futex(errno, word, op, 8, MemorySegment.NULL, MemorySegment.NULL, 0));
+            assertEquals(Errno.EAGAIN, Errno.of(Native.errno(errno)));
+            assertEquals(0L, Syscalls.futex(errno, word, futex_h.FUTEX_WAKE() | futex_h.FUTEX_PRIVATE_FLAG(), 1,
+                    MemorySegment.NULL, MemorySegment.NULL, 0));
+        }
+    }
+
+    @Test
+    void shouldWakeNobodyWhenCallingFutex2WakeWithoutWaiters() {
+        MemorySegment errno = ErrnoState.current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment word = arena.allocate(Native.C_INT);
+            long woken = Syscalls.futex_wake(errno, word, futex_h.FUTEX_BITSET_MATCH_ANY() & 0xFFFFFFFFL, 1,
+                    futex_h.FUTEX2_SIZE_U32() | futex_h.FUTEX2_PRIVATE());
+            assumeTrue(woken != -1 || Native.errno(errno) != Errno.ENOSYS.value(),
+                    "futex_wake(2) (futex2, Linux 6.7) is not implemented by this kernel");
+            assertEquals(0L, woken, () -> "futex_wake failed: " + Errno.of(Native.errno(errno)));
         }
     }
 

@@ -13,6 +13,6 @@
  * {@code unistd_h} for the {@code __NR_*} syscall numbers, ...) holding compile-time constants with the C names,
  * and {@link dev.panamax.ffm.internal.uapi.aarch64.Layouts} with every struct's size, alignment, member offsets
  * and {@code StructLayout}. Everything here is generated; code outside the generated layer uses the arch-neutral
- * facades of {@link dev.panamax.ffm.internal.uapi} instead.
+ * facades of {@code dev.panamax.ffm.internal.uapi} instead.
  */
 package dev.panamax.ffm.internal.uapi.aarch64;
