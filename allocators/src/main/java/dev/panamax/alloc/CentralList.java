@@ -29,14 +29,31 @@ final class CentralList {
         this.poisoned = poisoned;
     }
 
-    /** Fills {@code out[0..n)} with free objects, carving new slabs as needed. Caller holds the lock. */
-    void refill(long[] out, int n) {
+    /**
+     * Fills {@code out[0..)} with up to {@code n} free objects, carving new slabs as needed; returns how many. Caller
+     * holds the lock.
+     *
+     * @throws OffHeapMemoryExhaustedError only if not a single object could be found
+     */
+    int refill(long[] out, int n) {
         int got = 0;
         while (got < n) {
             Slab s = partial;
             if (s == null) {
-                s = spare != null ? spare : newSlab();
-                spare = null;
+                if (spare != null) {
+                    s = spare;
+                    spare = null;
+                } else {
+                    try {
+                        s = newSlab();
+                    } catch (OffHeapMemoryExhaustedError e) {
+                        if (got == 0) {
+                            throw e;
+                        }
+                        // Objects already taken must reach the cache, or they would be lost to every list.
+                        return got;
+                    }
+                }
                 link(s);
             }
             int taken = s.take(out, got, n - got);
@@ -46,6 +63,7 @@ final class CentralList {
                 unlink(s);
             }
         }
+        return got;
     }
 
     /** Returns objects {@code addrs[from..from+n)} to their slabs. Caller holds the lock. */

@@ -487,15 +487,13 @@ public final class OffHeapAllocator implements AutoCloseable {
     private long pop(ThreadCache c, int cls) {
         int n = c.counts[cls];
         if (n == 0) {
-            int batch = SizeClasses.batch(cls);
             CentralList list = central[cls];
             list.lock.lock();
             try {
-                list.refill(c.stacks[cls], batch);
+                n = list.refill(c.stacks[cls], SizeClasses.batch(cls));
             } finally {
                 list.lock.unlock();
             }
-            n = batch;
         }
         c.counts[cls] = n - 1;
         return c.stacks[cls][n - 1];

@@ -218,6 +218,31 @@ class OffHeapAllocatorTest {
     }
 
     @Test
+    void shouldLoseNoObjectWhenLimitIsHitWhileRefillingCaches() {
+        // 3072 B objects: 64 KiB slabs of 21, batches of 10, so the third refill takes 1 object and then needs a
+        // second slab, which the limit of one slab refuses.
+        int cls = SizeClasses.classOf(3072);
+        assertEquals(64 * 1024, SizeClasses.slabBytes(cls));
+        assertEquals(10, SizeClasses.batch(cls));
+        try (OffHeapAllocator limited = OffHeapAllocator.builder().regionBytes(8L << 20).limitBytes(64 * 1024)
+                .purgeThresholdBytes(Long.MAX_VALUE).build()) {
+            List<MemorySegment> held = new ArrayList<>();
+            assertThrows(OffHeapMemoryExhaustedError.class, () -> {
+                for (int i = 0; i < 100; i++) {
+                    held.add(limited.allocate(3072));
+                }
+            });
+            assertEquals(21, held.size(), "every object of the one slab the limit allows");
+            held.forEach(limited::free);
+            limited.flushThreadCache();
+            limited.purge();
+            AllocatorStats stats = limited.stats();
+            assertEquals(0, stats.allocatedBytes());
+            assertEquals(stats.reservedBytes(), stats.pageHeapFreeBytes(), "every page came back");
+        }
+    }
+
+    @Test
     void shouldKeepContentsWhenReallocating() {
         MemorySegment s = allocator.allocate(100);
         for (int i = 0; i < 100; i++) {
