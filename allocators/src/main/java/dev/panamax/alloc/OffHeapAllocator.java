@@ -10,6 +10,7 @@ import dev.panamax.ffm.NodeSet;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,6 +83,7 @@ public final class OffHeapAllocator implements AutoCloseable {
     private static final long CANARY = 0x5A5AC0FFEE5A5A5AL;
     private static final byte POISON = (byte) 0xDF;
     private static final int CANARY_BYTES = 8;
+    private static final MemorySegment POISONED = poisonedReference();
 
     private final PageHeap heap;
     private final CentralList[] central = new CentralList[SizeClasses.count()];
@@ -427,17 +429,22 @@ public final class OffHeapAllocator implements AutoCloseable {
         MemorySegment whole = segmentOf(address, size + CANARY_BYTES);
         if (poisoned.remove(address)) {
             long usable = usableSize(address) + CANARY_BYTES;
-            MemorySegment slot = segmentOf(address, usable);
-            for (long i = 0; i < usable; i++) {
-                if (slot.get(ValueLayout.JAVA_BYTE, i) != POISON) {
-                    throw new IllegalStateException("use after free: the block at 0x" + Long.toHexString(address)
-                            + " was written at offset " + i + " after it was freed");
-                }
+            long written = segmentOf(address, usable).mismatch(POISONED.asSlice(0, usable));
+            if (written >= 0) {
+                throw new IllegalStateException("use after free: the block at 0x" + Long.toHexString(address)
+                        + " was written at offset " + written + " after it was freed");
             }
         }
         whole.set(ValueLayout.JAVA_LONG_UNALIGNED, size, CANARY);
         requested.put(address, size);
         return address;
+    }
+
+    /** A read-only heap segment of the largest slot, filled with {@link #POISON}, to compare freed slots with. */
+    private static MemorySegment poisonedReference() {
+        byte[] bytes = new byte[SizeClasses.MAX_SMALL_SIZE];
+        Arrays.fill(bytes, POISON);
+        return MemorySegment.ofArray(bytes).asReadOnly();
     }
 
     private long allocate0(long size, long alignment) {
