@@ -123,6 +123,40 @@ class OffHeapAllocatorTest {
     }
 
     @Test
+    void shouldCountPerClassObjectsWhenStatsAreTaken() {
+        int cls = SizeClasses.classOf(64);
+        List<MemorySegment> small = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            small.add(allocator.allocate(60));
+        }
+        MemorySegment large = allocator.allocate(100_000);
+        MemorySegment huge = allocator.allocate(3L << 20);
+        AllocatorStats stats = allocator.stats();
+        AllocatorStats.ClassStats c = stats.classes().get(cls);
+        assertEquals(64, c.objectSize());
+        assertEquals(100, c.liveObjects());
+        assertEquals(2, c.slabs(), "4 KiB slabs of 64 objects");
+        assertEquals(100 * 64 + 128 * 1024 + (3L << 20), stats.allocatedBytes());
+        assertTrue(stats.committedBytes() >= stats.allocatedBytes());
+        assertTrue(stats.reservedBytes() >= (64L << 20) + (3L << 20));
+        assertTrue(stats.fragmentation() >= 0 && stats.fragmentation() < 1, "fragmentation " + stats.fragmentation());
+        assertTrue(stats.residentBytes() >= 0, "mincore answered");
+        for (int i = 0; i < 50; i++) {
+            allocator.free(small.get(i));
+        }
+        AllocatorStats half = allocator.stats();
+        assertEquals(50, half.classes().get(cls).liveObjects());
+        AllocatorStats.ClassStats h = half.classes().get(cls);
+        assertTrue(h.threadCached() > 0, "frees go to this thread's cache first");
+        assertEquals(h.slabs() * 64L, h.liveObjects() + h.centralFree() + h.threadCached(),
+                "every object of the class's slabs is live, central or cached");
+        small.subList(50, 100).forEach(allocator::free);
+        allocator.free(large);
+        allocator.free(huge);
+        assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    @Test
     void shouldThrowWhenFreedTwice() {
         MemorySegment small = allocator.allocate(24);
         allocator.free(small);
