@@ -26,11 +26,33 @@ final class Mapping {
     private static final EnumSet<Memory.MapFlag> RESERVE_ONLY = EnumSet.of(Memory.MapFlag.NORESERVE);
 
     private final MappedRegion region;
-    private final MemorySegment segment;
+    // Replaced by remap; published to other threads through the allocator's ConcurrentHashMap of mappings.
+    private MemorySegment segment;
 
     private Mapping(MappedRegion region, MemorySegment segment) {
         this.region = region;
         this.segment = segment;
+    }
+
+    /** Whether this mapping is its whole region (not an aligned slice of a larger one), so it can be remapped. */
+    boolean remappable() {
+        return segment.address() == region.segment().address() && segment.byteSize() == region.byteSize();
+    }
+
+    /**
+     * Grows or shrinks the mapping with {@code mremap(MREMAP_MAYMOVE)}, keeping its contents, flags and policy; every
+     * earlier slice of {@link #segment()} becomes inaccessible.
+     *
+     * @throws OffHeapMemoryExhaustedError if the kernel cannot grow it (the mapping is then unchanged)
+     */
+    void remap(long newBytes) {
+        try {
+            region.remap(newBytes, true);
+        } catch (ErrnoException e) {
+            throw new OffHeapMemoryExhaustedError("cannot grow a mapping to " + newBytes + " bytes: "
+                    + e.getMessage(), e);
+        }
+        segment = region.segment();
     }
 
     /**

@@ -296,6 +296,25 @@ class OffHeapAllocatorTest {
     }
 
     @Test
+    void shouldRemapWithoutCopyWhenGrowingHugeAllocation() {
+        MemorySegment s = allocator.allocate(3L << 20);
+        s.set(ValueLayout.JAVA_LONG, 0, 0x1234L);
+        s.set(ValueLayout.JAVA_LONG, (3L << 20) - 8, 0x5678L);
+        long reservedBefore = allocator.stats().reservedBytes();
+        MemorySegment grown = allocator.reallocate(s, 64L << 20);
+        assertEquals(64L << 20, grown.byteSize());
+        assertEquals(0x1234L, grown.get(ValueLayout.JAVA_LONG, 0));
+        assertEquals(0x5678L, grown.get(ValueLayout.JAVA_LONG, (3L << 20) - 8));
+        grown.set(ValueLayout.JAVA_LONG, (64L << 20) - 8, 1L);
+        assertThrows(IllegalStateException.class, () -> s.get(ValueLayout.JAVA_LONG, 0), "old segment is dead");
+        assertEquals(reservedBefore + (61L << 20), allocator.stats().reservedBytes());
+        MemorySegment shrunk = allocator.reallocate(grown, 4L << 20);
+        assertEquals(0x1234L, shrunk.get(ValueLayout.JAVA_LONG, 0));
+        allocator.free(shrunk);
+        assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    @Test
     void shouldAlignForDirectIoWhenAskedForPageAlignment() {
         for (long size : new long[] {512, 4096, 10_000, 1 << 20, 5L << 20}) {
             MemorySegment s = allocator.allocate(size, 4096);
