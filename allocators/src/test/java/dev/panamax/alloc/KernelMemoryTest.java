@@ -5,6 +5,7 @@
 package dev.panamax.alloc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -135,5 +136,13 @@ class KernelMemoryTest {
             assertEquals(Numa.Policy.BIND, Numa.policyOf(s).policy());
             allocator.free(s);
         }
+    }
+
+    @Test
+    void shouldRejectNodeWhenItIsNotOnline() {
+        assumeTrue(Feature.NUMA.isAvailable(), "NUMA syscalls: " + Feature.NUMA.unavailabilityCause());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OffHeapAllocator.builder().numaNode(1000).build());
+        assertTrue(e.getMessage().contains("not online"), e.getMessage());
     }
 }
