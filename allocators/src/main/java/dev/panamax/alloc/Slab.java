@@ -1,0 +1,129 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.alloc;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A buddy block carved into equal objects of one size class, with its state in two side bitmaps.
+ *
+ * <p>An object is in exactly one of three places, and the bitmaps encode which:
+ * <pre>
+ *   inUse bit  free bit   place
+ *       1          0      held by a user (between allocate and free)
+ *       0          0      in a thread cache (or moving between a cache and the central list)
+ *       0          1      in this slab, available to the central list
+ * </pre>
+ * {@code inUse} is flipped with atomic bitwise operations by whichever thread allocates or frees, so a second free
+ * of the same object finds its bit already clear: that is how double frees are detected without a lock. {@code free}
+ * is only touched under the size class's central lock.
+ */
+final class Slab {
+
+    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    final Region region;
+    final int headPage;
+    final int order;
+    final long address;
+    final int sizeClass;
+    final int objectSize;
+    final int capacity;
+
+    private final long[] inUse; // bits: atomic getAndBitwise{Or,And} (volatile) by allocating and freeing threads
+    private final long[] free; // bits: guarded by the central lock of sizeClass
+    int freeCount; // guarded by the central lock of sizeClass
+    private int scanWord; // guarded by the central lock: first word that may hold a free bit
+
+    Slab prev; // partial-list link, guarded by the central lock
+    Slab next; // partial-list link, guarded by the central lock
+    boolean listed; // on the partial list, guarded by the central lock
+
+    Slab(Region region, int headPage, int order, int sizeClass) {
+        this.region = region;
+        this.headPage = headPage;
+        this.order = order;
+        this.address = region.base + ((long) headPage << Region.PAGE_SHIFT);
+        this.sizeClass = sizeClass;
+        this.objectSize = SizeClasses.size(sizeClass);
+        this.capacity = (int) ((Region.PAGE_SIZE << order) / objectSize);
+        int words = (capacity + 63) >>> 6;
+        this.inUse = new long[words];
+        this.free = new long[words];
+        for (int i = 0; i < capacity; i++) {
+            free[i >>> 6] |= 1L << i;
+        }
+        this.freeCount = capacity;
+    }
+
+    /** The object index of {@code addr}, or -1 if it is not the start of an object of this slab. */
+    int indexOf(long addr) {
+        long offset = addr - address;
+        if (offset < 0 || offset >= (long) capacity * objectSize) {
+            return -1;
+        }
+        int index = SizeClasses.divide(offset, sizeClass);
+        return (long) index * objectSize == offset ? index : -1;
+    }
+
+    long addressOf(int index) {
+        return address + (long) index * objectSize;
+    }
+
+    /** Whether a user holds the object, with memory effects as specified by {@code VarHandle#getAcquire}. */
+    boolean isInUse(int index) {
+        return ((long) BITS.getAcquire(inUse, index >>> 6) & (1L << index)) != 0;
+    }
+
+    /** Marks an object as held by a user; false if it already was (allocator metadata corrupt). */
+    boolean markInUse(int index) {
+        long bit = 1L << index;
+        long old = (long) BITS.getAndBitwiseOr(inUse, index >>> 6, bit);
+        return (old & bit) == 0;
+    }
+
+    /** Marks an object as returned by its user; false if it was not held (a double free or a never-allocated slot). */
+    boolean clearInUse(int index) {
+        long bit = 1L << index;
+        long old = (long) BITS.getAndBitwiseAnd(inUse, index >>> 6, ~bit);
+        return (old & bit) != 0;
+    }
+
+    /** Takes up to {@code n} free objects into {@code out[from..]}; returns how many. Caller holds the lock. */
+    int take(long[] out, int from, int n) {
+        int got = 0;
+        final long[] free = this.free;
+        for (int w = scanWord; w < free.length && got < n; w++) {
+            long bits = free[w];
+            while (bits != 0 && got < n) {
+                int b = Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                out[from + got++] = addressOf((w << 6) + b);
+            }
+            free[w] = bits;
+            if (bits == 0) {
+                scanWord = w + 1;
+            }
+        }
+        freeCount -= got;
+        return got;
+    }
+
+    /** Returns one object to this slab; false if it was already free here (metadata corrupt). Caller holds lock. */
+    boolean put(int index) {
+        long bit = 1L << index;
+        int w = index >>> 6;
+        if ((free[w] & bit) != 0) {
+            return false;
+        }
+        free[w] |= bit;
+        if (w < scanWord) {
+            scanWord = w;
+        }
+        freeCount++;
+        return true;
+    }
+}

@@ -1,0 +1,58 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.bench;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * glibc {@code malloc}/{@code free} as a benchmark peer: what a C or JNI service would use. Linked here rather than
+ * in ffm-bindings because panamax itself never calls malloc; the addresses stay raw (zero-length segments).
+ */
+@SuppressForbidden("benchmark peer: glibc malloc linked directly, as a C caller would use it")
+final class MallocPeer {
+
+    private static final MethodHandle MALLOC;
+    private static final MethodHandle FREE;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        MALLOC = downcall(linker, "malloc", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        FREE = downcall(linker, "free", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    }
+
+    private MallocPeer() {
+    }
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle downcall(Linker linker, String name, FunctionDescriptor desc) {
+        MemorySegment symbol = linker.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc does not export " + name));
+        return linker.downcallHandle(symbol, desc, Linker.Option.critical(false));
+    }
+
+    static MemorySegment malloc(long size) {
+        try {
+            return (MemorySegment) MALLOC.invokeExact(size);
+        } catch (Error | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("should not reach here", t);
+        }
+    }
+
+    static void free(MemorySegment address) {
+        try {
+            FREE.invokeExact(address);
+        } catch (Error | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("should not reach here", t);
+        }
+    }
+}
