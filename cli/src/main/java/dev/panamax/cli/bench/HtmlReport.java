@@ -20,7 +20,8 @@ public final class HtmlReport {
             .note { color: #374151; font-size: 13px; max-width: 980px; }
             .warn { color: #92400e; }
             table { border-collapse: collapse; font-size: 13px; }
-            th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: left; white-space: nowrap; }
+            th, td { padding: 3px 8px; border-bottom: 1px solid #e5e7eb; text-align: left; white-space: nowrap; }
+            td:last-child { white-space: normal; min-width: 12em; }
             th { background: #f3f4f6; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; }
             tr.panamax td { background: #eff6ff; font-weight: bold; }

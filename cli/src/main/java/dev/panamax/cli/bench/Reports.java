@@ -25,7 +25,7 @@ public final class Reports {
     }
 
     /**
-     * Renders the compact console table: one row per result, columns aligned, numbers right-aligned.
+     * Renders the compact console table: one row per result, suite by suite, columns aligned, numbers right-aligned.
      *
      * @param run the run
      * @return the table with a legend, ending with a newline
@@ -33,7 +33,10 @@ public final class Reports {
     public static String text(BenchRun run) {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
-        for (Comparison c : run.rows()) {
+        List<Comparison> bySuite = new ArrayList<>();
+        run.suites().forEach(suite -> bySuite.addAll(run.rowsOf(suite)));
+        bySuite.addAll(run.otherRows());
+        for (Comparison c : bySuite) {
             Result r = c.result();
             rows.add(new String[] {r.shortName(), r.paramsText(), r.mode(), Fmt.num(r.score()), Fmt.error(r.error()),
                 Fmt.num(r.median()), r.unit(), c.verdict()});
