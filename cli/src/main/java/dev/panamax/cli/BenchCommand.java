@@ -18,7 +18,11 @@ import dev.panamax.cli.doctor.Json;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine;
@@ -90,7 +95,26 @@ final class BenchCommand implements Callable<Integer> {
     boolean ignoreLock;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws InterruptedException {
+        try {
+            return bench();
+        } catch (IOException e) {
+            throw new IllegalStateException(describe(e), e);
+        }
+    }
+
+    /** One line for an I/O failure: the JDK's messages for these exceptions are only the path. */
+    static String describe(IOException e) {
+        return switch (e) {
+            case AccessDeniedException a -> "permission denied: " + a.getFile();
+            case NoSuchFileException n -> "no such file or directory: " + n.getFile();
+            case FileAlreadyExistsException f -> "exists already: " + f.getFile();
+            case FileSystemException f -> f.getMessage();
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
+    }
+
+    private int bench() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         List<Suite> suites = suites();
@@ -106,7 +130,14 @@ final class BenchCommand implements Callable<Integer> {
         JmhRunner runner = new JmhRunner(runtime.java(), jarFile,
                 ignoreLock ? List.of("-Djmh.ignoreLock=true") : List.of());
 
-        Map<String, Integer> listed = runner.list(suites.stream().map(Suite::include).toList());
+        boolean all = suites.size() == Suite.all().size();
+        // For 'all', list the whole package, so that a benchmark class no suite names yet is pointed out.
+        Map<String, Integer> listed = runner.list(all ? List.of("^" + Pattern.quote(Suite.PACKAGE + "."))
+                : suites.stream().map(Suite::include).toList());
+        listed.keySet().stream().filter(b -> Suite.ofBenchmark(b).isEmpty())
+                .map(b -> b.substring(0, b.lastIndexOf('.'))).distinct()
+                .forEach(c -> err.println("bench: note: " + c + " is in the jar but no suite names it (add it to "
+                        + Suite.class.getName() + ")"));
         List<Suite> built = new ArrayList<>();
         List<String> notBuilt = new ArrayList<>();
         int total = 0;

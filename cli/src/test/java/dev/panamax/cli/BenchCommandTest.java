@@ -17,7 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -84,7 +87,11 @@ class BenchCommandTest {
 
     /** A stand-in for 'java -jar benchmarks.jar': -lp prints LISTING, a run copies the sample to -rff. */
     private Path workingJava(String runBody) throws IOException {
-        return fakeJava("25.0.1", "case \" $* \" in *' -lp '*) cat <<'EOF'\n" + LISTING + "EOF\nexit 0 ;; esac\n"
+        return workingJava(LISTING, runBody);
+    }
+
+    private Path workingJava(String listing, String runBody) throws IOException {
+        return fakeJava("25.0.1", "case \" $* \" in *' -lp '*) cat <<'EOF'\n" + listing + "EOF\nexit 0 ;; esac\n"
                 + "rff=; prev=; for a in \"$@\"; do [ \"$prev\" = -rff ] && rff=$a; prev=$a; done\n" + runBody);
     }
 
@@ -226,6 +233,25 @@ class BenchCommandTest {
         assertEquals(3, doc.get("not_built").size());
         assertFalse(doc.get("quick").asBoolean());
         assertEquals(out.toString(), doc.get("report").asText());
+    }
+
+    @Test
+    void shouldPointOutABenchmarkClassThatNoSuiteNamesWhenRunningAll() throws IOException {
+        Path java = workingJava(LISTING + "dev.panamax.bench.FooBenchmark.run\n", "cp '" + sample + "' \"$rff\"\n");
+        Run r = run("bench", "--out", tmp.resolve("r").toString(), "--jar", jar.toString(), "--jvm",
+                java.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("bench: note: dev.panamax.bench.FooBenchmark is in the jar but no suite names it "
+                + "(add it to dev.panamax.cli.bench.Suite)\n"), r.err());
+    }
+
+    @Test
+    void shouldDescribeIoFailuresInOneLineWithTheirCause() {
+        assertEquals("permission denied: /x/y", BenchCommand.describe(new AccessDeniedException("/x/y")));
+        assertEquals("no such file or directory: /x", BenchCommand.describe(new NoSuchFileException("/x")));
+        assertEquals("/x: Read-only file system", BenchCommand.describe(new FileSystemException("/x", null,
+                "Read-only file system")));
+        assertEquals("disk full", BenchCommand.describe(new IOException("disk full")));
     }
 
     @Test
