@@ -24,6 +24,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -90,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "The java executable that runs the benchmarks (default: the one running panamax).")
     Path jvm;
 
+    @Option(names = "--from", paramLabel = "FILE", description = "Render the report from the JSON results of an "
+            + "earlier run (JMH's -rf json file) instead of running the benchmarks.")
+    Path from;
+
     @Option(names = "--ignore-lock", description = "Run even while another JMH run holds its lock (the figures "
             + "of concurrent runs disturb each other).")
     boolean ignoreLock;
@@ -120,6 +125,11 @@ final class BenchCommand implements Callable<Integer> {
         List<Suite> suites = suites();
         Path dir = out != null ? out : Path.of("bench-report", DIR_STAMP.format(Instant.now()));
         checkOutDir(dir);
+        String host = System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                + System.getProperty("os.arch") + "), " + Runtime.getRuntime().availableProcessors() + " CPUs";
+        if (from != null) {
+            return rerender(suites, dir, host);
+        }
         Path jarFile = jarFile();
         JavaRuntime runtime = jvm == null ? JavaRuntime.current() : JavaRuntime.probe(jvm);
         if (!runtime.supported()) {
@@ -155,8 +165,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         err.flush();
         String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String host = System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
-                + System.getProperty("os.arch") + "), " + Runtime.getRuntime().availableProcessors() + " CPUs";
         String jmhOptions = quick ? String.join(" ", JmhRunner.QUICK_OPTIONS) : "";
         if (built.isEmpty()) {
             BenchRun run = new BenchRun(List.of(), List.of(), notBuilt, started, runtime.description(), host, quick,
@@ -196,12 +204,28 @@ final class BenchCommand implements Callable<Integer> {
             return failure("JMH wrote no results file " + results + "; JMH's output: " + dir.resolve(
                     ReportWriter.LOG));
         }
-        List<Result> parsed = JmhResults.read(results);
+        return report(Files.readString(results), built, notBuilt, started, runtime.description(), host, dir);
+    }
+
+    /** Renders the results: writes the report files, prints the table or the JSON. */
+    private int report(String results, List<Suite> suites, List<String> notBuilt, String started,
+                       String jvmDescription, String host, Path dir) throws IOException {
+        Set<Suite> requested = Set.copyOf(suites);
+        boolean all = suites.size() == Suite.all().size();
+        List<Result> parsed = JmhResults.parse(results).stream().filter(r -> Suite.ofBenchmark(r.benchmark())
+                .map(requested::contains).orElse(all)).toList();
         if (parsed.isEmpty()) {
-            return failure("JMH ran no benchmark; JMH's output: " + dir.resolve(ReportWriter.LOG));
+            return failure("no results of " + suites.stream().map(Suite::name).collect(Collectors.joining(", "))
+                    + " in " + dir.resolve(ReportWriter.RESULTS) + " (JMH's output: " + dir.resolve(ReportWriter.LOG)
+                    + ")");
         }
-        BenchRun run = new BenchRun(Comparison.compare(parsed), built.stream().map(Suite::name).toList(), notBuilt,
-                started, runtime.description(), host, quick, jmhOptions);
+        List<String> present = suites.stream().filter(s -> parsed.stream().anyMatch(r -> Suite.ofBenchmark(
+                r.benchmark()).orElse(null) == s)).map(Suite::name).toList();
+        JmhResults.RunInfo info = JmhResults.info(results).orElse(new JmhResults.RunInfo(jvmDescription,
+                quick ? String.join(" ", JmhRunner.QUICK_OPTIONS) : ""));
+        PrintWriter stdout = spec.commandLine().getOut();
+        BenchRun run = new BenchRun(Comparison.compare(parsed), present, notBuilt, started, info.jvm(), host, quick,
+                info.options());
         Path index = ReportWriter.write(dir, run);
         if (json) {
             stdout.println(Json.write(Reports.json(run, dir.toString())));
@@ -211,6 +235,31 @@ final class BenchCommand implements Callable<Integer> {
         }
         stdout.flush();
         return Panamax.EXIT_OK;
+    }
+
+    /** --from: renders a report from a results file of an earlier run, without running anything. */
+    private int rerender(List<Suite> suites, Path dir, String host) throws IOException {
+        if (!Files.isRegularFile(from)) {
+            throw usage("--from " + from + ": no such file");
+        }
+        String results = Files.readString(from);
+        try {
+            JmhResults.parse(results);
+        } catch (IllegalArgumentException e) {
+            return failure("--from " + from + ": " + e.getMessage());
+        }
+        Files.createDirectories(dir);
+        Path copy = dir.resolve(ReportWriter.RESULTS);
+        if (!Files.exists(copy) || !Files.isSameFile(copy, from)) {
+            Files.copy(from, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path log = dir.resolve(ReportWriter.LOG);
+        if (!Files.exists(log)) {
+            Files.writeString(log, "Rendered from " + from.toAbsolutePath() + "; JMH's console output of that run "
+                    + "was not kept.\n");
+        }
+        String started = Files.getLastModifiedTime(from).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+        return report(results, suites, List.of(), started, "unknown", host, dir);
     }
 
     private int failure(String message) {

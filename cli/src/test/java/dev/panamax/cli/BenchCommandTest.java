@@ -246,6 +246,46 @@ class BenchCommandTest {
     }
 
     @Test
+    void shouldRenderAReportFromAnEarlierResultsFileWithoutRunningAnything() throws IOException {
+        Path out = tmp.resolve("r");
+        Run r = run("bench", "--from", sample.toString(), "--out", out.toString(), "--jar", tmp.resolve("none.jar")
+                .toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2.22x slower than rawCritical"), r.out());
+        assertEquals(Files.readString(sample), Files.readString(out.resolve("jmh-result.json")));
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("- JVM: JDK 25.0.3, OpenJDK 64-Bit Server VM 25.0.3+9-LTS, "
+                + "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java\n"), md);
+        assertTrue(md.contains("- JMH options: `-f 1 -wi 1 -i 3 -w 200ms -r 200ms`"), md);
+        assertTrue(Files.readString(out.resolve("jmh.log")).startsWith("Rendered from "));
+    }
+
+    @Test
+    void shouldKeepOnlyTheRequestedSuitesWhenRenderingFromAFile() throws IOException {
+        Run r = run("bench", "locks", "--from", sample.toString(), "--out", tmp.resolve("r").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals(4, doc.get("results").size());
+        assertEquals(1, doc.get("suites").size());
+        Run none = run("bench", "alloc", "--from", sample.toString(), "--out", tmp.resolve("r2").toString());
+        assertEquals(1, none.code());
+        assertTrue(none.err().startsWith("panamax bench: no results of alloc in "), none.err());
+    }
+
+    @Test
+    void shouldExitTwoWhenFromIsMissingAndOneWhenItIsNotJmhJson() throws IOException {
+        Run missing = run("bench", "--from", tmp.resolve("nope.json").toString(), "--out", tmp.resolve("r")
+                .toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("panamax bench: --from " + tmp.resolve("nope.json") + ": no such file"),
+                missing.err());
+        Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"not\": \"jmh\"}");
+        Run malformed = run("bench", "--from", bad.toString(), "--out", tmp.resolve("r").toString());
+        assertEquals(1, malformed.code());
+        assertEquals("panamax bench: --from " + bad + ": JMH results: expected a JSON array\n", malformed.err());
+    }
+
+    @Test
     void shouldDescribeIoFailuresInOneLineWithTheirCause() {
         assertEquals("permission denied: /x/y", BenchCommand.describe(new AccessDeniedException("/x/y")));
         assertEquals("no such file or directory: /x", BenchCommand.describe(new NoSuchFileException("/x")));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reads the results file JMH writes with {@code -rf json}. */
 public final class JmhResults {
@@ -63,6 +64,46 @@ public final class JmhResults {
                     median, min, max, string(metric.get("scoreUnit"), benchmark + ": scoreUnit")));
         }
         return results;
+    }
+
+    /**
+     * How JMH ran, as recorded in its results (taken from the first result).
+     *
+     * @param jvm the benchmark JVM, such as {@code JDK 25.0.3, OpenJDK 64-Bit Server VM 25.0.3+9-LTS,
+     *     /usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+     * @param options the run's forks, iterations and times as JMH options, such as
+     *     {@code -f 1 -wi 1 -i 2 -w 200ms -r 200ms}
+     */
+    public record RunInfo(String jvm, String options) {
+    }
+
+    /**
+     * Reads how JMH ran from its JSON results.
+     *
+     * @param json the text of a {@code -rf json} file
+     * @return what the first result records, or empty when there is no result
+     * @throws IllegalArgumentException when the text is not JMH's JSON
+     */
+    public static Optional<RunInfo> info(String json) {
+        if (!(JsonReader.parse(json) instanceof List<?> list) || list.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<?, ?> run = map(list.getFirst(), "a result");
+        String jvm = "JDK " + run.get("jdkVersion") + ", " + run.get("vmName") + " " + run.get("vmVersion") + ", "
+                + run.get("jvm");
+        String options = "-f " + count(run.get("forks")) + " -wi " + count(run.get("warmupIterations")) + " -i "
+                + count(run.get("measurementIterations")) + " -w " + time(run.get("warmupTime")) + " -r "
+                + time(run.get("measurementTime"));
+        return Optional.of(new RunInfo(jvm, options));
+    }
+
+    private static String count(Object o) {
+        return o instanceof Double d ? String.valueOf(d.longValue()) : String.valueOf(o);
+    }
+
+    /** JMH records times as {@code "200 ms"}; its command line spells them {@code 200ms}. */
+    private static String time(Object o) {
+        return String.valueOf(o).replace(" ", "");
     }
 
     private static double percentile(Map<?, ?> percentiles, String key, String benchmark) {

@@ -50,6 +50,15 @@ class JmhResultsTest {
     }
 
     @Test
+    void shouldRecordJvmAndOptionsOfTheRunFromTheFirstResult() {
+        JmhResults.RunInfo info = JmhResults.info(Samples.jmhJson()).orElseThrow();
+        assertEquals("JDK 25.0.3, OpenJDK 64-Bit Server VM 25.0.3+9-LTS, /usr/lib/jvm/temurin-25-jdk-amd64/bin/java",
+                info.jvm());
+        assertEquals("-f 1 -wi 1 -i 3 -w 200ms -r 200ms", info.options());
+        assertTrue(JmhResults.info("[]").isEmpty());
+    }
+
+    @Test
     void shouldNameTheMissingFieldWhenAResultLacksItsPrimaryMetric() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JmhResults.parse(
                 "[{\"benchmark\": \"a.B.c\", \"mode\": \"avgt\", \"threads\": 1}]"));
