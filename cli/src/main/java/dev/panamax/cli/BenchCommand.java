@@ -259,7 +259,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "was not kept.\n");
         }
         String started = Files.getLastModifiedTime(from).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
-        return report(results, suites, List.of(), started, "unknown", host, dir);
+        return report(results, suites, List.of(), started, "unknown", "not recorded in " + from + " (rendered on "
+                + host + ")", dir);
     }
 
     private int failure(String message) {

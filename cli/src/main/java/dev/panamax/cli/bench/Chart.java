@@ -267,8 +267,8 @@ public record Chart(String title, String subtitle, List<Comparison> rows) {
         }
         String value = Fmt.num(r.score()) + (Double.isFinite(r.error()) ? " " + Fmt.error(r.error()) : "");
         if (c.hasPeer()) {
-            value += String.format(Locale.ROOT, "  (%.2fx %s)", c.speedup() >= 1 ? c.speedup() : 1 / c.speedup(),
-                    c.speedup() >= 1 ? "faster" : "slower");
+            value += "  (" + Comparison.times(c.speedup() >= 1 ? c.speedup() : 1 / c.speedup())
+                    + (c.speedup() >= 1 ? " faster)" : " slower)");
         }
         text(sb, LABEL_WIDTH + PLOT_WIDTH + 10, centerY + 4.5, "start", c.panamax() ? "font-weight=\"bold\"" : "",
                 value);

@@ -119,7 +119,17 @@ public record Comparison(Result result, Suite suite, String impl, boolean panama
         if (Double.isNaN(s) || s <= 0 || Double.isInfinite(s)) {
             return "";
         }
-        return s >= 1 ? String.format(Locale.ROOT, "%.2fx faster than %s", s, bestPeerImpl())
-                : String.format(Locale.ROOT, "%.2fx slower than %s", 1 / s, bestPeerImpl());
+        return s >= 1 ? times(s) + " faster than " + bestPeerImpl() : times(1 / s) + " slower than " + bestPeerImpl();
+    }
+
+    /**
+     * Formats a factor of 1 or more: two decimals below 10, one below 100, none above.
+     *
+     * @param factor such as 1.234 or 1241046.6
+     * @return such as {@code 1.23x} or {@code 1241047x}
+     */
+    static String times(double factor) {
+        String pattern = factor < 10 ? "%.2fx" : factor < 100 ? "%.1fx" : "%.0fx";
+        return String.format(Locale.ROOT, pattern, factor);
     }
 }

@@ -101,6 +101,13 @@ class ComparisonTest {
     }
 
     @Test
+    void shouldKeepFactorsShortWhenTheyAreLarge() {
+        assertEquals("1.23x", Comparison.times(1.234));
+        assertEquals("12.3x", Comparison.times(12.34));
+        assertEquals("1241047x", Comparison.times(1241046.63));
+    }
+
+    @Test
     void shouldHaveNoRatioWhenNoPeerWasMeasured() {
         Result alone = Samples.result("dev.panamax.bench.BindingsBenchmark.getppid", "avgt",
                 Map.of("impl", "panamax"), 100, 1);
