@@ -10,10 +10,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns JMH's console output into one progress line per benchmark run. JMH prints, before each benchmark and
- * parameter set, {@code # Benchmark: <name>}, {@code # Parameters: (k = v, ...)} and then
- * {@code # Run progress: 33.33% complete, ETA 00:01:23}; the last one triggers a line such as
- * {@code benchmark 3 of 9 (LockBenchmark.contended impl=futex), 33% done, ETA 00:01:23}.
+ * Turns JMH's console output into one progress line per fork. JMH prints, once for each benchmark and parameter
+ * set, {@code # Benchmark: <name>} and {@code # Parameters: (k = v, ...)}, then before each fork
+ * {@code # Run progress: 33.33% complete, ETA 00:01:23} and {@code # Fork: 1 of 2}. Each run progress line gives a
+ * line such as {@code benchmark 3 of 9 (LockBenchmark.contended impl=futex), 33% done, ETA 00:01:23}, with
+ * {@code fork 2} after the name from the second fork on.
  */
 public final class Progress {
 
@@ -23,7 +24,8 @@ public final class Progress {
     private static final String BENCHMARK = "# Benchmark: ";
 
     private final int total;
-    private int index;            // benchmark runs started so far
+    private int index;            // benchmark and parameter sets started so far
+    private int fork;             // forks started of the current one
     private String benchmark = "";
     private String params = "";
 
@@ -71,6 +73,8 @@ public final class Progress {
             String name = s.substring(BENCHMARK.length()).strip();
             benchmark = name.startsWith(Suite.PACKAGE + ".") ? name.substring(Suite.PACKAGE.length() + 1) : name;
             params = "";
+            index++;
+            fork = 0;
             return Optional.empty();
         }
         Matcher p = PARAMETERS.matcher(s);
@@ -82,7 +86,8 @@ public final class Progress {
         if (progress.isEmpty()) {
             return Optional.empty();
         }
-        index++;
+        index = Math.max(index, 1);
+        fork++;
         StringBuilder sb = new StringBuilder("benchmark ").append(index);
         if (total > 0) {
             sb.append(" of ").append(Math.max(total, index));
@@ -90,15 +95,18 @@ public final class Progress {
         if (!benchmark.isEmpty()) {
             sb.append(" (").append(benchmark).append(params.isEmpty() ? "" : " " + params).append(')');
         }
+        if (fork > 1) {
+            sb.append(", fork ").append(fork);
+        }
         sb.append(String.format(Locale.ROOT, ", %.0f%% done, ETA %s", progress.get().percent(),
                 progress.get().eta()));
         return Optional.of(sb.toString());
     }
 
     /**
-     * Returns how many benchmark runs have started.
+     * Returns how many benchmark and parameter sets have started.
      *
-     * @return the count of {@code # Run progress} lines seen
+     * @return the count of {@code # Benchmark} headers seen (at least 1 once a run progress line was seen)
      */
     public int started() {
         return index;

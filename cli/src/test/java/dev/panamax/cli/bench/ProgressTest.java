@@ -67,6 +67,33 @@ class ProgressTest {
     }
 
     @Test
+    void shouldCountBenchmarksNotForksWhenJmhRunsSeveralForks() {
+        // The headers and progress lines of a real '-p impl=raw,panamax -f 2' run.
+        List<String> log = List.of(
+                "# Benchmark: dev.panamax.bench.BindingsBenchmark.getppid",
+                "# Parameters: (impl = raw)",
+                "# Run progress: 0.00% complete, ETA 00:00:00",
+                "# Fork: 1 of 2",
+                "# Run progress: 25.00% complete, ETA 00:00:02",
+                "# Fork: 2 of 2",
+                "# Benchmark: dev.panamax.bench.BindingsBenchmark.getppid",
+                "# Parameters: (impl = panamax)",
+                "# Run progress: 50.00% complete, ETA 00:00:01",
+                "# Fork: 1 of 2",
+                "# Run progress: 75.00% complete, ETA 00:00:00",
+                "# Fork: 2 of 2");
+        Progress progress = new Progress(2);
+        List<String> shown = new ArrayList<>();
+        log.forEach(line -> progress.accept(line).ifPresent(shown::add));
+        assertEquals(List.of(
+                "benchmark 1 of 2 (BindingsBenchmark.getppid impl=raw), 0% done, ETA 00:00:00",
+                "benchmark 1 of 2 (BindingsBenchmark.getppid impl=raw), fork 2, 25% done, ETA 00:00:02",
+                "benchmark 2 of 2 (BindingsBenchmark.getppid impl=panamax), 50% done, ETA 00:00:01",
+                "benchmark 2 of 2 (BindingsBenchmark.getppid impl=panamax), fork 2, 75% done, ETA 00:00:00"), shown);
+        assertEquals(2, progress.started());
+    }
+
+    @Test
     void shouldJoinSeveralParametersAndOmitTheTotalWhenUnknown() {
         Progress progress = new Progress(0);
         progress.accept("# Benchmark: dev.panamax.bench.AllocatorBenchmark.allocate");
@@ -79,8 +106,17 @@ class ProgressTest {
     @Test
     void shouldNeverReportMoreThanTheTotalAsTheTotal() {
         Progress progress = new Progress(1);
+        progress.accept("# Benchmark: dev.panamax.bench.BindingsBenchmark.getppid");
         progress.accept("# Run progress: 0.00% complete, ETA 00:00:02");
+        progress.accept("# Benchmark: dev.panamax.bench.LockBenchmark.contended");
         String second = progress.accept("# Run progress: 50.00% complete, ETA 00:00:01").orElseThrow();
         assertTrue(second.startsWith("benchmark 2 of 2"), second);
+    }
+
+    @Test
+    void shouldCountAProgressLineWithoutHeaderAsTheFirstBenchmark() {
+        Progress progress = new Progress(3);
+        assertEquals("benchmark 1 of 3, 0% done, ETA 00:00:09",
+                progress.accept("# Run progress: 0.00% complete, ETA 00:00:09").orElseThrow());
     }
 }
