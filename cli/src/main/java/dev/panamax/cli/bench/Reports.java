@@ -14,9 +14,9 @@ public final class Reports {
 
     /** What the columns mean; printed under every table. */
     static final String LEGEND = "Score: JMH's mean over the measured iterations. ± Error: half-width of the 99.9% "
-            + "confidence interval (n/a below 3 iterations). Range: slowest to fastest iteration. vs best peer: each "
-            + "panamax variant against the best non-panamax implementation measured with the same benchmark and "
-            + "parameters in this run.";
+            + "confidence interval (n/a below 3 iterations). Range: lowest to highest iteration score. vs best "
+            + "peer: each panamax variant against the best non-panamax implementation measured with the same "
+            + "benchmark and parameters in this run.";
 
     private static final String[] HEADER = {"Benchmark", "Params", "Mode", "Score", "± Error", "Median", "Unit",
         "vs best peer"};
