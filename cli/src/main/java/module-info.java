@@ -4,9 +4,9 @@
  */
 
 /**
- * The panamax command line: {@code panamax doctor} reports what this machine offers the library. Run it with
- * {@code ./panamax}, which puts this module and its dependencies on the module path and grants
- * {@code --enable-native-access=dev.panamax.ffm}.
+ * The panamax command line: {@code panamax doctor} reports what this machine offers the library, {@code panamax
+ * bench} runs the JMH suites and writes a report. Run it with {@code ./panamax}, which puts this module and its
+ * dependencies on the module path and grants {@code --enable-native-access=dev.panamax.ffm}.
  */
 module dev.panamax.cli {
     requires dev.panamax.ffm;
@@ -15,6 +15,7 @@ module dev.panamax.cli {
     // picocli reads and writes the annotated option fields reflectively.
     opens dev.panamax.cli to info.picocli;
 
+    exports dev.panamax.cli.bench;
     exports dev.panamax.cli.doctor;
     exports dev.panamax.cli.host;
 }

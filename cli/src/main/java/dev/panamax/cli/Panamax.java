@@ -14,14 +14,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code panamax} command: a parent for the subcommands ({@code doctor} now; {@code ladder} and {@code bench}
- * later). Exit codes: 0 success, 1 failure, 2 bad arguments.
+ * The {@code panamax} command: a parent for the subcommands ({@code doctor}, {@code bench}; {@code ladder} later).
+ * Exit codes: 0 success, 1 failure, 2 bad arguments.
  */
 @Command(name = "panamax",
         mixinStandardHelpOptions = true,
         versionProvider = Panamax.Version.class,
         description = "Linux kernel primitives for Java through the Panama FFM API.",
-        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DoctorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Run 'panamax doctor' first: it says what this machine offers panamax and how to fix what "
                 + "is missing."})

@@ -1,0 +1,116 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.cli.bench;
+
+import java.util.List;
+
+/**
+ * Renders {@code index.html}: the run conditions, one table per suite and every chart inlined, in one file that
+ * needs no network and no script. The page is also well-formed XML, so that tests can parse it.
+ */
+public final class HtmlReport {
+
+    private static final String STYLE = """
+            body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px; color: #111827; }
+            h1 { font-size: 24px; margin-bottom: 4px; }
+            h2 { font-size: 18px; margin-top: 28px; }
+            .meta { color: #374151; font-size: 14px; margin: 2px 0; }
+            .note { color: #374151; font-size: 13px; max-width: 980px; }
+            .warn { color: #92400e; }
+            table { border-collapse: collapse; font-size: 13px; }
+            th, td { padding: 3px 8px; border-bottom: 1px solid #e5e7eb; text-align: left; white-space: nowrap; }
+            td:last-child { white-space: normal; min-width: 12em; }
+            th { background: #f3f4f6; }
+            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            tr.panamax td { background: #eff6ff; font-weight: bold; }
+            .faster { color: #15803d; }
+            .slower { color: #b91c1c; }
+            figure { margin: 18px 0; }
+            svg { max-width: 100%; height: auto; }
+            """;
+
+    private HtmlReport() {
+    }
+
+    /**
+     * Renders the page.
+     *
+     * @param run the run
+     * @param charts the charts, inlined in this order
+     * @return the HTML text
+     */
+    public static String html(BenchRun run, List<Chart> charts) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+        sb.append("<title>panamax bench ").append(Fmt.xml(run.started())).append("</title>\n");
+        sb.append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n");
+        sb.append("<h1>panamax bench</h1>\n");
+        meta(sb, "Started", run.started());
+        meta(sb, "Suites", run.suites().isEmpty() ? "none" : String.join(", ", run.suites()));
+        if (!run.notBuilt().isEmpty()) {
+            meta(sb, "Not built yet", String.join(", ", run.notBuilt()) + " (no class in benchmarks.jar)");
+        }
+        meta(sb, "JVM", run.jdk());
+        meta(sb, "Host", run.host());
+        meta(sb, "JMH options", run.jmhOptions().isEmpty() ? "the benchmarks' own" : run.jmhOptions());
+        if (run.quick()) {
+            sb.append("<p class=\"meta warn\">Quick run: smoke figures from few, short iterations; not for "
+                    + "comparing with targets.</p>\n");
+        }
+        for (String suite : run.suites()) {
+            sb.append("<h2>").append(Fmt.xml(suite)).append("</h2>\n");
+            table(sb, run.rowsOf(suite));
+        }
+        if (!run.otherRows().isEmpty()) {
+            sb.append("<h2>other</h2>\n");
+            table(sb, run.otherRows());
+        }
+        sb.append("<p class=\"note\">").append(Fmt.xml(Reports.LEGEND)).append("</p>\n");
+        if (!charts.isEmpty()) {
+            sb.append("<h2>Charts</h2>\n");
+            for (Chart chart : charts) {
+                String svg = chart.svg();
+                svg = svg.substring(svg.indexOf("<svg"));   // drop the XML declaration to inline it
+                sb.append("<figure id=\"").append(Fmt.xml(chart.fileName())).append("\">\n").append(svg)
+                        .append("</figure>\n");
+            }
+        }
+        sb.append("<p class=\"note\">Files: <a href=\"summary.md\">summary.md</a>, <a href=\"jmh-result.json\">"
+                + "jmh-result.json</a> (JMH's raw results), <a href=\"figures.json\">figures.json</a>, "
+                + "<a href=\"jmh.log\">jmh.log</a>, charts/*.svg.</p>\n");
+        sb.append("</body>\n</html>\n");
+        return sb.toString();
+    }
+
+    private static void meta(StringBuilder sb, String name, String value) {
+        sb.append("<p class=\"meta\"><b>").append(Fmt.xml(name)).append(":</b> ").append(Fmt.xml(value))
+                .append("</p>\n");
+    }
+
+    private static void table(StringBuilder sb, List<Comparison> rows) {
+        sb.append("<table>\n<tr><th>Benchmark</th><th>Params</th><th>Mode</th><th>Score</th><th>± Error</th>"
+                + "<th>Median</th><th>Range</th><th>Unit</th><th>vs best peer</th></tr>\n");
+        for (Comparison c : rows) {
+            Result r = c.result();
+            sb.append(c.panamax() ? "<tr class=\"panamax\">" : "<tr>");
+            cell(sb, "", r.shortName());
+            cell(sb, "", r.paramsText());
+            cell(sb, "", r.mode());
+            cell(sb, "num", Fmt.num(r.score()));
+            cell(sb, "num", Fmt.error(r.error()));
+            cell(sb, "num", Fmt.num(r.median()));
+            cell(sb, "num", Fmt.range(r));
+            cell(sb, "", r.unit());
+            cell(sb, !c.hasPeer() ? "" : c.speedup() >= 1 ? "faster" : "slower", c.verdict());
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    private static void cell(StringBuilder sb, String cssClass, String text) {
+        sb.append(cssClass.isEmpty() ? "<td>" : "<td class=\"" + cssClass + "\">").append(Fmt.xml(text))
+                .append("</td>");
+    }
+}

@@ -1,0 +1,181 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.cli.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The text forms of a bench run: the console table, the Markdown summary and the machine-readable figures. */
+public final class Reports {
+
+    /** What the columns mean; printed under every table. */
+    static final String LEGEND = "Score: JMH's mean over the measured iterations. ± Error: half-width of the 99.9% "
+            + "confidence interval (n/a below 3 iterations). Range: lowest to highest iteration score. vs best "
+            + "peer: each panamax variant against the best non-panamax implementation measured with the same "
+            + "benchmark and parameters in this run.";
+
+    private static final String[] HEADER = {"Benchmark", "Params", "Mode", "Score", "± Error", "Median", "Unit",
+        "vs best peer"};
+
+    private Reports() {
+    }
+
+    /**
+     * Renders the compact console table: one row per result, suite by suite, columns aligned, numbers right-aligned.
+     *
+     * @param run the run
+     * @return the table with a legend, ending with a newline
+     */
+    public static String text(BenchRun run) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADER);
+        List<Comparison> bySuite = new ArrayList<>();
+        run.suites().forEach(suite -> bySuite.addAll(run.rowsOf(suite)));
+        bySuite.addAll(run.otherRows());
+        for (Comparison c : bySuite) {
+            Result r = c.result();
+            rows.add(new String[] {r.shortName(), r.paramsText(), r.mode(), Fmt.num(r.score()), Fmt.error(r.error()),
+                Fmt.num(r.median()), r.unit(), c.verdict()});
+        }
+        int[] width = new int[HEADER.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                boolean right = i >= 3 && i <= 5 && row != HEADER;
+                String cell = right ? " ".repeat(width[i] - row[i].length()) + row[i]
+                        : row[i] + " ".repeat(width[i] - row[i].length());
+                line.append(i == 0 ? "" : "  ").append(cell);
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        if (!run.notBuilt().isEmpty()) {
+            sb.append("not built yet (no class in benchmarks.jar): ").append(String.join(", ", run.notBuilt()))
+                    .append('\n');
+        }
+        if (run.quick()) {
+            sb.append("quick run (").append(run.jmhOptions()).append("): smoke figures, not for comparing with "
+                    + "targets\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Renders {@code summary.md}: run conditions, one table per suite, the legend and links to the charts.
+     *
+     * @param run the run
+     * @param charts the charts written next to the summary, linked by {@link Chart#fileName()} under
+     *     {@code charts/}
+     * @return the Markdown text
+     */
+    public static String markdown(BenchRun run, List<Chart> charts) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# panamax bench, ").append(run.started()).append("\n\n");
+        sb.append("- Suites: ").append(run.suites().isEmpty() ? "none" : String.join(", ", run.suites()))
+                .append('\n');
+        if (!run.notBuilt().isEmpty()) {
+            sb.append("- Not built yet (no class in benchmarks.jar): ").append(String.join(", ", run.notBuilt()))
+                    .append('\n');
+        }
+        sb.append("- JVM: ").append(run.jdk()).append('\n');
+        sb.append("- Host: ").append(run.host()).append('\n');
+        sb.append("- JMH options: `").append(run.jmhOptions().isEmpty() ? "(the benchmarks' own)" : run.jmhOptions())
+                .append('`').append(run.quick() ? " (quick: smoke figures, not for comparing with targets)" : "")
+                .append("\n\n");
+        for (String suite : run.suites()) {
+            sb.append("## ").append(suite).append("\n\n");
+            table(sb, run.rowsOf(suite));
+        }
+        if (!run.otherRows().isEmpty()) {
+            sb.append("## other\n\n");
+            table(sb, run.otherRows());
+        }
+        sb.append(LEGEND).append(" Raw figures: `jmh-result.json`; JMH's output: `jmh.log`.\n\n");
+        if (!charts.isEmpty()) {
+            sb.append("## Charts\n\n");
+            for (Chart chart : charts) {
+                sb.append("![").append(Fmt.md(chart.title())).append("](charts/").append(chart.fileName())
+                        .append(")\n\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void table(StringBuilder sb, List<Comparison> rows) {
+        sb.append("| Benchmark | Params | Mode | Score | ± Error | Median | Range | Unit | vs best peer |\n");
+        sb.append("|---|---|---|--:|--:|--:|--:|---|---|\n");
+        for (Comparison c : rows) {
+            Result r = c.result();
+            String params = Fmt.md(r.paramsText());
+            sb.append("| ").append(Fmt.md(r.shortName()))
+                    .append(" | ").append(c.panamax() ? "**" + params + "**" : params)
+                    .append(" | ").append(r.mode())
+                    .append(" | ").append(Fmt.num(r.score()))
+                    .append(" | ").append(Fmt.error(r.error()))
+                    .append(" | ").append(Fmt.num(r.median()))
+                    .append(" | ").append(Fmt.range(r))
+                    .append(" | ").append(Fmt.md(r.unit()))
+                    .append(" | ").append(Fmt.md(c.verdict()))
+                    .append(" |\n");
+        }
+        sb.append('\n');
+    }
+
+    /**
+     * Returns the figures as a JSON-ready tree (maps, lists, strings, numbers, booleans, nulls; NaN as null).
+     *
+     * @param run the run
+     * @param reportDir where the report was written, null when none was
+     * @return the tree for {@code dev.panamax.cli.doctor.Json#write}
+     */
+    public static Map<String, Object> json(BenchRun run, String reportDir) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("tool", "panamax bench");
+        doc.put("started", run.started());
+        doc.put("quick", run.quick());
+        doc.put("jmh_options", run.jmhOptions());
+        doc.put("jdk", run.jdk());
+        doc.put("host", run.host());
+        doc.put("suites", run.suites());
+        doc.put("not_built", run.notBuilt());
+        doc.put("report", reportDir);
+        List<Object> results = new ArrayList<>();
+        for (Comparison c : run.rows()) {
+            Result r = c.result();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("suite", c.suite() == null ? null : c.suite().name());
+            m.put("benchmark", r.benchmark());
+            m.put("mode", r.mode());
+            m.put("threads", r.threads());
+            m.put("params", new LinkedHashMap<>(r.params()));
+            m.put("impl", c.impl());
+            m.put("panamax", c.panamax());
+            m.put("score", finite(r.score()));
+            m.put("error", finite(r.error()));
+            m.put("median", finite(r.median()));
+            m.put("min", finite(r.min()));
+            m.put("max", finite(r.max()));
+            m.put("unit", r.unit());
+            m.put("best_peer", c.bestPeerImpl());
+            m.put("best_peer_score", c.hasPeer() ? finite(c.bestPeer().score()) : null);
+            m.put("ratio", finite(c.ratio()));
+            m.put("speedup", finite(c.speedup()));
+            results.add(m);
+        }
+        doc.put("results", results);
+        return doc;
+    }
+
+    private static Double finite(double d) {
+        return Double.isFinite(d) ? d : null;
+    }
+}
