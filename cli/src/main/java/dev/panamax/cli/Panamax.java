@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Panamax.Version.class,
         description = "Linux kernel primitives for Java through the Panama FFM API.",
-        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DoctorCommand.class, LadderCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Run 'panamax doctor' first: it says what this machine offers panamax and how to fix what "
                 + "is missing."})
