@@ -100,7 +100,12 @@ final class LadderCommand implements Callable<Integer> {
         Duration perRung = Duration.ofNanos(Math.round(seconds * 1e9));
         Path abs = dir.toAbsolutePath().normalize();
         String fileSystem = Mounts.describe(new HostFs(Path.of("/")), abs);
+        // One segment for everything a rung writes, so segment creation is not timed; at most a quarter of the
+        // free space (tmpfs preallocates in memory), and never below the default.
         LogOptions options = LogOptions.defaults();
+        long usable = Files.getFileStore(dir).getUsableSpace();
+        options = options.withSegmentBytes(Math.max(options.segmentBytes(),
+                Math.min(LadderProbe.TIMED_SEGMENT_BYTES, usable / 4)));
 
         List<LadderProbe.Result> results = new ArrayList<>();
         LadderProbe.Result group = null;
@@ -242,9 +247,9 @@ final class LadderCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "%-10s %12s %10s %10s %10s %10s  %s%n", label, "-", "-", "-", "-", "-",
                     r.note() == null ? "no appends measured" : "not run: " + r.note());
         }
-        return String.format(Locale.ROOT, "%-10s %12.0f %10.1f %10.1f %10.1f %10.2f  %s%n", label, r.opsPerSecond(),
+        return String.format(Locale.ROOT, "%-10s %12.0f %10.1f %10.1f %10.1f %10.2f  %s", label, r.opsPerSecond(),
                 r.p50Nanos() / 1e3, r.p99Nanos() / 1e3, r.p999Nanos() / 1e3, flushesPerRecord(r.stats()),
-                r.note() == null ? "" : r.note());
+                r.note() == null ? "" : r.note()).stripTrailing() + System.lineSeparator();
     }
 
     private static String number(double d) {

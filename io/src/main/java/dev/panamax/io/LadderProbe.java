@@ -43,8 +43,14 @@ public final class LadderProbe {
                          long p99Nanos, long p999Nanos, LogStats stats, String note) {
     }
 
-    /** The most bytes the measured appends of one timed rung write before it stops early: 1 GiB. */
+    /** The most bytes (framed records) that the measured appends of one timed rung write: 1 GiB. */
     public static final long MAX_BYTES_PER_RUNG = 1L << 30;
+
+    /**
+     * A segment size that holds everything a timed rung writes, warmup included, so that {@link #measure} times
+     * appends and not segment creation (an {@code fsync} each); preallocation makes it cost disk space, not time.
+     */
+    public static final long TIMED_SEGMENT_BYTES = MAX_BYTES_PER_RUNG + MAX_BYTES_PER_RUNG / 8 + (16L << 20);
 
     private LadderProbe() {
     }
@@ -75,9 +81,11 @@ public final class LadderProbe {
     /**
      * Measures one rung for a fixed time: appends from {@code threads} threads to a fresh {@link DurableLog} for
      * {@code duration} after a warmup of a tenth of it, and reports what the measured appends cost. A rung stops
-     * early once its measured appends have written {@link #MAX_BYTES_PER_RUNG} (a fast page cache would otherwise
-     * fill the disk) and says so in {@link Result#note()}. A rung the file system refuses ({@link Durability#DIRECT}
-     * where {@code O_DIRECT} is unavailable) returns a result with no operations and the reason in the note.
+     * early once its measured appends have written {@link #MAX_BYTES_PER_RUNG} of framed records (a fast page cache
+     * would otherwise fill the disk) and says so in {@link Result#note()}; the warmup writes at most a tenth of
+     * that: with segments of {@link #TIMED_SEGMENT_BYTES} in {@code options}, no segment is created while measuring.
+     * A rung the file system refuses ({@link Durability#DIRECT} where {@code O_DIRECT} is unavailable) returns a
+     * result with no operations and the reason in the note.
      *
      * @param directory   an existing directory on the file system to measure
      * @param rung        the rung to measure (overrides the rung of {@code options})
@@ -108,8 +116,8 @@ public final class LadderProbe {
     }
 
     /**
-     * How long a rung runs: a count of appends per thread, or (when {@code measureNanos > 0}) a time, with a byte
-     * budget per thread.
+     * How long a rung runs: a count of appends per thread, or (when {@code measureNanos > 0}) a time, with a budget
+     * of framed-record bytes per thread (a tenth of it for the warmup).
      */
     private record Plan(int warmupPerThread, int measuredPerThread, long warmupNanos, long measureNanos,
                         long bytesPerThread) {
@@ -143,6 +151,7 @@ public final class LadderProbe {
                                   Plan plan) throws IOException {
         Path work = directory.resolve(".panamax-ladder-" + rung.name().toLowerCase(Locale.ROOT) + "-"
                 + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        long frameBytes = RecordFormat.frameBytes(recordBytes);
         try (DurableLog log = DurableLog.open(work, options.withDurability(rung))) {
             Samples[] latencies = new Samples[threads];
             boolean[] budgetHit = new boolean[threads];
@@ -160,8 +169,10 @@ public final class LadderProbe {
                     try {
                         start.await();
                         if (plan.timed()) {
-                            while (System.nanoTime() < deadlines[0]) {
+                            long bytes = 0;
+                            while (System.nanoTime() < deadlines[0] && bytes < plan.bytesPerThread() / 10) {
                                 log.append(payload);
+                                bytes += frameBytes;
                             }
                         } else {
                             for (int i = 0; i < plan.warmupPerThread(); i++) {
@@ -180,7 +191,7 @@ public final class LadderProbe {
                                 log.append(payload);
                                 long t1 = System.nanoTime();
                                 lat.add(t1 - t0);
-                                bytes += recordBytes;
+                                bytes += frameBytes;
                                 t0 = t1;
                             }
                             budgetHit[id] = bytes >= plan.bytesPerThread();
