@@ -110,6 +110,15 @@ final class LadderCommand implements Callable<Integer> {
         List<LadderProbe.Result> results = new ArrayList<>();
         LadderProbe.Result group = null;
         int steps = plan.size() + (threads > 0 ? 1 : 0);
+        // Ctrl-C skips the probe's own clean-up: remove its preallocated segment on the way out.
+        Thread cleanUp = new Thread(() -> {
+            try {
+                LadderProbe.deleteLeftovers(dir);
+            } catch (IOException e) {
+                System.err.println("panamax ladder: could not remove work files in " + dir + ": " + e.getMessage());
+            }
+        }, "ladder-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try (Progress progress = new Progress(cl.getErr(), isTerminal(), steps, seconds * 1.1)) {
             for (int i = 0; i < plan.size(); i++) {
                 progress.step(i, plan.get(i).name());
@@ -119,6 +128,8 @@ final class LadderCommand implements Callable<Integer> {
                 progress.step(plan.size(), "group commit, " + threads + " threads at FDATASYNC");
                 group = LadderProbe.measure(dir, Durability.FDATASYNC, options, size, threads, perRung);
             }
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
         }
         LadderProbe.Result single = results.stream().filter(r -> r.rung() == Durability.FDATASYNC).findFirst()
                 .orElse(null);

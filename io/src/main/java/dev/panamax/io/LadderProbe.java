@@ -52,6 +52,8 @@ public final class LadderProbe {
      */
     public static final long TIMED_SEGMENT_BYTES = MAX_BYTES_PER_RUNG + MAX_BYTES_PER_RUNG / 8 + (16L << 20);
 
+    private static final String WORK_PREFIX = ".panamax-ladder-";
+
     private LadderProbe() {
     }
 
@@ -149,7 +151,7 @@ public final class LadderProbe {
 
     private static Result runRung(Path directory, Durability rung, LogOptions options, int recordBytes, int threads,
                                   Plan plan) throws IOException {
-        Path work = directory.resolve(".panamax-ladder-" + rung.name().toLowerCase(Locale.ROOT) + "-"
+        Path work = directory.resolve(WORK_PREFIX + rung.name().toLowerCase(Locale.ROOT) + "-"
                 + ProcessHandle.current().pid() + "-" + System.nanoTime());
         long frameBytes = RecordFormat.frameBytes(recordBytes);
         try (DurableLog log = DurableLog.open(work, options.withDurability(rung))) {
@@ -260,6 +262,31 @@ public final class LadderProbe {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("not a directory: " + directory);
         }
+    }
+
+    /**
+     * Deletes the work directories that probes of this process created in {@code directory} and have not removed
+     * yet: for a shutdown hook, since an interrupted probe (Ctrl-C) leaves its preallocated segment behind.
+     * Directories of other processes are left alone.
+     *
+     * @param directory the directory given to {@link #run} or {@link #measure}
+     * @return how many work directories were deleted
+     * @throws IOException if one cannot be deleted
+     */
+    public static int deleteLeftovers(Path directory) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        String mine = "-" + ProcessHandle.current().pid() + "-";
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> s = Files.list(directory)) {
+            s.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(WORK_PREFIX) && name.contains(mine) && Files.isDirectory(p);
+            }).forEach(found::add);
+        }
+        for (Path p : found) {
+            deleteTree(p);
+        }
+        return found.size();
     }
 
     static long percentile(long[] sorted, double q) {

@@ -89,6 +89,18 @@ class LadderProbeTest {
     }
 
     @Test
+    void shouldDeleteOnlyThisProcesssLeftoversWhenAskedTo() throws IOException {
+        long pid = ProcessHandle.current().pid();
+        Path mine = Files.createDirectory(dir.resolve(".panamax-ladder-write-" + pid + "-123"));
+        Files.write(mine.resolve("segment"), new byte[100]);
+        Path other = Files.createDirectory(dir.resolve(".panamax-ladder-write-" + (pid + 1) + "-123"));
+        Path unrelated = Files.createDirectory(dir.resolve("data-" + pid + "-1"));
+        assertEquals(1, LadderProbe.deleteLeftovers(dir));
+        assertTrue(Files.notExists(mine) && Files.isDirectory(other) && Files.isDirectory(unrelated));
+        assertEquals(0, LadderProbe.deleteLeftovers(dir));
+    }
+
+    @Test
     void shouldPickPercentilesFromSortedSamples() {
         long[] s = new long[1000];
         for (int i = 0; i < s.length; i++) {
