@@ -148,11 +148,13 @@ final class LadderCommand implements Callable<Integer> {
         Path probe;
         try {
             probe = Files.createTempFile(dir, ".panamax-ladder-", ".probe");
-        } catch (AccessDeniedException e) {
-            throw new IOException("DIR " + dir + ": not writable (permission denied)", e);
-        } catch (FileSystemException e) {
-            String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
-            throw new IOException("DIR " + dir + ": not writable (" + reason.toLowerCase(Locale.ROOT) + ")", e);
+        } catch (IOException e) {
+            String reason = switch (e) {
+                case AccessDeniedException a -> "permission denied";
+                case FileSystemException f when f.getReason() != null -> f.getReason().toLowerCase(Locale.ROOT);
+                default -> "cannot create a file there: " + e.getClass().getSimpleName();
+            };
+            throw new IOException("DIR " + dir + ": not writable (" + reason + ")", e);
         }
         Files.delete(probe);
     }

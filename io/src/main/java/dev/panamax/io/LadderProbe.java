@@ -86,8 +86,9 @@ public final class LadderProbe {
      * early once its measured appends have written {@link #MAX_BYTES_PER_RUNG} of framed records (a fast page cache
      * would otherwise fill the disk) and says so in {@link Result#note()}; the warmup writes at most a tenth of
      * that: with segments of {@link #TIMED_SEGMENT_BYTES} in {@code options}, no segment is created while measuring.
-     * A rung the file system refuses ({@link Durability#DIRECT} where {@code O_DIRECT} is unavailable) returns a
-     * result with no operations and the reason in the note.
+     * Each thread makes at least one measured append, however long the warmup took. A rung the file system
+     * refuses ({@link Durability#DIRECT} where {@code O_DIRECT} is unavailable) returns a result with no operations
+     * and the reason in the note.
      *
      * @param directory   an existing directory on the file system to measure
      * @param rung        the rung to measure (overrides the rung of {@code options})
@@ -189,13 +190,13 @@ public final class LadderProbe {
                         if (plan.timed()) {
                             long bytes = 0;
                             long t0 = System.nanoTime();
-                            while (t0 < deadlines[1] && bytes < plan.bytesPerThread()) {
+                            do { // at least one measured append, however slow the warmup was
                                 log.append(payload);
                                 long t1 = System.nanoTime();
                                 lat.add(t1 - t0);
                                 bytes += frameBytes;
                                 t0 = t1;
-                            }
+                            } while (t0 < deadlines[1] && bytes < plan.bytesPerThread());
                             budgetHit[id] = bytes >= plan.bytesPerThread();
                         } else {
                             for (int i = 0; i < plan.measuredPerThread(); i++) {
