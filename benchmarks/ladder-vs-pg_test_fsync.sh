@@ -6,7 +6,8 @@
 #
 # Installs Debian's postgresql-15 (for /usr/lib/postgresql/15/bin/pg_test_fsync) when it is missing, runs
 # `pg_test_fsync -f DIR/pgtest -s 2` and `./panamax ladder DIR --json --size 8192 --seconds 2`, and prints:
-#   - pg fdatasync ops/s vs panamax FDATASYNC ops/s, and the ratio (target >= 0.9);
+#   - pg fdatasync ops/s vs panamax FDATASYNC ops/s, and the ratio (target >= 0.9), also with --zero-fill (a
+#     second, FDATASYNC-only ladder run on zero-filled segments: like pg, flushes of blocks written before);
 #   - group commit, THREADS appenders vs one writer, both panamax at FDATASYNC (target >= 5x);
 #   - the other 8 kB single-write figures side by side (pg's open_datasync uses O_DIRECT|O_DSYNC like panamax
 #     DIRECT; pg's open_sync is O_DIRECT|O_SYNC while panamax SYNC is buffered O_SYNC), and pg's non-sync'ed
@@ -48,6 +49,10 @@ rm -f "$work/pgtest"
 
 echo "== panamax ladder $work --json --size 8192 --seconds $secs --threads $threads" >&2
 "$here/panamax" ladder "$work" --json --size 8192 --seconds "$secs" --threads "$threads" >"$work/ladder.json"
+# Like for like: pg_test_fsync flushes blocks it wrote before (no extent conversion for the journal to commit).
+echo "== panamax ladder $work --json --size 8192 --seconds $secs --rungs fdatasync --threads 0 --zero-fill" >&2
+"$here/panamax" ladder "$work" --json --size 8192 --seconds "$secs" --rungs fdatasync --threads 0 --zero-fill \
+    >"$work/zero.json"
 
 # pg figure: ops/sec of the first line labelled $1 in the section whose heading contains $2.
 pgfig() {
@@ -68,6 +73,7 @@ if command -v jq >/dev/null; then
     figures=$(jq -r '(.rungs[] | "\(.rung) \(if .ran then .ops_per_second else "n/a" end) \(.flushes_per_record)"),
         (.group_commit | "GROUP \(.records_per_second) \(.flushes_per_record) \(.threads)"), "FS \(.file_system)"' \
         "$work/ladder.json")
+    zero=$(jq -r '.rungs[0].ops_per_second' "$work/zero.json")
 else
     figures=$(python3 -c '
 import json, sys
@@ -77,7 +83,10 @@ for r in d["rungs"]:
 g = d["group_commit"]
 print("GROUP", g["records_per_second"], g["flushes_per_record"], g["threads"])
 print("FS", d["file_system"])' "$work/ladder.json")
+    zero=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["rungs"][0]["ops_per_second"])' \
+        "$work/zero.json")
 fi
+zero=$(awk -v x="$zero" 'BEGIN { printf "%.1f", x }')
 fig() {
     awk -v k="$1" -v f="${2:-2}" '$1 == k { v = $f; if (f == 2 && v ~ /^[0-9.eE+-]+$/) printf "%.1f\n", v; else print v; exit }' \
         <<<"$figures"
@@ -98,6 +107,8 @@ echo "(ops/s; ratio = panamax / pg; one run each, back to back, on a shared mach
 echo
 row "pg method / panamax rung" "pg_test_fsync" "panamax" "ratio" "target"
 row "fdatasync / FDATASYNC" "$pg_fdatasync" "$fdatasync" "$r_sync" ">= 0.90: $(verdict "$r_sync" 0.9)"
+r_zero=$(ratio "$zero" "$pg_fdatasync")
+row "fdatasync / FDATASYNC --zero-fill" "$pg_fdatasync" "$zero" "$r_zero" ">= 0.90: $(verdict "$r_zero" 0.9)"
 row "fsync / FSYNC" "$pg_fsync" "$(fig FSYNC)" "$(ratio "$(fig FSYNC)" "$pg_fsync")" ""
 row "open_datasync / DIRECT" "$pg_odsync" "$(fig DIRECT)" "$(ratio "$(fig DIRECT)" "$pg_odsync")" ""
 row "open_sync / SYNC" "$pg_osync" "$(fig SYNC)" "$(ratio "$(fig SYNC)" "$pg_osync")" ""

@@ -52,6 +52,9 @@ import picocli.CommandLine.Parameters;
                 "2:bad arguments (DIR missing or not a directory included)"})
 final class LadderCommand implements Callable<Integer> {
 
+    /** Segment size with --zero-fill: zeroing is real writing, so less than a timed segment's full gigabyte. */
+    static final long ZERO_FILL_SEGMENT_BYTES = 256L << 20;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -73,6 +76,12 @@ final class LadderCommand implements Callable<Integer> {
     @Option(names = "--rungs", paramLabel = "LIST", split = ",", converter = RungConverter.class,
             description = "The rungs to measure, comma separated, any case (default: all).")
     List<Durability> rungs;
+
+    @Option(names = "--zero-fill",
+            description = "Write zeros over each durable rung's log segment (of at most 256 MiB) before measuring, as "
+                    + "PostgreSQL does for its WAL: flushes then carry data only, with no extent conversion to "
+                    + "journal. Costs writing the segment once, untimed; WRITE is never zero-filled.")
+    boolean zeroFill;
 
     @Option(names = "--json", description = "Print the figures as one JSON object instead of a table.")
     boolean json;
@@ -102,10 +111,12 @@ final class LadderCommand implements Callable<Integer> {
         String fileSystem = Mounts.describe(new HostFs(Path.of("/")), abs);
         // One segment for everything a rung writes, so segment creation is not timed; at most a quarter of the
         // free space (tmpfs preallocates in memory), and never below the default.
-        LogOptions options = LogOptions.defaults();
+        LogOptions defaults = LogOptions.defaults();
         long usable = Files.getFileStore(dir).getUsableSpace();
-        options = options.withSegmentBytes(Math.max(options.segmentBytes(),
+        LogOptions options = defaults.withSegmentBytes(Math.max(defaults.segmentBytes(),
                 Math.min(LadderProbe.TIMED_SEGMENT_BYTES, usable / 4)));
+        LogOptions durableOptions = !zeroFill ? options : defaults.withZeroFill(true)
+                .withSegmentBytes(Math.max(defaults.segmentBytes(), Math.min(ZERO_FILL_SEGMENT_BYTES, usable / 4)));
 
         List<LadderProbe.Result> results = new ArrayList<>();
         LadderProbe.Result group = null;
@@ -122,11 +133,13 @@ final class LadderCommand implements Callable<Integer> {
         try (Progress progress = new Progress(cl.getErr(), isTerminal(), steps, seconds * 1.1)) {
             for (int i = 0; i < plan.size(); i++) {
                 progress.step(i, plan.get(i).name());
-                results.add(LadderProbe.measure(dir, plan.get(i), options, size, 1, perRung));
+                Durability rung = plan.get(i);
+                results.add(LadderProbe.measure(dir, rung, rung == Durability.WRITE ? options : durableOptions, size,
+                        1, perRung));
             }
             if (threads > 0) {
                 progress.step(plan.size(), "group commit, " + threads + " threads at FDATASYNC");
-                group = LadderProbe.measure(dir, Durability.FDATASYNC, options, size, threads, perRung);
+                group = LadderProbe.measure(dir, Durability.FDATASYNC, durableOptions, size, threads, perRung);
             }
         } finally {
             Runtime.getRuntime().removeShutdownHook(cleanUp);
@@ -187,6 +200,7 @@ final class LadderCommand implements Callable<Integer> {
         root.put("file_system", fileSystem);
         root.put("record_bytes", size);
         root.put("seconds_per_rung", seconds);
+        root.put("zero_fill", zeroFill);
         List<Object> rows = new ArrayList<>();
         for (LadderProbe.Result r : results) {
             rows.add(row(r));
@@ -233,8 +247,8 @@ final class LadderCommand implements Callable<Integer> {
     private String toText(Path abs, String fileSystem, List<LadderProbe.Result> results, LadderProbe.Result group,
                           LadderProbe.Result single) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "panamax ladder: %s (%s), %d-byte appends, %s s per rung%n%n", abs,
-                fileSystem, size, number(seconds)));
+        sb.append(String.format(Locale.ROOT, "panamax ladder: %s (%s), %d-byte appends, %s s per rung%s%n%n", abs,
+                fileSystem, size, number(seconds), zeroFill ? ", zero-filled segments" : ""));
         if (!results.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%-10s %12s %10s %10s %10s %10s  %s%n", "rung", "ops/s", "p50 us",
                     "p99 us", "p99.9 us", "syncs/op", "note"));

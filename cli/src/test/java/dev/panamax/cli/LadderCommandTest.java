@@ -76,6 +76,7 @@ class LadderCommandTest {
         assertTrue(root.get("file_system").isTextual(), r.out());
         assertEquals(100, root.get("record_bytes").intValue());
         assertTrue(root.get("seconds_per_rung").isDouble(), r.out());
+        assertTrue(root.get("zero_fill").isBoolean() && !root.get("zero_fill").booleanValue(), r.out());
         JsonNode rungs = root.get("rungs");
         assertEquals(2, rungs.size(), r.out());
         assertEquals("WRITE", rungs.get(0).get("rung").asText());
@@ -113,6 +114,18 @@ class LadderCommandTest {
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertTrue(root.get("group_commit").isNull(), r.out());
         assertTrue(root.at("/rungs/0/synced_writes").longValue() > 0, r.out());
+    }
+
+    @Test
+    void shouldMeasureDurableRungsOnZeroFilledSegmentsWhenZeroFillIsAsked() throws IOException {
+        Run r = run("ladder", tmp.toString(), "--json", "--zero-fill", "--seconds", TINY, "--threads", "0",
+                "--rungs", "write,fdatasync");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertTrue(root.get("zero_fill").booleanValue(), r.out());
+        assertTrue(root.at("/rungs/0/ran").booleanValue() && root.at("/rungs/1/ran").booleanValue(), r.out());
+        assertTrue(root.at("/rungs/1/flush_calls").longValue() > 0, r.out());
+        assertNothingLeftIn(tmp);
     }
 
     @Test
