@@ -4,12 +4,14 @@
  */
 
 /**
- * The panamax command line: {@code panamax doctor} reports what this machine offers the library, {@code panamax
- * bench} runs the JMH suites and writes a report. Run it with {@code ./panamax}, which puts this module and its
- * dependencies on the module path and grants {@code --enable-native-access=dev.panamax.ffm}.
+ * The panamax command line: {@code panamax doctor} reports what this machine offers the library,
+ * {@code panamax ladder DIR} what each durability rung costs on a file system, {@code panamax bench} runs the
+ * JMH suites and writes a report. Run it with {@code ./panamax}, which puts this module and its dependencies on
+ * the module path and grants {@code --enable-native-access=dev.panamax.ffm}.
  */
 module dev.panamax.cli {
     requires dev.panamax.ffm;
+    requires dev.panamax.io;
     requires info.picocli;
 
     // picocli reads and writes the annotated option fields reflectively.

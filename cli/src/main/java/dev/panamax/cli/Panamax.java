@@ -14,14 +14,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code panamax} command: a parent for the subcommands ({@code doctor}, {@code bench}; {@code ladder} later).
+ * The {@code panamax} command: a parent for the subcommands {@code doctor}, {@code ladder} and {@code bench}.
  * Exit codes: 0 success, 1 failure, 2 bad arguments.
  */
 @Command(name = "panamax",
         mixinStandardHelpOptions = true,
         versionProvider = Panamax.Version.class,
         description = "Linux kernel primitives for Java through the Panama FFM API.",
-        subcommands = {DoctorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DoctorCommand.class, LadderCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Run 'panamax doctor' first: it says what this machine offers panamax and how to fix what "
                 + "is missing."})

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -53,6 +54,50 @@ class LadderProbeTest {
         assertThrows(IllegalArgumentException.class, () -> LadderProbe.run(dir, 10, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> LadderProbe.run(dir, 10, 10, 0));
         assertThrows(IllegalArgumentException.class, () -> LadderProbe.run(dir.resolve("missing"), 10, 10, 1));
+    }
+
+    @Test
+    void shouldMeasureForTheGivenTimeAndShareFlushesWhenThreadsAppendAtFdatasync() throws IOException {
+        LadderProbe.Result r = LadderProbe.measure(dir, Durability.FDATASYNC, LogOptions.defaults(), 64, 4,
+                Duration.ofMillis(30));
+        assertEquals(Durability.FDATASYNC, r.rung());
+        assertEquals(4, r.threads());
+        assertTrue(r.operations() > 0 && r.opsPerSecond() > 0, r.toString());
+        assertTrue(r.p50Nanos() > 0 && r.p50Nanos() <= r.p99Nanos() && r.p99Nanos() <= r.p999Nanos(),
+                r.toString());
+        LogStats st = r.stats();
+        assertTrue(st.appends() >= r.operations(), r.toString());
+        assertTrue(st.flushCalls() > 0 && st.flushCalls() <= st.appends() && st.syncedWrites() == 0, r.toString());
+        assertEquals(null, r.note(), r.toString());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(0, s.count(), "probe left files behind");
+        }
+    }
+
+    @Test
+    void shouldRefuseBadArgumentsWhenMeasuringForATime() {
+        LogOptions o = LogOptions.defaults();
+        Duration d = Duration.ofMillis(10);
+        assertThrows(IllegalArgumentException.class, () -> LadderProbe.measure(dir, Durability.WRITE, o, 0, 1, d));
+        assertThrows(IllegalArgumentException.class, () -> LadderProbe.measure(dir, Durability.WRITE, o, 8, 0, d));
+        assertThrows(IllegalArgumentException.class,
+                () -> LadderProbe.measure(dir, Durability.WRITE, o, 8, 1, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class,
+                () -> LadderProbe.measure(dir, Durability.WRITE, o.withMaxRecordBytes(100), 101, 1, d));
+        assertThrows(IllegalArgumentException.class,
+                () -> LadderProbe.measure(dir.resolve("missing"), Durability.WRITE, o, 8, 1, d));
+    }
+
+    @Test
+    void shouldDeleteOnlyThisProcesssLeftoversWhenAskedTo() throws IOException {
+        long pid = ProcessHandle.current().pid();
+        Path mine = Files.createDirectory(dir.resolve(".panamax-ladder-write-" + pid + "-123"));
+        Files.write(mine.resolve("segment"), new byte[100]);
+        Path other = Files.createDirectory(dir.resolve(".panamax-ladder-write-" + (pid + 1) + "-123"));
+        Path unrelated = Files.createDirectory(dir.resolve("data-" + pid + "-1"));
+        assertEquals(1, LadderProbe.deleteLeftovers(dir));
+        assertTrue(Files.notExists(mine) && Files.isDirectory(other) && Files.isDirectory(unrelated));
+        assertEquals(0, LadderProbe.deleteLeftovers(dir));
     }
 
     @Test

@@ -1,0 +1,305 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.bench;
+
+import dev.panamax.io.Durability;
+import dev.panamax.io.DurableLog;
+import dev.panamax.io.LogOptions;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The durability ladder's appends against what users write instead, in one run: {@code append} measures one
+ * writer at {@code WRITE} (page cache only) and {@code FDATASYNC} (data on stable storage before returning) for
+ * panamax's {@link DurableLog} and two JDK peers:
+ * <ul>
+ *   <li>{@code fileChannel}: {@code FileChannel.write} at the end of the file, plus {@code force(false)} (which
+ *       is {@code fdatasync(2)} on Linux) for FDATASYNC;</li>
+ *   <li>{@code randomAccessFile}: {@code RandomAccessFile.write}, the file opened {@code "rw"} for WRITE and
+ *       {@code "rwd"} ({@code O_DSYNC}, the class's only data-sync mode) for FDATASYNC.</li>
+ * </ul>
+ * The peers append raw bytes to a growing file; panamax frames each record (header and CRC32C) into a
+ * preallocated segment. {@code groupCommit} (8 threads) and {@code singleWriter} (1 thread) append at FDATASYNC to
+ * one shared log, so their ratio is what group commit buys; the {@code fileChannel} peer writes under a lock and
+ * calls {@code force(false)} outside it, the usual hand-rolled way to let the kernel merge flushes.
+ *
+ * <p>Scores are operations (records) per second, all threads together. Every iteration starts from fresh files,
+ * deleted afterwards, so a WRITE iteration fills at most a few GiB. The files live under
+ * {@code -Dpanamax.bench.dir=DIR} (default {@code target/ladder-bench} under the working directory): put it on
+ * the disk to measure, not on a tmpfs {@code /tmp}.
+ *
+ * <p>Targets (issue "ladder"): panamax FDATASYNC ≥ 0.9× fileChannel FDATASYNC; groupCommit ≥ 5× singleWriter.
+ *
+ * <p>Run: {@code java -Dpanamax.bench.dir=/data/bench -jar benchmarks/target/benchmarks.jar LadderBenchmark}
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsPrepend = {"--enable-native-access=ALL-UNNAMED"})
+public class LadderBenchmark {
+
+    /** Bytes per record: PostgreSQL's WAL block, as pg_test_fsync writes. */
+    static final int RECORD_BYTES = 8192;
+
+    /** The directory benchmark files go under. */
+    static Path benchDir() throws IOException {
+        Path dir = Path.of(System.getProperty("panamax.bench.dir", "target/ladder-bench"));
+        Files.createDirectories(dir);
+        return Files.createTempDirectory(dir.toAbsolutePath(), "ladder-");
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** One appender's payload: the same bytes as an array and as a direct buffer. */
+    @State(Scope.Thread)
+    public static class Payload {
+        final byte[] bytes = new byte[RECORD_BYTES];
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(RECORD_BYTES);
+
+        /** Fills the payload with non-zero bytes. */
+        @Setup
+        public void fill() {
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) (i * 31 + 7);
+            }
+            buffer.put(bytes).flip();
+        }
+    }
+
+    /** A single writer's file at one rung, recreated for every iteration. */
+    @State(Scope.Benchmark)
+    public static class Appender {
+        /** The rung: WRITE or FDATASYNC. */
+        @Param({"WRITE", "FDATASYNC"})
+        public String rung;
+
+        /** Who appends: panamax's DurableLog or a JDK peer. */
+        @Param({"panamax", "fileChannel", "randomAccessFile"})
+        public String impl;
+
+        Path dir;
+        DurableLog log;
+        FileChannel channel;
+        RandomAccessFile file;
+        boolean sync;
+
+        /**
+         * Opens fresh files for the iteration.
+         *
+         * @throws IOException if they cannot be created
+         */
+        @Setup(Level.Iteration)
+        public void open() throws IOException {
+            dir = benchDir();
+            Durability r = Durability.valueOf(rung);
+            sync = r == Durability.FDATASYNC;
+            switch (impl) {
+                case "panamax" -> log = DurableLog.open(dir.resolve("log"), LogOptions.defaults().withDurability(r));
+                case "fileChannel" -> channel = FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                case "randomAccessFile" -> file = new RandomAccessFile(dir.resolve("data").toFile(),
+                        sync ? "rwd" : "rw");
+                default -> throw new IllegalArgumentException("unknown impl " + impl);
+            }
+        }
+
+        /**
+         * Closes and deletes the iteration's files.
+         *
+         * @throws IOException if they cannot be removed
+         */
+        @TearDown(Level.Iteration)
+        public void close() throws IOException {
+            if (log != null) {
+                log.close();
+                log = null;
+            }
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+            if (file != null) {
+                file.close();
+                file = null;
+            }
+            deleteTree(dir);
+        }
+    }
+
+    /** The log or file shared by the group-commit appenders, recreated for every iteration. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+        /** Who appends: panamax's DurableLog with group commit, or FileChannel with a lock and force(false). */
+        @Param({"panamax", "fileChannel"})
+        public String groupImpl;
+
+        Path dir;
+        DurableLog log;
+        FileChannel channel;
+
+        /**
+         * Opens a fresh log or file for the iteration.
+         *
+         * @throws IOException if it cannot be created
+         */
+        @Setup(Level.Iteration)
+        public void open() throws IOException {
+            dir = benchDir();
+            switch (groupImpl) {
+                case "panamax" -> log = DurableLog.open(dir.resolve("log"),
+                        LogOptions.defaults().withDurability(Durability.FDATASYNC));
+                case "fileChannel" -> channel = FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                default -> throw new IllegalArgumentException("unknown groupImpl " + groupImpl);
+            }
+        }
+
+        /**
+         * Closes and deletes the iteration's files.
+         *
+         * @throws IOException if they cannot be removed
+         */
+        @TearDown(Level.Iteration)
+        public void close() throws IOException {
+            if (log != null) {
+                log.close();
+                log = null;
+            }
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+            deleteTree(dir);
+        }
+
+        long append(Payload p) throws IOException {
+            if (log != null) {
+                return log.append(p.bytes);
+            }
+            ByteBuffer b = p.buffer;
+            b.clear();
+            synchronized (this) {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            }
+            // Outside the lock: concurrent fdatasync calls on one file can share a journal commit in the kernel.
+            channel.force(false);
+            return b.position();
+        }
+    }
+
+    /**
+     * One writer appends one record at the rung.
+     *
+     * @param s the appender
+     * @param p the payload
+     * @return the sequence number or bytes written, consumed by JMH
+     * @throws IOException if the append fails
+     */
+    @Benchmark
+    public long append(Appender s, Payload p) throws IOException {
+        switch (s.impl) {
+            case "panamax" -> {
+                return s.log.append(p.bytes);
+            }
+            case "fileChannel" -> {
+                ByteBuffer b = p.buffer;
+                b.clear();
+                while (b.hasRemaining()) {
+                    s.channel.write(b);
+                }
+                if (s.sync) {
+                    s.channel.force(false);
+                }
+                return b.position();
+            }
+            default -> {
+                s.file.write(p.bytes);
+                return p.bytes.length;
+            }
+        }
+    }
+
+    /**
+     * Eight threads append at FDATASYNC to one log (or file).
+     *
+     * @param s the shared log
+     * @param p this thread's payload
+     * @return the sequence number or bytes written, consumed by JMH
+     * @throws IOException if the append fails
+     */
+    @Benchmark
+    @Threads(8)
+    public long groupCommit(Shared s, Payload p) throws IOException {
+        return s.append(p);
+    }
+
+    /**
+     * One thread appends at FDATASYNC to the same kind of log: the baseline for {@link #groupCommit}.
+     *
+     * @param s the shared log
+     * @param p the payload
+     * @return the sequence number or bytes written, consumed by JMH
+     * @throws IOException if the append fails
+     */
+    @Benchmark
+    @Threads(1)
+    public long singleWriter(Shared s, Payload p) throws IOException {
+        return s.append(p);
+    }
+
+    /**
+     * Runs this benchmark and fails on any error.
+     *
+     * @param args unused
+     * @throws RunnerException if a benchmark fails
+     */
+    public static void main(String[] args) throws RunnerException {
+        Options opt = new OptionsBuilder()
+                .include(LadderBenchmark.class.getSimpleName())
+                .shouldFailOnError(true)
+                .build();
+        new Runner(opt).run();
+    }
+}
