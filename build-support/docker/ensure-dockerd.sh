@@ -45,26 +45,36 @@ command -v docker >/dev/null 2>&1 || die "no docker client after installing dock
 # ------------------------------------------------------------------------------------------------- dockerd
 daemon_up() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
-stale() {   # $1: a pid file; true when it names no live process (a killed daemon leaves it behind)
-    [ -f "$1" ] && ! kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null
+alive() {   # $1: a pid, $2: the expected command name; false for a zombie (a killed daemon not reaped yet)
+    local pid=$1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1   # pid reused by another program
+    ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
+}
+
+stale() {   # $1: a pid file, $2: the command name; true when it names no live such process
+    [ -f "$1" ] && ! alive "$(cat "$1" 2>/dev/null)" "$2"
 }
 
 if ! daemon_up; then
-    if [ -f "$pidfile" ] && ! stale "$pidfile"; then
+    if [ -f "$pidfile" ] && ! stale "$pidfile" dockerd; then
         # A dockerd is alive but does not answer yet (just started by someone else): wait for it below.
         say "dockerd (pid $(cat "$pidfile")) is running but not answering yet; waiting"
     else
-        stale "$pidfile" && { say "removing stale $pidfile"; rm -f "$pidfile"; }
+        if stale "$pidfile" dockerd; then
+            say "removing stale $pidfile (dockerd $(cat "$pidfile") is gone)"
+            rm -f "$pidfile"
+        fi
         # After a kill -9 of dockerd its containerd child may live on and hold the bolt database lock, which
         # makes the new dockerd fail with "timeout waiting for containerd to start".
         if [ -f "$containerd_pidfile" ]; then
-            if stale "$containerd_pidfile"; then
+            if stale "$containerd_pidfile" containerd; then
                 rm -f "$containerd_pidfile"
             else
                 orphan=$(cat "$containerd_pidfile")
                 say "stopping containerd $orphan orphaned by a dead dockerd"
                 kill "$orphan" 2>/dev/null || true
-                for _ in $(seq 1 50); do kill -0 "$orphan" 2>/dev/null || break; sleep 0.1; done
+                for _ in $(seq 1 50); do alive "$orphan" containerd || break; sleep 0.1; done
                 rm -f "$containerd_pidfile"
             fi
         fi

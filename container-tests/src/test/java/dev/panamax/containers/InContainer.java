@@ -82,8 +82,10 @@ final class InContainer {
      * skipped run would look like a passed one. Called from each test class's {@code @BeforeAll}.
      */
     static void requireDockerAndBaseImage() {
-        assertTrue(DockerClientFactory.instance().isDockerAvailable(), "no Docker daemon answers (DOCKER_HOST="
-                + System.getenv("DOCKER_HOST") + ", default unix:///var/run/docker.sock): run "
+        String host = System.getenv("DOCKER_HOST");
+        assertTrue(DockerClientFactory.instance().isDockerAvailable(), "no Docker daemon answers ("
+                + (host == null ? "DOCKER_HOST unset, tried unix:///var/run/docker.sock" : "DOCKER_HOST=" + host)
+                + "): run "
                 + "build-support/docker/ensure-dockerd.sh as root first, or skip this module explicitly with "
                 + "-Dpanamax.containerTests.skip=true");
         DockerClient client = DockerClientFactory.instance().client();
