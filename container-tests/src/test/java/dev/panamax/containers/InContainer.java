@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -65,6 +67,14 @@ final class InContainer {
                     + "--- stderr\n" + stderr;
         }
 
+        /** The {@code key=value} lines a probe printed; a repeated key keeps its last value. */
+        Map<String, String> facts() {
+            Map<String, String> facts = new LinkedHashMap<>();
+            stdout.lines().filter(l -> l.contains("=")).forEach(l -> facts.put(l.substring(0, l.indexOf('=')),
+                    l.substring(l.indexOf('=') + 1)));
+            return facts;
+        }
+
         /** Parses stdout as the JSON of {@code panamax doctor --json}, failing with the whole output if it is not. */
         JsonNode doctorJson() {
             try {
@@ -98,7 +108,7 @@ final class InContainer {
         }
         for (String dir : List.of(lib().toString(), testClasses().toString())) {
             assertTrue(Files.isDirectory(Path.of(dir)), dir + " is missing: run this module with 'verify' in the "
-                    + "reactor (./build -pl cli,container-tests -am verify), so that the panamax jars are built");
+                    + "reactor (./build -pl container-tests -am verify), so that the panamax jars are built");
         }
     }
 

@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.panamax.containers.probe.AffinityProbe;
 import dev.panamax.containers.probe.MemoryProbe;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,13 +34,6 @@ class ResourceLimitsInContainerTest {
         InContainer.requireDockerAndBaseImage();
     }
 
-    /** The {@code key=value} lines of a probe; a repeated key keeps its last value. */
-    private static Map<String, String> facts(InContainer.Result r) {
-        Map<String, String> facts = new LinkedHashMap<>();
-        r.stdout().lines().filter(l -> l.contains("=")).forEach(l -> facts.put(l.substring(0, l.indexOf('=')),
-                l.substring(l.indexOf('=') + 1)));
-        return facts;
-    }
 
     @Test
     void shouldRefusePinningOutsideCpusetAndRunNativeThreadOnAllowedCpuWhenCpusetIsCpuOne() {
@@ -50,7 +42,7 @@ class ResourceLimitsInContainerTest {
         InContainer.Result r = run(container(ALLOW_ALL, main(AffinityProbe.class, "0", "1"))
                 .withCreateContainerCmdModifier(c -> c.getHostConfig().withCpusetCpus("1")));
         assertEquals(0, r.exitCode(), r.describe());
-        Map<String, String> f = facts(r);
+        Map<String, String> f = r.facts();
         // CPU 0 stays online (the cpuset does not hide it), which is why the kernel, not the argument check, refuses.
         assertTrue(f.getOrDefault("online", "").startsWith("0-"), r.describe());
         assertEquals("1", f.get("affinity.before"), r.describe());
@@ -72,7 +64,7 @@ class ResourceLimitsInContainerTest {
         InContainer.Result r = run(container(ALLOW_ALL, main(MemoryProbe.class, "512", "128")));
         assertEquals(0, r.exitCode(), r.describe());
         assertFalse(r.oomKilled(), r.describe());
-        Map<String, String> f = facts(r);
+        Map<String, String> f = r.facts();
         assertEquals("512", f.get("touched.mib"), r.describe());
         assertEquals("true", f.get("touched.all"), r.describe());
     }
@@ -86,7 +78,7 @@ class ResourceLimitsInContainerTest {
         // and the OOM killer answers with SIGKILL (exit 128 + 9), never an exception the JVM could catch.
         assertTrue(r.oomKilled(), "not OOM-killed:\n" + r.describe());
         assertEquals(137, r.exitCode(), r.describe());
-        Map<String, String> f = facts(r);
+        Map<String, String> f = r.facts();
         assertEquals("512", f.get("mapped.mib"), r.describe());
         assertFalse(f.containsKey("touched.all"), r.describe());
         List<Long> touched = r.stdout().lines().filter(l -> l.startsWith("touched.mib="))
