@@ -91,8 +91,7 @@ class DoctorInContainerTest {
         String reason = uring.path("reason").asText();
         assertTrue(reason.startsWith("ENOSYS (io_uring_setup)"), reason);
         assertTrue(reason.contains("no io_uring"), reason);
-        // ENOSYS reads as "not supported" although the kernel has io_uring: the fix still points at the profile.
-        assertEquals("not supported by this kernel", uring.path("text").asText(), uring.toPrettyString());
+        // A filter answering ENOSYS looks like a kernel without io_uring; the fix must still name the profile.
         assertTrue(uring.path("fix").asText().contains("seccomp profile"), uring.toPrettyString());
         assertEquals("filter", item(report, "seccomp", "mode").path("value").asText(), report.toPrettyString());
     }
