@@ -12,6 +12,12 @@ import java.nio.file.Path;
  * The cgroup memory limit of this process, used as the default allocator limit: the kernel enforces a cgroup limit
  * when pages are touched (by the OOM killer), so an allocator that knows it can throw first. Reads cgroup v2
  * {@code memory.max}, else cgroup v1 {@code memory.limit_in_bytes}.
+ *
+ * <p>In a container without its own cgroup namespace (Docker on cgroup v1, or {@code --cgroupns=host}),
+ * {@code /proc/self/cgroup} names the host path ({@code /docker/<id>}) while the runtime mounts that very cgroup
+ * at the root of {@code /sys/fs/cgroup/<controller>}: the host path does not exist there, and the limit is read
+ * at the mount root instead (the JDK's container support reaches the same file through mountinfo). Proven by the
+ * container-tests module (the allocator under {@code --memory=256m}).
  */
 final class CgroupLimit {
 
@@ -35,16 +41,25 @@ final class CgroupLimit {
             }
             long limit = Long.MAX_VALUE;
             if (v2 != null) {
-                limit = Math.min(limit, read(Path.of("/sys/fs/cgroup" + v2, "memory.max")));
+                limit = Math.min(limit, readOwnOrRoot(Path.of("/sys/fs/cgroup"), v2, "memory.max"));
             }
             if (v1 != null) {
-                limit = Math.min(limit, read(Path.of("/sys/fs/cgroup/memory" + v1, "memory.limit_in_bytes")));
+                limit = Math.min(limit, readOwnOrRoot(Path.of("/sys/fs/cgroup/memory"), v1, "memory.limit_in_bytes"));
             }
             return limit;
         } catch (IOException | RuntimeException e) {
             // No readable cgroup: no limit known, the builder's limitBytes is the only guard.
             return Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * The limit in {@code file} of the cgroup at {@code path} under {@code mount}; when that directory is not there
+     * (a container's own cgroup mounted at the root of the hierarchy), the limit at the mount root.
+     */
+    private static long readOwnOrRoot(Path mount, String path, String file) throws IOException {
+        Path own = mount.resolve(path.startsWith("/") ? path.substring(1) : path);
+        return read((Files.isDirectory(own) ? own : mount).resolve(file));
     }
 
     private static long read(Path file) throws IOException {
