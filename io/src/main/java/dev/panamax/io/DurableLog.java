@@ -1,0 +1,904 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io;
+
+import dev.panamax.ffm.DirectIo;
+import dev.panamax.ffm.Errno;
+import dev.panamax.ffm.ErrnoException;
+import dev.panamax.ffm.Fd;
+import dev.panamax.ffm.OpenFlag;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * An append-only record log in a directory, durable at a chosen {@link Durability} rung, with group commit and
+ * crash recovery.
+ *
+ * <p>{@link #append(byte[])} returns the record's sequence number (1, 2, 3, ... across the life of the log) only
+ * once the record is durable at the log's rung: after the {@code pwrite} for {@link Durability#WRITE}, after the
+ * {@code fdatasync}/{@code fsync} that covers it, or after the synchronous write for the {@code O_DSYNC},
+ * {@code O_DIRECT} and {@code O_SYNC} rungs. Concurrent appenders share that work: one of them (the leader)
+ * writes everything staged so far with one {@code pwrite} and one flush, then wakes the others.
+ *
+ * <p>{@link #open} runs recovery: every record is verified (magic, length, sequence, CRC32C); the first one that
+ * fails and everything after it is cut, and {@link #recoveryReport()} says what was cut. A record is never
+ * returned by a reader unless it verified.
+ *
+ * <p>A failed write or flush is fatal: every later append throws {@link LogFailedException} with the first
+ * failure as its cause; nothing is retried (see the package documentation). The directory is locked against a
+ * second opener, in this process or another, for the life of the log.
+ *
+ * <p>Thread safety: all methods may be called from any thread. Payload segments are read only by the calling
+ * thread, so confined segments are fine.
+ */
+public final class DurableLog implements AutoCloseable {
+
+    /*
+     * Overview.
+     *
+     * Files: the directory holds LOCK (held with an fcntl lock through FileChannel.tryLock) and segment files
+     * named by their first sequence number (RecordFormat). Only the last segment is written; a new one is
+     * created (fallocate, header, fsync, directory fsync) when the next record would not fit.
+     *
+     * Staging and group commit (RocksDB's write group, with a shared buffer instead of a writer queue):
+     *
+     *   appender:  lock; stage frame into buffers[active] at stagedEnd; seq = nextSequence++;
+     *              while durableSequence < seq: if a leader runs, await; else lead();  unlock
+     *   lead():    take buffers[active] with everything staged; switch staging to the other buffer;
+     *              unlock; pwrite the batch; fdatasync/fsync if any staged record asked for it; lock;
+     *              durableSequence = last staged sequence of the batch; signalAll
+     *
+     * Only one leader runs at a time (leaderActive), so the buffer it writes is never the one being staged
+     * into, and two buffers suffice. Every record a leader takes was staged, under the lock, before the leader
+     * took the batch, so the flush that follows the pwrite covers its bytes: nobody is acknowledged before a
+     * flush covering their bytes has returned. Appenders wait on a Condition with awaitUninterruptibly: once
+     * bytes are staged, leaving early would abandon a record that may still become durable.
+     *
+     * File offsets: bufferBase is the file offset of byte 0 of the staging buffer; stagedEnd the offset just
+     * past the last staged byte. Without O_DIRECT a batch writes [bufferBase, stagedEnd) exactly. With
+     * O_DIRECT, bufferBase is block-aligned and a batch writes [bufferBase, alignUp(stagedEnd)) with the tail
+     * padded with zeros; the partial last block is copied to the front of the next buffer (the carry) and
+     * rewritten, extended, by the next batch. A torn rewrite of that block leaves each sector either old or
+     * new, and both hold the same bytes for the records already acknowledged.
+     *
+     * All mutable fields are guarded by `lock`; durableSequence is also volatile for lock-free reads.
+     */
+
+    private static final int FLUSH_NONE = 0;
+    private static final int FLUSH_DATA = 1;
+    private static final int FLUSH_ALL = 2;
+    private static final String LOCK_FILE = "LOCK";
+    private static final long STAGING_BYTES = 1024 * 1024;
+    private static final int FILE_MODE = 0644;
+
+    private final Path directory;
+    private final LogOptions options;
+    private final Durability durability;
+    private final String fallbackReason;
+    private final FileChannel lockChannel;
+    private final FileLock fileLock;
+    private final Arena arena;
+    private final MemorySegment[] buffers;
+    private final long bufferBytes;
+    private final long blockBytes;
+    private final boolean direct;
+    private final RecoveryReport recovery;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+
+    private final List<Segment> segments = new ArrayList<>(); // guarded by lock; last one is being written
+    private Segment current; // guarded by lock
+    private int active; // guarded by lock: index of the staging buffer
+    private long bufferBase; // guarded by lock
+    private long stagedEnd; // guarded by lock
+    private long nextSequence; // guarded by lock
+    private long stagedSequence; // guarded by lock: last sequence staged
+    private volatile long durableSequence; // written under lock by the leader; read lock-free by lastSequence()
+    private int flushNeed; // guarded by lock: strongest flush asked for by a staged record
+    private boolean leaderActive; // guarded by lock
+    private LogFailedException failure; // guarded by lock: the first write or flush failure, fatal
+    private volatile boolean closed; // written under lock by close(); read lock-free for the early check
+    private Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
+    private long appends; // guarded by lock
+    private long batches; // guarded by lock
+    private long writeCalls; // guarded by lock
+    private long flushCalls; // guarded by lock
+    private long syncedWrites; // guarded by lock
+    private long maxBatch; // guarded by lock
+
+    /** One segment file: its first sequence, its path, and (for the last one) the descriptor written. */
+    private static final class Segment {
+        final long firstSequence;
+        final Path path;
+        Fd writer; // guarded by the log's lock; null once the segment is complete
+        long durableEnd; // guarded by the log's lock: offset past the last durable record
+
+        Segment(long firstSequence, Path path, long durableEnd) {
+            this.firstSequence = firstSequence;
+            this.path = path;
+            this.durableEnd = durableEnd;
+        }
+    }
+
+    private DurableLog(Path directory, LogOptions options, FileChannel lockChannel, FileLock fileLock)
+            throws IOException {
+        this.directory = directory;
+        this.options = options;
+        this.lockChannel = lockChannel;
+        this.fileLock = fileLock;
+        Durability rung = options.durability();
+        String fallback = null;
+        long block = 1;
+        long memAlign = 8;
+        if (rung == Durability.DIRECT) {
+            DirectIo probe = DirectIo.probe(directory);
+            if (!probe.isAvailable()) {
+                if (!options.directFallback()) {
+                    throw new DirectIoUnavailableException("cannot open log " + directory + " at DIRECT: "
+                            + probe.unavailabilityCause() + " (or choose another rung, or enable "
+                            + "LogOptions.withDirectFallback to run at DSYNC)", null);
+                }
+                fallback = "DIRECT requested but " + probe.unavailabilityCause() + "; running at DSYNC (O_DSYNC "
+                        + "through the page cache)";
+                rung = Durability.DSYNC;
+                System.getLogger("dev.panamax.io").log(System.Logger.Level.WARNING,
+                        "panamax log " + directory + ": " + fallback);
+            } else {
+                block = probe.offsetAlignment();
+                memAlign = Math.max(probe.memoryAlignment(), block);
+            }
+        }
+        this.durability = rung;
+        this.fallbackReason = fallback;
+        this.direct = rung == Durability.DIRECT;
+        this.blockBytes = block;
+        long need = Math.max(STAGING_BYTES, RecordFormat.frameBytes(options.maxRecordBytes()));
+        this.bufferBytes = alignUp(need + 2 * block, Math.max(block, 4096));
+        this.arena = Arena.ofShared();
+        try {
+            long alignment = Math.max(memAlign, 4096);
+            this.buffers = new MemorySegment[] {arena.allocate(bufferBytes, alignment),
+                arena.allocate(bufferBytes, alignment)};
+            this.recovery = recover();
+        } catch (IOException | RuntimeException | Error e) {
+            closeSegments();
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code directory} with {@link LogOptions#defaults()}.
+     *
+     * @param directory the log's directory; created if missing
+     * @return the open log, recovered
+     * @throws IOException see {@link #open(Path, LogOptions)}
+     */
+    public static DurableLog open(Path directory) throws IOException {
+        return open(directory, LogOptions.defaults());
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code directory}, locks it, and runs recovery.
+     *
+     * @param directory the log's directory; created if missing
+     * @param options   durability rung, segment size, record limit
+     * @return the open log; see {@link #recoveryReport()} for what recovery cut
+     * @throws LogLockedException           if another opener holds the directory
+     * @throws NotALogException             if {@code directory} is not a directory, or holds a segment-named file
+     *                                      that is not a panamax segment
+     * @throws DirectIoUnavailableException for {@link Durability#DIRECT} where the file system refuses
+     *                                      O_DIRECT and no fallback is configured
+     * @throws IOException                  for other I/O failures ({@link ErrnoException} from a syscall)
+     */
+    public static DurableLog open(Path directory, LogOptions options) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(options, "options");
+        Path dir = directory.toAbsolutePath();
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+            throw new NotALogException(dir + " is not a directory: a DurableLog lives in a directory of its own",
+                    null);
+        }
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Fd.fsyncDirectory(dir.getParent());
+        }
+        Path lockPath = dir.resolve(LOCK_FILE);
+        FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock fileLock;
+        try {
+            fileLock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new LogLockedException("log " + dir + " is already open in this process (lock on " + lockPath
+                    + "); close it first", e);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (fileLock == null) {
+            channel.close();
+            throw new LogLockedException("log " + dir + " is locked by another process (fcntl lock on " + lockPath
+                    + "); only one opener at a time", null);
+        }
+        try {
+            return new DurableLog(dir, options, channel, fileLock);
+        } catch (IOException | RuntimeException | Error e) {
+            fileLock.release();
+            channel.close();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- recovery
+
+    private RecoveryReport recover() throws IOException {
+        List<long[]> found = new ArrayList<>();
+        try (Stream<Path> list = Files.list(directory)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                long first = RecordFormat.parseSegmentFileName(p.getFileName().toString());
+                if (first >= 0) {
+                    found.add(new long[] {first});
+                }
+            }
+        }
+        found.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<String> problems = new ArrayList<>();
+        long truncated = 0;
+        long dropped = 0;
+        int droppedSegments = 0;
+        boolean cut = false;
+        boolean removedAny = false;
+        long expected = found.isEmpty() ? 1 : found.get(0)[0];
+        long firstKept = expected;
+        long records = 0;
+        MemorySegment window = arena.allocate(RecordFormat.frameBytes(options.maxRecordBytes()) + STAGING_BYTES);
+        for (int i = 0; i < found.size(); i++) {
+            long nameSequence = found.get(i)[0];
+            Path path = directory.resolve(RecordFormat.segmentFileName(nameSequence));
+            String name = path.getFileName().toString();
+            SegmentScan scan;
+            try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
+                scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(), window);
+            }
+            if (!cut && nameSequence != expected) {
+                cut = true;
+                problems.add(name + ": starts at sequence " + nameSequence + " but the previous segment ended before "
+                        + expected);
+            }
+            if (cut || scan.outcome() == SegmentScan.Outcome.NO_HEADER) {
+                if (!cut && i != found.size() - 1) {
+                    problems.add(scan.problem() + " but later segments exist");
+                    cut = true;
+                } else if (!cut) {
+                    problems.add(scan.problem() + "; removed");
+                } else {
+                    problems.add(name + ": removed, it follows the cut (" + scan.records() + " records)");
+                    dropped += scan.records();
+                    truncated += scan.validEnd() + scan.cutBytes();
+                }
+                Fd.unlink(path, false);
+                removedAny = true;
+                droppedSegments++;
+                continue;
+            }
+            long end = scan.validEnd();
+            if (scan.outcome() != SegmentScan.Outcome.CLEAN) {
+                cut = true;
+                problems.add(scan.problem() + (scan.outcome() == SegmentScan.Outcome.CORRUPT
+                        ? "; " + scan.intactDropped() + " intact records after it dropped too (point-in-time cut)"
+                        : "; torn tail") + ", " + scan.cutBytes() + " bytes cut");
+                truncated += scan.cutBytes();
+                dropped += scan.intactDropped();
+                cutTail(path, end);
+            }
+            segments.add(new Segment(nameSequence, path, end));
+            records += scan.records();
+            expected = scan.nextSequence();
+        }
+        if (removedAny) {
+            Fd.fsyncDirectory(directory);
+        }
+        if (!segments.isEmpty()) {
+            firstKept = segments.get(0).firstSequence;
+        }
+        nextSequence = expected;
+        stagedSequence = expected - 1;
+        durableSequence = expected - 1;
+        if (segments.isEmpty()) {
+            createSegment(expected);
+        } else {
+            resume(segments.get(segments.size() - 1));
+        }
+        return new RecoveryReport(firstKept, expected - 1, records, segments.size(), truncated, dropped,
+                droppedSegments, problems);
+    }
+
+    /** Cuts a segment at {@code end}: the torn or corrupt bytes become zeros, durably, before any append. */
+    private void cutTail(Path path, long end) throws IOException {
+        try (Fd fd = Fd.open(path, Set.of(OpenFlag.WRITE), 0)) {
+            fd.ftruncate(end);
+            if (options.preallocate() && options.segmentBytes() > end) {
+                preallocate(fd, end, options.segmentBytes());
+            }
+            fd.fsync();
+        }
+    }
+
+    /** Reopens the last segment for appending at its verified end. */
+    private void resume(Segment last) throws IOException {
+        current = last;
+        last.writer = openWriter(last.path);
+        long end = last.durableEnd;
+        if (direct) {
+            bufferBase = alignDown(end, blockBytes);
+            try (Fd fd = Fd.open(last.path, Set.of(OpenFlag.READ), 0)) {
+                readFully(fd, buffers[active], end - bufferBase, bufferBase);
+            }
+        } else {
+            bufferBase = end;
+        }
+        stagedEnd = end;
+    }
+
+    /** Creates, preallocates and durably initialises a segment, then makes it the one being written. */
+    private void createSegment(long firstSequence) throws IOException {
+        Path path = directory.resolve(RecordFormat.segmentFileName(firstSequence));
+        MemorySegment header = buffers[active];
+        RecordFormat.encodeSegmentHeader(header, firstSequence);
+        try (Fd init = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE), FILE_MODE)) {
+            if (options.preallocate()) {
+                preallocate(init, 0, options.segmentBytes());
+            }
+            writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
+            // Header, size and extents durable before any record: steady-state fdatasync then has no size to write.
+            init.fsync();
+        }
+        Fd.fsyncDirectory(directory);
+        Segment segment = new Segment(firstSequence, path, RecordFormat.SEGMENT_HEADER_BYTES);
+        try {
+            segment.writer = openWriter(path);
+        } catch (IOException | RuntimeException e) {
+            segments.add(segment);
+            throw e;
+        }
+        if (current != null && current.writer != null) {
+            Fd old = current.writer;
+            current.writer = null;
+            old.close();
+        }
+        segments.add(segment);
+        current = segment;
+        // With O_DIRECT the header is the start of the first block, carried and rewritten by the first batch.
+        bufferBase = direct ? 0 : RecordFormat.SEGMENT_HEADER_BYTES;
+        stagedEnd = RecordFormat.SEGMENT_HEADER_BYTES;
+    }
+
+    /**
+     * Allocates {@code [from, to)}. Where the file system has no {@code fallocate} (ramfs, some FUSE), the size
+     * is still set with {@code ftruncate}: appends then never change the file size, though blocks are allocated
+     * as they are written.
+     */
+    private static void preallocate(Fd fd, long from, long to) throws IOException {
+        try {
+            fd.fallocate(Set.of(), from, to - from);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EOPNOTSUPP) {
+                throw e;
+            }
+            fd.ftruncate(to);
+        }
+    }
+
+    private Fd openWriter(Path path) throws IOException {
+        Set<OpenFlag> flags = EnumSet.of(OpenFlag.WRITE);
+        switch (durability.openMode()) {
+            case BUFFERED -> { }
+            case DSYNC -> flags.add(OpenFlag.DSYNC);
+            case DIRECT -> {
+                flags.add(OpenFlag.DIRECT);
+                flags.add(OpenFlag.DSYNC);
+            }
+            case SYNC -> flags.add(OpenFlag.SYNC);
+            default -> throw new AssertionError("should not reach here");
+        }
+        try {
+            return Fd.open(path, flags, 0);
+        } catch (ErrnoException e) {
+            if (direct && e.errno() == Errno.EINVAL) {
+                throw new DirectIoUnavailableException(path + ": O_DIRECT refused (" + e.getMessage() + ")", e);
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- appends
+
+    /**
+     * Appends a record and waits until it is durable at the log's rung.
+     *
+     * @param payload the record's bytes, at most {@link LogOptions#maxRecordBytes()}
+     * @return the record's sequence number
+     * @throws LogFailedException    if this or an earlier write or flush failed; the log accepts nothing more
+     * @throws IOException           for other I/O failures while rolling to a new segment
+     * @throws IllegalArgumentException if the payload is larger than the record limit
+     * @throws IllegalStateException if the log is closed
+     */
+    public long append(byte[] payload) throws IOException {
+        Objects.requireNonNull(payload, "payload");
+        return append(MemorySegment.ofArray(payload), durability);
+    }
+
+    /**
+     * Appends a record and waits until it is durable at {@code rung}.
+     *
+     * @param payload the record's bytes
+     * @param rung    the rung to wait for; see {@link #append(MemorySegment, Durability)}
+     * @return the record's sequence number
+     * @throws IOException see {@link #append(MemorySegment, Durability)}
+     */
+    public long append(byte[] payload, Durability rung) throws IOException {
+        Objects.requireNonNull(payload, "payload");
+        return append(MemorySegment.ofArray(payload), rung);
+    }
+
+    /**
+     * Appends a record and waits until it is durable at the log's rung.
+     *
+     * @param payload the record's bytes (heap or native; read only by the calling thread)
+     * @return the record's sequence number
+     * @throws IOException see {@link #append(MemorySegment, Durability)}
+     */
+    public long append(MemorySegment payload) throws IOException {
+        return append(payload, durability);
+    }
+
+    /**
+     * Appends a record and waits until it is durable at {@code rung}. A log opened at {@link Durability#WRITE},
+     * {@link Durability#FDATASYNC} or {@link Durability#FSYNC} accepts any of those three per call; a log opened
+     * with an open-flag rung ({@code DSYNC}, {@code DIRECT}, {@code SYNC}) writes every record synchronously and
+     * accepts its own rung, the flush-call rungs (adding the flush) and {@link Durability#WRITE}. Other
+     * combinations would need the file opened with other flags and are refused.
+     *
+     * @param payload the record's bytes (heap or native; read only by the calling thread)
+     * @param rung    the rung to wait for
+     * @return the record's sequence number
+     * @throws LogFailedException       if this or an earlier write or flush failed; the log accepts nothing more
+     * @throws IOException              for other I/O failures while rolling to a new segment
+     * @throws IllegalArgumentException if the payload exceeds the record limit or the rung is not available
+     * @throws IllegalStateException    if the log is closed
+     */
+    public long append(MemorySegment payload, Durability rung) throws IOException {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(rung, "rung");
+        if (payload.byteSize() > options.maxRecordBytes()) {
+            throw new IllegalArgumentException("record of " + payload.byteSize() + " bytes exceeds the limit of "
+                    + options.maxRecordBytes() + " bytes of log " + directory);
+        }
+        if (rung.openMode() != Durability.OpenMode.BUFFERED && rung != durability) {
+            throw new IllegalArgumentException("log " + directory + " is open at " + durability
+                    + (fallbackReason != null ? " (" + fallbackReason + ")" : "") + "; a " + rung
+                    + " append needs the file opened for " + rung + ": open the log at that rung");
+        }
+        if (closed) {
+            throw closedError();
+        }
+        // Checksum the payload in the caller's thread: confined segments stay on their thread, and the
+        // CRC work stays out of the lock.
+        CRC32C crc = RecordFormat.payloadChecksum(payload);
+        long frame = RecordFormat.frameBytes(payload.byteSize());
+        int need = rung == Durability.FSYNC ? FLUSH_ALL : rung == Durability.FDATASYNC ? FLUSH_DATA : FLUSH_NONE;
+        lock.lock();
+        try {
+            ensureWritable();
+            while (true) {
+                if (alignUp(stagedEnd + frame, blockBytes) > options.segmentBytes()) {
+                    roll();
+                } else if (stagedEnd + frame - bufferBase > bufferBytes - blockBytes) {
+                    waitOrLead();
+                } else {
+                    break;
+                }
+                ensureWritable();
+            }
+            long sequence = nextSequence++;
+            RecordFormat.encodeRecord(buffers[active], stagedEnd - bufferBase, sequence, payload, crc);
+            stagedEnd += frame;
+            stagedSequence = sequence;
+            flushNeed = Math.max(flushNeed, need);
+            while (durableSequence < sequence) {
+                if (failure != null) {
+                    throw new LogFailedException("record " + sequence + " not acknowledged: " + failure.getMessage(),
+                            failure.getCause());
+                }
+                waitOrLead();
+            }
+            appends++;
+            return sequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. Becomes the leader if none runs, else waits for the running one to finish. */
+    private void waitOrLead() throws IOException {
+        if (leaderActive) {
+            changed.awaitUninterruptibly();
+        } else {
+            lead();
+        }
+    }
+
+    /** Lock held on entry and exit, released while writing. */
+    private void lead() throws IOException {
+        if (stagedSequence == durableSequence || failure != null) {
+            return;
+        }
+        leaderActive = true;
+        final MemorySegment batch = buffers[active];
+        final long base = bufferBase;
+        final long end = stagedEnd;
+        final long last = stagedSequence;
+        final long first = durableSequence + 1;
+        final int need = flushNeed;
+        final Segment segment = current;
+        final Fd writer = segment.writer;
+        final Fd flushFd = flushOverride != null ? flushOverride : writer;
+        int next = 1 - active;
+        long nextBase = direct ? alignDown(end, blockBytes) : end;
+        if (direct) {
+            MemorySegment.copy(batch, nextBase - base, buffers[next], 0, end - nextBase);
+        }
+        active = next;
+        bufferBase = nextBase;
+        flushNeed = FLUSH_NONE;
+        Throwable error = null;
+        lock.unlock();
+        try {
+            long length = end - base;
+            if (direct) {
+                long padded = alignUp(end, blockBytes) - base;
+                batch.asSlice(length, padded - length).fill((byte) 0);
+                length = padded;
+            }
+            writeFully(writer, batch, length, base);
+            if (need == FLUSH_DATA) {
+                flushFd.fdatasync();
+            } else if (need == FLUSH_ALL) {
+                flushFd.fsync();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            error = e;
+        } finally {
+            lock.lock();
+        }
+        leaderActive = false;
+        if (error == null) {
+            durableSequence = last;
+            segment.durableEnd = end;
+            batches++;
+            writeCalls++;
+            if (durability.openMode() != Durability.OpenMode.BUFFERED) {
+                syncedWrites++;
+            }
+            if (need != FLUSH_NONE) {
+                flushCalls++;
+            }
+            maxBatch = Math.max(maxBatch, last - first + 1);
+        } else {
+            String what = need == FLUSH_NONE ? "write" : "write or flush";
+            failure = new LogFailedException("log " + directory + " failed: " + what + " of records " + first + ".."
+                    + last + " to " + segment.path.getFileName() + " failed (" + error.getMessage()
+                    + "); the log refuses all further writes and never retries a failed flush: the kernel may "
+                    + "have dropped the dirty pages. Reopen the log to recover", error);
+        }
+        changed.signalAll();
+        if (error instanceof RuntimeException re) {
+            throw re;
+        }
+        if (error instanceof Error er) {
+            throw er;
+        }
+    }
+
+    /** Lock held. Writes out everything staged for the current segment, then starts the next one. */
+    private void roll() throws IOException {
+        while (leaderActive || stagedSequence != durableSequence) {
+            waitOrLead();
+            ensureWritable();
+        }
+        try {
+            createSegment(nextSequence);
+        } catch (IOException | RuntimeException e) {
+            failure = new LogFailedException("log " + directory + " failed: cannot start a new segment ("
+                    + e.getMessage() + ")", e);
+            changed.signalAll();
+            throw failure;
+        }
+    }
+
+    private void ensureWritable() throws LogFailedException {
+        if (closed) {
+            throw closedError();
+        }
+        if (failure != null) {
+            throw new LogFailedException(failure.getMessage(), failure.getCause());
+        }
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("DurableLog " + directory + " is closed");
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    /**
+     * Opens a reader over the records durable now, from {@code fromSequence} on. Records appended later are
+     * not seen by this reader.
+     *
+     * @param fromSequence the first sequence number wanted; earlier records are skipped
+     * @return the reader, to be closed
+     * @throws IllegalStateException if the log is closed
+     */
+    public LogReader reader(long fromSequence) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw closedError();
+            }
+            List<LogReader.Part> parts = new ArrayList<>();
+            for (Segment s : segments) {
+                parts.add(new LogReader.Part(s.path, s.firstSequence, s.durableEnd));
+            }
+            return new LogReader(parts, fromSequence, durableSequence, options.maxRecordBytes());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads all durable records into a list (for tests and small logs).
+     *
+     * @return the records in sequence order
+     * @throws IOException if a file cannot be read or a record fails verification
+     */
+    public List<LogRecord> readAll() throws IOException {
+        List<LogRecord> out = new ArrayList<>();
+        try (LogReader r = reader(0)) {
+            for (LogRecord rec = r.next(); rec != null; rec = r.next()) {
+                out.add(rec);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- state
+
+    /**
+     * Returns the sequence number of the last durable record, with memory effects as specified by
+     * {@link java.lang.invoke.VarHandle#getVolatile}.
+     *
+     * @return the sequence, or {@code firstSequence - 1} of an empty log
+     */
+    public long lastSequence() {
+        return durableSequence;
+    }
+
+    /**
+     * Returns the rung the log runs at: the one asked for, or {@link Durability#DSYNC} after a reported
+     * fallback from {@link Durability#DIRECT}.
+     *
+     * @return the effective rung
+     */
+    public Durability durability() {
+        return durability;
+    }
+
+    /**
+     * Returns why the log runs below the rung asked for, if it does.
+     *
+     * @return the reason, or empty
+     */
+    public Optional<String> fallbackReason() {
+        return Optional.ofNullable(fallbackReason);
+    }
+
+    /**
+     * Returns the write granularity: the O_DIRECT offset alignment for {@link Durability#DIRECT}, else 1.
+     *
+     * @return bytes
+     */
+    public long blockBytes() {
+        return blockBytes;
+    }
+
+    /**
+     * Returns what recovery found and cut when the log was opened.
+     *
+     * @return the report
+     */
+    public RecoveryReport recoveryReport() {
+        return recovery;
+    }
+
+    /**
+     * Returns the log's directory.
+     *
+     * @return the absolute path
+     */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Returns the group-commit counters since the log was opened.
+     *
+     * @return a snapshot
+     */
+    public LogStats stats() {
+        lock.lock();
+        try {
+            return new LogStats(appends, batches, writeCalls, flushCalls, syncedWrites, maxBatch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for appends in flight, then closes the files and releases the directory lock. Idempotent.
+     *
+     * @throws IOException if closing a descriptor fails
+     */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            while (failure == null && (leaderActive || stagedSequence != durableSequence)) {
+                changed.awaitUninterruptibly();
+            }
+            while (leaderActive) {
+                changed.awaitUninterruptibly();
+            }
+            try {
+                closeSegments();
+                if (flushOverride != null) {
+                    flushOverride.close();
+                }
+            } finally {
+                arena.close();
+                try {
+                    fileLock.release();
+                } finally {
+                    lockChannel.close();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void closeSegments() throws IOException {
+        IOException first = null;
+        for (Segment s : segments) {
+            if (s.writer != null) {
+                try {
+                    s.writer.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+                s.writer = null;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /**
+     * Test hook: sends every later flush to {@code /dev/null}, where {@code fdatasync}/{@code fsync} fail with
+     * EINVAL, so the fatal-flush path runs against a real kernel error.
+     */
+    void redirectFlushesToDevNullForTest() throws IOException {
+        lock.lock();
+        try {
+            flushOverride = Fd.open(Path.of("/dev/null"), Set.of(OpenFlag.WRITE), 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DurableLog[" + directory + ", " + durability + ", last=" + durableSequence + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    static long alignDown(long value, long alignment) {
+        return value - value % alignment;
+    }
+
+    static long alignUp(long value, long alignment) {
+        long r = value % alignment;
+        return r == 0 ? value : value + alignment - r;
+    }
+
+    /** pwrite until every byte is written; EINTR (nothing written) is retried, it is not a failed flush. */
+    static void writeFully(Fd fd, MemorySegment buffer, long length, long position) throws IOException {
+        long done = 0;
+        while (done < length) {
+            long n = fd.pwrite(buffer, done, length - done, position + done);
+            if (n == Fd.INTERRUPTED) {
+                continue;
+            }
+            if (n <= 0) {
+                throw new IOException("pwrite wrote " + n + " bytes at offset " + (position + done));
+            }
+            done += n;
+        }
+    }
+
+    /** pread until {@code length} bytes or the end of the file. */
+    static long readFully(Fd fd, MemorySegment buffer, long length, long position) throws IOException {
+        long done = 0;
+        while (done < length) {
+            long n = fd.pread(buffer, done, length - done, position + done);
+            if (n == Fd.INTERRUPTED) {
+                continue;
+            }
+            if (n == 0) {
+                break;
+            }
+            if (n < 0) {
+                throw new IOException("pread returned " + n + " at offset " + (position + done));
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    /** A {@link ByteSource} over a descriptor. */
+    static final class FdSource implements ByteSource {
+        private final Fd fd;
+
+        FdSource(Fd fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return fd.statx().size();
+        }
+
+        @Override
+        public long read(long position, MemorySegment dst) throws IOException {
+            return readFully(fd, dst, dst.byteSize(), position);
+        }
+    }
+}

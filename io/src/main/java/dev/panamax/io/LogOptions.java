@@ -1,0 +1,168 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io;
+
+import java.util.Objects;
+
+/**
+ * How a {@link DurableLog} is opened. Immutable; each {@code withX} returns a copy. Values are checked when set.
+ */
+public final class LogOptions {
+
+    /** Smallest segment size accepted: 64 KiB. */
+    public static final long MIN_SEGMENT_BYTES = 64 * 1024;
+
+    private final Durability durability;
+    private final long segmentBytes;
+    private final int maxRecordBytes;
+    private final boolean directFallback;
+    private final boolean preallocate;
+
+    private LogOptions(Durability durability, long segmentBytes, int maxRecordBytes, boolean directFallback,
+                       boolean preallocate) {
+        this.durability = durability;
+        this.segmentBytes = segmentBytes;
+        this.maxRecordBytes = maxRecordBytes;
+        this.directFallback = directFallback;
+        this.preallocate = preallocate;
+    }
+
+    /**
+     * Returns the defaults: {@link Durability#FDATASYNC}, 64 MiB segments, records up to 1 MiB, preallocation
+     * on, no O_DIRECT fallback.
+     *
+     * @return the default options
+     */
+    public static LogOptions defaults() {
+        return new LogOptions(Durability.FDATASYNC, 64L * 1024 * 1024, 1024 * 1024, false, true);
+    }
+
+    /**
+     * Returns a copy with another default rung (each append may still name its own).
+     *
+     * @param rung the rung appends wait for by default
+     * @return the new options
+     */
+    public LogOptions withDurability(Durability rung) {
+        return new LogOptions(Objects.requireNonNull(rung, "rung"), segmentBytes, maxRecordBytes, directFallback,
+                preallocate);
+    }
+
+    /**
+     * Returns a copy with another segment size: a new segment file is started when the next record would not
+     * fit. Must hold at least one record of {@link #maxRecordBytes()}.
+     *
+     * @param bytes the segment file size, at least {@link #MIN_SEGMENT_BYTES}
+     * @return the new options
+     * @throws IllegalArgumentException if too small for the record limit
+     */
+    public LogOptions withSegmentBytes(long bytes) {
+        check(bytes, maxRecordBytes);
+        return new LogOptions(durability, bytes, maxRecordBytes, directFallback, preallocate);
+    }
+
+    /**
+     * Returns a copy with another record size limit; larger appends are refused.
+     *
+     * @param bytes the largest payload accepted, at least 1
+     * @return the new options
+     * @throws IllegalArgumentException if not positive or if a record this large would not fit a segment
+     */
+    public LogOptions withMaxRecordBytes(int bytes) {
+        check(segmentBytes, bytes);
+        return new LogOptions(durability, segmentBytes, bytes, directFallback, preallocate);
+    }
+
+    /**
+     * Returns a copy that, where the file system refuses {@code O_DIRECT}, opens a {@link Durability#DIRECT}
+     * log at {@link Durability#DSYNC} instead and says so in {@link DurableLog#durability()} and
+     * {@link DurableLog#fallbackReason()}. Off by default: then opening throws
+     * {@link DirectIoUnavailableException}.
+     *
+     * @param fallback whether to fall back
+     * @return the new options
+     */
+    public LogOptions withDirectFallback(boolean fallback) {
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, fallback, preallocate);
+    }
+
+    /**
+     * Returns a copy with preallocation switched on or off. On (the default), each new segment is
+     * {@code fallocate}d to its full size and flushed once, so that appends never grow the file and steady-state
+     * {@code fdatasync} has no file size to write.
+     *
+     * @param on whether to preallocate
+     * @return the new options
+     */
+    public LogOptions withPreallocation(boolean on) {
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, on);
+    }
+
+    /**
+     * Returns the rung appends wait for by default.
+     *
+     * @return the rung
+     */
+    public Durability durability() {
+        return durability;
+    }
+
+    /**
+     * Returns the segment file size.
+     *
+     * @return bytes
+     */
+    public long segmentBytes() {
+        return segmentBytes;
+    }
+
+    /**
+     * Returns the largest payload accepted.
+     *
+     * @return bytes
+     */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /**
+     * Tells whether {@link Durability#DIRECT} falls back to {@link Durability#DSYNC} where O_DIRECT is refused.
+     *
+     * @return true if the fallback is on
+     */
+    public boolean directFallback() {
+        return directFallback;
+    }
+
+    /**
+     * Tells whether segments are preallocated.
+     *
+     * @return true if on
+     */
+    public boolean preallocate() {
+        return preallocate;
+    }
+
+    private static void check(long segmentBytes, int maxRecordBytes) {
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException("maxRecordBytes must be positive: " + maxRecordBytes);
+        }
+        if (segmentBytes < MIN_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("segmentBytes " + segmentBytes + " < " + MIN_SEGMENT_BYTES);
+        }
+        // Room for the header, one record, and a block of DIRECT padding.
+        long need = RecordFormat.SEGMENT_HEADER_BYTES + RecordFormat.frameBytes(maxRecordBytes) + 65536;
+        if (segmentBytes < need) {
+            throw new IllegalArgumentException("segmentBytes " + segmentBytes + " cannot hold a record of "
+                    + maxRecordBytes + " bytes (need " + need + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LogOptions[" + durability + ", segmentBytes=" + segmentBytes + ", maxRecordBytes=" + maxRecordBytes
+                + ", directFallback=" + directFallback + ", preallocate=" + preallocate + "]";
+    }
+}

@@ -1,0 +1,161 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Kills a child JVM that appends from four threads at random moments, round after round, at each rung; after
+ * every kill the log must recover with every acknowledged record present and intact, and nothing else but
+ * whole, verified records.
+ */
+class CrashRecoveryTest {
+
+    private static final Durability[] RUNGS = {Durability.FDATASYNC, Durability.WRITE, Durability.DSYNC,
+        Durability.DIRECT, Durability.FSYNC, Durability.SYNC, Durability.FDATASYNC, Durability.WRITE};
+    private static final long ROUND_TIMEOUT_S = 30;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepEveryAcknowledgedRecordWhenChildIsKilledAtRandomMoments() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        Path logDir = dir.resolve("log");
+        Map<Long, long[]> acked = new HashMap<>();
+        long totalAcks = 0;
+        for (int round = 0; round < RUNGS.length; round++) {
+            Durability rung = RUNGS[round];
+            // Kill before the first ack (during startup or recovery) sometimes, else after a random count.
+            int killAfter = random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(400);
+            String context = "seed " + seed + ", round " + round + " at " + rung + ", kill after " + killAfter;
+            Path stderr = dir.resolve("child-" + round + ".err");
+            Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                    logDir.toString(), rung.name(), "4", Long.toString((round + 1) * 1_000_000L))
+                    .redirectError(stderr.toFile())
+                    .start();
+            child.getOutputStream().close();
+            boolean watchdog = false;
+            int seen = 0;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.US_ASCII))) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ROUND_TIMEOUT_S);
+                Thread killer = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        if (!child.waitFor(ROUND_TIMEOUT_S, TimeUnit.SECONDS)) {
+                            child.destroyForcibly();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                String line;
+                boolean killed = false;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("ack ")) {
+                        String[] f = line.split(" ");
+                        if (f.length == 4) {
+                            long[] prev = acked.put(Long.parseLong(f[1]),
+                                    new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+                            if (prev != null) {
+                                fail("sequence " + f[1] + " acknowledged twice (" + context + ")");
+                            }
+                            seen++;
+                        }
+                    }
+                    if (!killed && (seen >= killAfter && (killAfter > 0 || line.startsWith("open")))) {
+                        // SIGKILL through the handle: Process.destroyForcibly would also close our end of the
+                        // pipe, losing acknowledgements printed just before the kill.
+                        child.toHandle().destroyForcibly();
+                        killed = true;
+                    }
+                }
+                if (!killed) {
+                    watchdog = System.nanoTime() > deadline;
+                }
+                killer.interrupt();
+            }
+            child.waitFor();
+            if (watchdog || seen < killAfter) {
+                fail("child ended before the kill (" + context + ", exit " + child.exitValue() + "): "
+                        + Files.readString(stderr));
+            }
+            totalAcks += seen;
+            System.out.println("crash round " + context + ": " + seen + " acks read");
+            verify(logDir, acked, context + ", stderr: " + Files.readString(stderr));
+        }
+        assertTrue(totalAcks > 0, "no acknowledgement in any round, seed " + seed);
+    }
+
+    @Test
+    void shouldRefuseOpenerWhenAnotherProcessHoldsTheLog() throws Exception {
+        Path logDir = dir.resolve("locked");
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), CrashChild.class.getName(), logDir.toString(), "WRITE", "1",
+                "0").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.US_ASCII))) {
+            String line = out.readLine();
+            assertNotNull(line, "child died before opening the log");
+            assertTrue(line.startsWith("open"), line);
+            LogLockedException e = assertThrows(LogLockedException.class, () -> DurableLog.open(logDir));
+            assertTrue(e.getMessage().contains("locked by another process"), e.getMessage());
+        } finally {
+            child.toHandle().destroyForcibly();
+            child.waitFor();
+        }
+        // The kernel drops the lock with the killed process.
+        try (DurableLog log = DurableLog.open(logDir, LogOptions.defaults().withMaxRecordBytes(4096)
+                .withSegmentBytes(256 * 1024))) {
+            assertTrue(log.lastSequence() >= 0);
+        }
+    }
+
+    private static void verify(Path logDir, Map<Long, long[]> acked, String context) throws IOException {
+        try (DurableLog log = DurableLog.open(logDir, LogOptions.defaults().withMaxRecordBytes(4096)
+                .withSegmentBytes(256 * 1024))) {
+            List<LogRecord> all = log.readAll();
+            long expected = 1;
+            Map<Long, long[]> found = new HashMap<>();
+            for (LogRecord r : all) {
+                assertEquals(expected++, r.sequence(), "gap in sequences (" + context + ")");
+                long[] who = CrashChild.check(r.payload());
+                assertNotNull(who, "record " + r.sequence() + " does not check (" + context + ")");
+                found.put(r.sequence(), who);
+            }
+            for (Map.Entry<Long, long[]> e : acked.entrySet()) {
+                long[] who = found.get(e.getKey());
+                assertNotNull(who, "acknowledged record " + e.getKey() + " lost; recovery: "
+                        + log.recoveryReport() + " (" + context + ")");
+                assertArrayEquals(e.getValue(), who, "record " + e.getKey() + " holds another payload ("
+                        + context + ")");
+            }
+        }
+    }
+}
