@@ -8,6 +8,7 @@
  * {@link dev.panamax.io.DurableLog} with crash recovery, and {@link dev.panamax.io.AtomicFile}.
  */
 module dev.panamax.io {
-    requires dev.panamax.ffm;
+    requires transitive dev.panamax.ffm;
     exports dev.panamax.io;
+    exports dev.panamax.io.uring;
 }
