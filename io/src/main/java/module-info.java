@@ -10,5 +10,6 @@
 module dev.panamax.io {
     requires transitive dev.panamax.ffm;
     exports dev.panamax.io;
+    exports dev.panamax.io.net;
     exports dev.panamax.io.uring;
 }
