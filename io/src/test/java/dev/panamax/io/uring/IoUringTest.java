@@ -10,6 +10,7 @@ import dev.panamax.ffm.IoUringOps;
 import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.OpenFlag;
 import dev.panamax.ffm.Pipes;
+import dev.panamax.io.net.Tcp;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.WeakReference;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -372,6 +375,98 @@ class IoUringTest {
             }
             ring.await(20);
             assertEquals(20, completed[0]);
+        }
+    }
+
+    @Test
+    void shouldEchoOverLoopbackWhenAcceptIsMultishot() throws Exception {
+        int clients = 3;
+        try (Arena arena = Arena.ofShared();
+                Fd listener = Tcp.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, false);
+                IoUring ring = IoUring.open(IoUring.Options.of(16))) {
+            assumeTrue(ring.supports(IoUringOps.OP_ACCEPT) && ring.supports(IoUringOps.OP_RECV),
+                    "kernel without IORING_OP_ACCEPT/RECV");
+            int port = Tcp.localPort(listener);
+            List<Fd> accepted = new ArrayList<>();
+            int[] more = {0};
+            int[] closedConnections = {0};
+            ring.accept(listener, true, (res, flags) -> {
+                if ((flags & IoUringOps.CQE_F_MORE) != 0) {
+                    more[0]++;
+                }
+                if (res < 0) {
+                    return;
+                }
+                Fd connection = Fd.adopt(res);
+                accepted.add(connection);
+                MemorySegment buffer = arena.allocate(256);
+                new Echo(ring, connection, buffer, closedConnections).receive();
+            });
+            ring.submit();
+            List<java.util.concurrent.CompletableFuture<String>> replies = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                String message = "message from client " + i + " ".repeat(i * 40) + "end";
+                replies.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                        byte[] out = message.getBytes(StandardCharsets.US_ASCII);
+                        s.getOutputStream().write(out);
+                        byte[] in = s.getInputStream().readNBytes(out.length);
+                        return new String(in, StandardCharsets.US_ASCII);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Thread::startVirtualThread));
+            }
+            long deadline = System.nanoTime() + 8_000_000_000L;
+            while (closedConnections[0] < clients && System.nanoTime() - deadline < 0) {
+                ring.timeout(50_000_000L, (res, flags) -> { }); // bound each wait: no hang when a client fails
+                ring.await(1);
+            }
+            for (int i = 0; i < clients; i++) {
+                assertEquals("message from client " + i + " ".repeat(i * 40) + "end", replies.get(i).join());
+            }
+            assertEquals(clients, closedConnections[0], "each connection sees end of stream after its echo");
+            assertEquals(clients, accepted.size());
+            assertTrue(more[0] >= clients, "a multishot accept stays armed (IORING_CQE_F_MORE)");
+        }
+    }
+
+    /** recv, then send back exactly what came, until end of stream; all on the ring. */
+    private record Echo(IoUring ring, Fd fd, MemorySegment buffer, int[] closed) {
+        void receive() {
+            try {
+                ring.recv(fd, buffer, (res, flags) -> {
+                    if (res > 0) {
+                        send(buffer.asSlice(0, res));
+                    } else {
+                        closed[0]++;
+                        try {
+                            fd.close();
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void send(MemorySegment data) {
+            try {
+                ring.send(fd, data, (res, flags) -> {
+                    if (res < 0) {
+                        throw new IllegalStateException("send failed: " + res);
+                    }
+                    if (res < data.byteSize()) {
+                        send(data.asSlice(res));
+                    } else {
+                        receive();
+                    }
+                });
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
