@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The io_uring engine of a {@link UringFile}: one loop thread owns the ring (so {@code SINGLE_ISSUER} and
@@ -41,8 +42,7 @@ final class RingEngine implements FileEngine {
      * never waits forever.
      */
 
-    private static final java.util.concurrent.atomic.AtomicInteger THREADS =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Fd fd;
     private final IoUring.Options options;
@@ -243,8 +243,9 @@ final class RingEngine implements FileEngine {
                 }
                 default -> throw new AssertionError(r.kind);
             }
-        } catch (java.nio.channels.ClosedChannelException e) {
-            r.fail(e);
+        } catch (java.nio.channels.ClosedChannelException | UnsupportedOperationException
+                | IllegalArgumentException e) {
+            r.fail(e); // this request only: refused before its SQE was claimed, the ring is intact
         }
     }
 
