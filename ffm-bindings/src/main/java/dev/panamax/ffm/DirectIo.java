@@ -13,7 +13,8 @@ import java.util.EnumSet;
  * Whether {@code O_DIRECT} works for files in a directory, and the alignment it needs. Found by probing: a
  * scratch file is created in the directory with {@code O_DIRECT} (EINVAL there means the file system refuses
  * it, as ramfs does), then {@code statx(STATX_DIOALIGN)} gives the buffer and offset alignment (Linux 6.1);
- * where the kernel does not report it, the device's logical block size from sysfs is used for both.
+ * where the kernel does not report it, the device's logical block size from sysfs is used for both, and the page
+ * size where there is no block device (tmpfs).
  *
  * <p>{@code -Dpanamax.odirect.disable=true} makes every probe report O_DIRECT unavailable.
  */
@@ -64,9 +65,9 @@ public final class DirectIo {
                 }
                 int block = logicalBlockSize(st.devMajor(), st.devMinor());
                 if (block <= 0) {
-                    return unsupported(directory, "the kernel reports no O_DIRECT alignment (no STATX_DIOALIGN) "
-                            + "and device " + st.devMajor() + ":" + st.devMinor() + " has no logical block size "
-                            + "in sysfs");
+                    // No block device behind it (tmpfs, overlay on tmpfs): the open worked, and page alignment
+                    // satisfies every file system that accepts O_DIRECT.
+                    block = Math.toIntExact(Memory.pageSize());
                 }
                 return new DirectIo(directory, block, block, false, null);
             } catch (ErrnoException e) {

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Reference;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
@@ -379,16 +380,16 @@ public final class Fd implements AutoCloseable {
             throw new IllegalArgumentException("at least one buffer is needed");
         }
         for (int i = 0; i < buffers.length; i++) {
-            Words.checkNative("buffer " + i, buffers[i]);
+            Words.checkNative("buffer", i, buffers[i]);
         }
         int fd = fd();
         Arena arena = buffers.length <= SCRATCH_IOVECS ? null : Arena.ofConfined();
         try {
             MemorySegment iov = arena == null ? Scratch.current() : arena.allocate(iovec.layout(), buffers.length);
             for (int i = 0; i < buffers.length; i++) {
-                MemorySegment entry = iov.asSlice(i * iovec.sizeof(), iovec.sizeof());
-                iovec.iov_base(entry, buffers[i]);
-                iovec.iov_len(entry, buffers[i].byteSize());
+                long entry = i * iovec.sizeof(); // offsets, not slices: no segment object per element
+                iov.set(iovec.iov_base$layout(), entry + iovec.iov_base$offset(), buffers[i]);
+                iov.set(iovec.iov_len$layout(), entry + iovec.iov_len$offset(), buffers[i].byteSize());
             }
             MemorySegment es = ErrnoState.current();
             // pos_l/pos_h split a 64-bit offset for 32-bit ABIs; on LP64 pos_l carries it all and pos_h is 0.
@@ -404,7 +405,7 @@ public final class Fd implements AutoCloseable {
                         : Syscalls.preadv(es, fd, iov, buffers.length, position, 0);
             }
             long result = Check.orAgainOrInterrupted(raw, es, name);
-            java.lang.ref.Reference.reachabilityFence(buffers); // the iovecs hold raw addresses of these
+            Reference.reachabilityFence(buffers); // the iovecs hold raw addresses of these
             return result;
         } finally {
             if (arena != null) {

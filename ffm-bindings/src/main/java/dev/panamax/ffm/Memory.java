@@ -55,6 +55,33 @@ public final class Memory {
         return PAGE_SIZE;
     }
 
+    /** Transparent huge page modes of {@code /sys/kernel/mm/transparent_hugepage/enabled}. */
+    public enum ThpMode {
+        /** The kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE off): not supported. */
+        UNSUPPORTED,
+        /** Supported but disabled by the administrator. */
+        NEVER,
+        /** Only ranges advised with {@link Advice#HUGEPAGE} get huge pages. */
+        MADVISE,
+        /** Every large enough anonymous mapping may get huge pages. */
+        ALWAYS
+    }
+
+    /**
+     * Returns the transparent huge page mode, read from sysfs on each call (the administrator may change it).
+     *
+     * @return the mode; {@link ThpMode#UNSUPPORTED} when the kernel has none
+     */
+    public static ThpMode transparentHugePageMode() {
+        String mode = Probes.thpMode();
+        return mode == null ? ThpMode.UNSUPPORTED : switch (mode) {
+            case "always" -> ThpMode.ALWAYS;
+            case "madvise" -> ThpMode.MADVISE;
+            case "never" -> ThpMode.NEVER;
+            default -> ThpMode.UNSUPPORTED;
+        };
+    }
+
     /** Page protections of {@link #mapAnonymous}, {@link #mapFile} and {@link #mprotect}; none is PROT_NONE. */
     public enum Protection {
         /** PROT_READ. */

@@ -32,6 +32,11 @@ public final class Sched {
     private Sched() {
     }
 
+    /** Sets the first mask size getAffinity tries, so tests can make the kernel refuse it and see the retry. */
+    static void startMaskBytes(int bytes) {
+        maskBytes = bytes;
+    }
+
     /**
      * Returns the calling thread's kernel thread ID.
      *

@@ -49,6 +49,14 @@ class SchedTest {
     }
 
     @Test
+    void shouldRetryWithLargerMaskWhenKernelRefusesSize() throws ErrnoException {
+        CpuSet expected = Sched.getAffinity(0);
+        // 4 bytes is not a multiple of sizeof(long): the kernel answers EINVAL, and the mask doubles until accepted.
+        Sched.startMaskBytes(4);
+        assertEquals(expected, Sched.getAffinity(0));
+    }
+
+    @Test
     void shouldRejectOfflineCpusBeforeCalling() {
         int beyond = CpuSet.online().bitLength() + 100;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -47,7 +47,9 @@ import java.util.zip.CRC32C;
  *
  * <p>A failed write or flush is fatal: every later append throws {@link LogFailedException} with the first
  * failure as its cause; nothing is retried (see the package documentation). The directory is locked against a
- * second opener, in this process or another, for the life of the log.
+ * second opener, in this process or another, for the life of the log: an fcntl record lock on its {@code LOCK}
+ * file taken through {@link FileChannel#tryLock()}. Like every POSIX record lock it is released when the process
+ * closes <em>any</em> descriptor of that file, so nothing else in the process should open {@code LOCK}.
  *
  * <p>Thread safety: all methods may be called from any thread. Payload segments are read only by the calling
  * thread, so confined segments are fine.
@@ -91,6 +93,7 @@ public final class DurableLog implements AutoCloseable {
     private static final String LOCK_FILE = "LOCK";
     private static final long STAGING_BYTES = 1024 * 1024;
     private static final int FILE_MODE = 0644;
+    private static final long ZERO_CHUNK_BYTES = 256 * 1024;
 
     private final Path directory;
     private final LogOptions options;
@@ -121,6 +124,7 @@ public final class DurableLog implements AutoCloseable {
     private LogFailedException failure; // guarded by lock: the first write or flush failure, fatal
     private volatile boolean closed; // written under lock by close(); read lock-free for the early check
     private Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
+    private MemorySegment zeros; // guarded by lock: a chunk of zeros for zero-filling new segments
     private long appends; // guarded by lock
     private long batches; // guarded by lock
     private long writeCalls; // guarded by lock
@@ -274,49 +278,54 @@ public final class DurableLog implements AutoCloseable {
         long expected = found.isEmpty() ? 1 : found.get(0)[0];
         long firstKept = expected;
         long records = 0;
-        MemorySegment window = arena.allocate(RecordFormat.frameBytes(options.maxRecordBytes()) + STAGING_BYTES);
-        for (int i = 0; i < found.size(); i++) {
-            long nameSequence = found.get(i)[0];
-            Path path = directory.resolve(RecordFormat.segmentFileName(nameSequence));
-            String name = path.getFileName().toString();
-            SegmentScan scan;
-            try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
-                scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(), window);
-            }
-            if (!cut && nameSequence != expected) {
-                cut = true;
-                problems.add(name + ": starts at sequence " + nameSequence + " but the previous segment ended before "
-                        + expected);
-            }
-            if (cut || scan.outcome() == SegmentScan.Outcome.NO_HEADER) {
-                if (!cut && i != found.size() - 1) {
-                    problems.add(scan.problem() + " but later segments exist");
-                    cut = true;
-                } else if (!cut) {
-                    problems.add(scan.problem() + "; removed");
-                } else {
-                    problems.add(name + ": removed, it follows the cut (" + scan.records() + " records)");
-                    dropped += scan.records();
-                    truncated += scan.validEnd() + scan.cutBytes();
+        try (Arena scratch = Arena.ofConfined()) {
+            long windowBytes = RecordFormat.frameBytes(options.maxRecordBytes()) + STAGING_BYTES;
+            MemorySegment window = scratch.allocate(windowBytes);
+            for (int i = 0; i < found.size(); i++) {
+                long nameSequence = found.get(i)[0];
+                Path path = directory.resolve(RecordFormat.segmentFileName(nameSequence));
+                String name = path.getFileName().toString();
+                SegmentScan scan;
+                try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
+                    scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(),
+                            window);
                 }
-                Fd.unlink(path, false);
-                removedAny = true;
-                droppedSegments++;
-                continue;
+                if (!cut && nameSequence != expected) {
+                    cut = true;
+                    problems.add(name + ": starts at sequence " + nameSequence
+                            + " but the previous segment ended before " + expected);
+                }
+                if (cut || scan.outcome() == SegmentScan.Outcome.NO_HEADER) {
+                    if (!cut && i != found.size() - 1) {
+                        problems.add(scan.problem() + " but later segments exist");
+                        cut = true;
+                    } else if (!cut) {
+                        problems.add(scan.problem() + "; removed");
+                    } else {
+                        problems.add(name + ": removed, it follows the cut (" + scan.records() + " records)");
+                        dropped += scan.records();
+                        truncated += scan.validEnd() + scan.cutBytes();
+                    }
+                    Fd.unlink(path, false);
+                    removedAny = true;
+                    droppedSegments++;
+                    continue;
+                }
+                long end = scan.validEnd();
+                if (scan.outcome() != SegmentScan.Outcome.CLEAN) {
+                    cut = true;
+                    problems.add(scan.problem() + (scan.outcome() == SegmentScan.Outcome.CORRUPT
+                            ? "; " + scan.intactDropped()
+                                    + " intact records after it dropped too (point-in-time cut)"
+                            : "; torn tail") + ", " + scan.cutBytes() + " bytes cut");
+                    truncated += scan.cutBytes();
+                    dropped += scan.intactDropped();
+                    cutTail(path, end);
+                }
+                segments.add(new Segment(nameSequence, path, end));
+                records += scan.records();
+                expected = scan.nextSequence();
             }
-            long end = scan.validEnd();
-            if (scan.outcome() != SegmentScan.Outcome.CLEAN) {
-                cut = true;
-                problems.add(scan.problem() + (scan.outcome() == SegmentScan.Outcome.CORRUPT
-                        ? "; " + scan.intactDropped() + " intact records after it dropped too (point-in-time cut)"
-                        : "; torn tail") + ", " + scan.cutBytes() + " bytes cut");
-                truncated += scan.cutBytes();
-                dropped += scan.intactDropped();
-                cutTail(path, end);
-            }
-            segments.add(new Segment(nameSequence, path, end));
-            records += scan.records();
-            expected = scan.nextSequence();
         }
         if (removedAny) {
             Fd.fsyncDirectory(directory);
@@ -339,9 +348,14 @@ public final class DurableLog implements AutoCloseable {
     /** Cuts a segment at {@code end}: the torn or corrupt bytes become zeros, durably, before any append. */
     private void cutTail(Path path, long end) throws IOException {
         try (Fd fd = Fd.open(path, Set.of(OpenFlag.WRITE), 0)) {
-            fd.ftruncate(end);
-            if (options.preallocate() && options.segmentBytes() > end) {
-                preallocate(fd, end, options.segmentBytes());
+            long size = fd.statx().size();
+            if (options.zeroFill() && size > end) {
+                zeroFill(fd, end, size); // keeps the blocks written, see LogOptions.withZeroFill
+            } else {
+                fd.ftruncate(end);
+                if (options.preallocate() && options.segmentBytes() > end) {
+                    preallocate(fd, end, options.segmentBytes());
+                }
             }
             fd.fsync();
         }
@@ -371,6 +385,9 @@ public final class DurableLog implements AutoCloseable {
         try (Fd init = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE), FILE_MODE)) {
             if (options.preallocate()) {
                 preallocate(init, 0, options.segmentBytes());
+            }
+            if (options.zeroFill()) {
+                zeroFill(init, RecordFormat.SEGMENT_HEADER_BYTES, options.segmentBytes());
             }
             writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
             // Header, size and extents durable before any record: steady-state fdatasync then has no size to write.
@@ -409,6 +426,16 @@ public final class DurableLog implements AutoCloseable {
                 throw e;
             }
             fd.ftruncate(to);
+        }
+    }
+
+    /** Writes zeros over {@code [from, to)} so that later writes land on written, not unwritten, extents. */
+    private void zeroFill(Fd fd, long from, long to) throws IOException {
+        if (zeros == null) {
+            zeros = arena.allocate(ZERO_CHUNK_BYTES); // Arena.allocate returns zeroed memory
+        }
+        for (long pos = from; pos < to; pos += ZERO_CHUNK_BYTES) {
+            writeFully(fd, zeros, Math.min(ZERO_CHUNK_BYTES, to - pos), pos);
         }
     }
 
@@ -514,8 +541,8 @@ public final class DurableLog implements AutoCloseable {
         try {
             ensureWritable();
             while (true) {
-                if (alignUp(stagedEnd + frame, blockBytes) > options.segmentBytes()) {
-                    roll();
+                if (needsRoll(frame)) {
+                    roll(frame);
                 } else if (stagedEnd + frame - bufferBase > bufferBytes - blockBytes) {
                     waitOrLead();
                 } else {
@@ -623,11 +650,17 @@ public final class DurableLog implements AutoCloseable {
         }
     }
 
-    /** Lock held. Writes out everything staged for the current segment, then starts the next one. */
-    private void roll() throws IOException {
+    /**
+     * Lock held. Writes out everything staged for the current segment, then starts the next one, unless another
+     * appender rolled while this one waited and the frame now fits.
+     */
+    private void roll(long frame) throws IOException {
         while (leaderActive || stagedSequence != durableSequence) {
             waitOrLead();
             ensureWritable();
+        }
+        if (!needsRoll(frame)) {
+            return;
         }
         try {
             createSegment(nextSequence);
@@ -637,6 +670,11 @@ public final class DurableLog implements AutoCloseable {
             changed.signalAll();
             throw failure;
         }
+    }
+
+    /** Lock held. Whether a frame of this size no longer fits the current segment (with O_DIRECT padding). */
+    private boolean needsRoll(long frame) {
+        return alignUp(stagedEnd + frame, blockBytes) > options.segmentBytes();
     }
 
     private void ensureWritable() throws LogFailedException {

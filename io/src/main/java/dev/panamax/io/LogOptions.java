@@ -19,14 +19,16 @@ public final class LogOptions {
     private final int maxRecordBytes;
     private final boolean directFallback;
     private final boolean preallocate;
+    private final boolean zeroFill;
 
     private LogOptions(Durability durability, long segmentBytes, int maxRecordBytes, boolean directFallback,
-                       boolean preallocate) {
+                       boolean preallocate, boolean zeroFill) {
         this.durability = durability;
         this.segmentBytes = segmentBytes;
         this.maxRecordBytes = maxRecordBytes;
         this.directFallback = directFallback;
         this.preallocate = preallocate;
+        this.zeroFill = zeroFill;
     }
 
     /**
@@ -36,7 +38,7 @@ public final class LogOptions {
      * @return the default options
      */
     public static LogOptions defaults() {
-        return new LogOptions(Durability.FDATASYNC, 64L * 1024 * 1024, 1024 * 1024, false, true);
+        return new LogOptions(Durability.FDATASYNC, 64L * 1024 * 1024, 1024 * 1024, false, true, false);
     }
 
     /**
@@ -47,7 +49,7 @@ public final class LogOptions {
      */
     public LogOptions withDurability(Durability rung) {
         return new LogOptions(Objects.requireNonNull(rung, "rung"), segmentBytes, maxRecordBytes, directFallback,
-                preallocate);
+                preallocate, zeroFill);
     }
 
     /**
@@ -60,7 +62,7 @@ public final class LogOptions {
      */
     public LogOptions withSegmentBytes(long bytes) {
         check(bytes, maxRecordBytes);
-        return new LogOptions(durability, bytes, maxRecordBytes, directFallback, preallocate);
+        return new LogOptions(durability, bytes, maxRecordBytes, directFallback, preallocate, zeroFill);
     }
 
     /**
@@ -72,7 +74,7 @@ public final class LogOptions {
      */
     public LogOptions withMaxRecordBytes(int bytes) {
         check(segmentBytes, bytes);
-        return new LogOptions(durability, segmentBytes, bytes, directFallback, preallocate);
+        return new LogOptions(durability, segmentBytes, bytes, directFallback, preallocate, zeroFill);
     }
 
     /**
@@ -85,19 +87,33 @@ public final class LogOptions {
      * @return the new options
      */
     public LogOptions withDirectFallback(boolean fallback) {
-        return new LogOptions(durability, segmentBytes, maxRecordBytes, fallback, preallocate);
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, fallback, preallocate, zeroFill);
     }
 
     /**
      * Returns a copy with preallocation switched on or off. On (the default), each new segment is
-     * {@code fallocate}d to its full size and flushed once, so that appends never grow the file and steady-state
-     * {@code fdatasync} has no file size to write.
+     * {@code fallocate}d to its full size and flushed once, so appends never change the file size and a
+     * steady-state {@code fdatasync} has no size to write. The blocks are allocated as <em>unwritten</em>
+     * extents, though, and the first write into each one converts it, which ext4 and xfs journal: for flushes
+     * that carry no metadata at all, add {@link #withZeroFill(boolean)}.
      *
      * @param on whether to preallocate
      * @return the new options
      */
     public LogOptions withPreallocation(boolean on) {
-        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, on);
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, on, zeroFill && on);
+    }
+
+    /**
+     * Returns a copy that also writes zeros over each new segment (and flushes them) before using it, as
+     * PostgreSQL does for its WAL: every later write lands on written blocks, so {@code fdatasync} flushes data
+     * only. Costs writing the whole segment once at creation. Implies preallocation.
+     *
+     * @param on whether to zero-fill new segments
+     * @return the new options
+     */
+    public LogOptions withZeroFill(boolean on) {
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, preallocate || on, on);
     }
 
     /**
@@ -145,6 +161,15 @@ public final class LogOptions {
         return preallocate;
     }
 
+    /**
+     * Tells whether new segments are zero-filled.
+     *
+     * @return true if on
+     */
+    public boolean zeroFill() {
+        return zeroFill;
+    }
+
     private static void check(long segmentBytes, int maxRecordBytes) {
         if (maxRecordBytes < 1) {
             throw new IllegalArgumentException("maxRecordBytes must be positive: " + maxRecordBytes);
@@ -163,6 +188,7 @@ public final class LogOptions {
     @Override
     public String toString() {
         return "LogOptions[" + durability + ", segmentBytes=" + segmentBytes + ", maxRecordBytes=" + maxRecordBytes
-                + ", directFallback=" + directFallback + ", preallocate=" + preallocate + "]";
+                + ", directFallback=" + directFallback + ", preallocate=" + preallocate + ", zeroFill=" + zeroFill
+                + "]";
     }
 }

@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * Reads the records of a {@link DurableLog} in sequence order, verifying each one again (magic, length,
- * sequence, CRC32C). Sees the records that were durable when it was created. Not thread-safe: one thread
- * reads, and closes it.
+ * sequence, CRC32C). Sees the records that were durable when it was created. Confined: the thread that
+ * created it reads and closes it (its buffer lives in a confined arena).
  */
 public final class LogReader implements AutoCloseable {
 

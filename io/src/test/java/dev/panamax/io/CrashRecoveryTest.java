@@ -49,8 +49,9 @@ class CrashRecoveryTest {
         long totalAcks = 0;
         for (int round = 0; round < RUNGS.length; round++) {
             Durability rung = RUNGS[round];
-            // Kill before the first ack (during startup or recovery) sometimes, else after a random count.
-            int killAfter = random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(400);
+            // Kill at once (during start-up or recovery), right after recovery, or after a random count of acks.
+            int dice = random.nextInt(8);
+            int killAfter = dice == 0 ? -1 : dice == 1 ? 0 : 1 + random.nextInt(400);
             String context = "seed " + seed + ", round " + round + " at " + rung + ", kill after " + killAfter;
             Path stderr = dir.resolve("child-" + round + ".err");
             Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
@@ -60,7 +61,10 @@ class CrashRecoveryTest {
                     .redirectError(stderr.toFile())
                     .start();
             child.getOutputStream().close();
-            boolean watchdog = false;
+            if (killAfter < 0) {
+                child.toHandle().destroyForcibly(); // during JVM start-up or recovery
+            }
+            boolean killed = killAfter < 0;
             int seen = 0;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.US_ASCII))) {
@@ -75,7 +79,6 @@ class CrashRecoveryTest {
                     }
                 });
                 String line;
-                boolean killed = false;
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("ack ")) {
                         String[] f = line.split(" ");
@@ -88,23 +91,26 @@ class CrashRecoveryTest {
                             seen++;
                         }
                     }
-                    if (!killed && (seen >= killAfter && (killAfter > 0 || line.startsWith("open")))) {
+                    if (!killed && killAfter >= 0 && seen >= killAfter
+                            && (killAfter > 0 || line.startsWith("open"))) {
                         // SIGKILL through the handle: Process.destroyForcibly would also close our end of the
                         // pipe, losing acknowledgements printed just before the kill.
                         child.toHandle().destroyForcibly();
                         killed = true;
                     }
                 }
-                if (!killed) {
-                    watchdog = System.nanoTime() > deadline;
+                if (System.nanoTime() > deadline) {
+                    fail("round took over " + ROUND_TIMEOUT_S + " s (" + context + ")");
                 }
                 killer.interrupt();
             }
             child.waitFor();
-            if (watchdog || seen < killAfter) {
+            if (!killed) {
                 fail("child ended before the kill (" + context + ", exit " + child.exitValue() + "): "
                         + Files.readString(stderr));
             }
+            assertEquals(137, child.exitValue(), "child did not die of SIGKILL (" + context + "): "
+                    + Files.readString(stderr));
             totalAcks += seen;
             System.out.println("crash round " + context + ": " + seen + " acks read");
             verify(logDir, acked, context + ", stderr: " + Files.readString(stderr));

@@ -251,6 +251,107 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldAddFlushCallWhenPerCallRungAsksMoreThanOpenFlags() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.DSYNC))) {
+            log.append(payload(1));
+            log.append(payload(2), Durability.FSYNC);
+            log.append(payload(3), Durability.WRITE);
+            LogStats st = log.stats();
+            assertEquals(3, st.syncedWrites());
+            assertEquals(1, st.flushCalls());
+            assertThrows(IllegalArgumentException.class, () -> log.append(payload(4), Durability.SYNC));
+            assertRecords(log.readAll(), 1, 3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = {"FDATASYNC", "DIRECT"})
+    void shouldKeepEveryAcknowledgedRecordWhenThreadsRollSegmentsConcurrently(Durability rung) throws Exception {
+        LogOptions opts = small(rung).withSegmentBytes(128 * 1024);
+        ConcurrentHashMap<Long, Long> acked = new ConcurrentHashMap<>();
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long id = t;
+                Thread th = Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                        for (long i = 0; i < 60; i++) {
+                            long key = id * 1000 + i;
+                            acked.put(log.append(big(key)), key);
+                        }
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                ts.add(th);
+            }
+            start.countDown();
+            for (Thread th : ts) {
+                th.join();
+            }
+        }
+        assertEquals(240, acked.size());
+        long total = 0;
+        for (long key : acked.values()) {
+            total += RecordFormat.frameBytes(big(key).length);
+        }
+        // Every segment but the last is full to within a record and a block: no segment wasted by racing rolls.
+        long most = total / (128 * 1024 - RecordFormat.SEGMENT_HEADER_BYTES - 2 * 4096 - 20) + 1;
+        int segments = segmentFiles(dir).size();
+        assertTrue(segments >= 5 && segments <= most, segments + " segments for " + total + " bytes");
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            List<LogRecord> all = log.readAll();
+            assertEquals(240, all.size());
+            for (LogRecord r : all) {
+                assertArrayEquals(big(acked.get(r.sequence())), r.payload(), "record " + r.sequence());
+            }
+        }
+    }
+
+    @Test
+    void shouldFinishOrRefuseInFlightAppendsWhenClosedConcurrently() throws Exception {
+        ConcurrentHashMap<Long, Boolean> acked = new ConcurrentHashMap<>();
+        CountDownLatch someAcked = new CountDownLatch(100);
+        List<Throwable> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+        DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC));
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (true) {
+                        long seq = log.append(new byte[64]);
+                        acked.put(seq, Boolean.TRUE);
+                        someAcked.countDown();
+                    }
+                } catch (IllegalStateException e) {
+                    if (!e.getMessage().contains("is closed")) {
+                        unexpected.add(e);
+                    }
+                } catch (Throwable e) {
+                    unexpected.add(e);
+                }
+            }));
+        }
+        someAcked.await();
+        log.close();
+        for (Thread th : ts) {
+            th.join();
+        }
+        assertEquals(List.of(), unexpected);
+        try (DurableLog again = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertTrue(again.recoveryReport().isClean(), again.recoveryReport().toString());
+            long last = again.lastSequence();
+            for (long seq : acked.keySet()) {
+                assertTrue(seq <= last, "acknowledged " + seq + " but log ends at " + last);
+            }
+            assertEquals(last, again.readAll().size());
+        }
+    }
+
+    @Test
     void shouldCutGarbageAfterLastRecordOnReopen() throws IOException {
         try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
             for (long s = 1; s <= 20; s++) {
@@ -351,6 +452,49 @@ class DurableLogTest {
             assertRecords(log.readAll(), 1, 10);
         }
         assertEquals(1, segmentFiles(dir).size());
+    }
+
+    @Test
+    void shouldZeroFillSegmentsAndStillRecover() throws IOException {
+        LogOptions opts = small(Durability.FDATASYNC).withSegmentBytes(128 * 1024).withZeroFill(true);
+        assertTrue(opts.preallocate());
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            for (int s = 1; s <= 60; s++) {
+                log.append(big(s));
+            }
+        }
+        List<Path> files = segmentFiles(dir);
+        assertTrue(files.size() >= 2, files.toString());
+        for (Path f : files) {
+            assertEquals(128 * 1024, Files.size(f));
+        }
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            assertEquals(60, log.readAll().size());
+        }
+        Path last = files.get(files.size() - 1);
+        long firstInLast = RecordFormat.parseSegmentFileName(last.getFileName().toString());
+        long end = validEnd(last, (int) (60 - firstInLast + 1));
+        overwrite(last, end + 3, new byte[] {1, 2, 3}); // garbage after the last record, in zero-filled space
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            // Cut runs to the last non-zero byte: 3 zeros, then the 3 garbage bytes.
+            assertEquals(6, log.recoveryReport().truncatedBytes(), log.recoveryReport().toString());
+            assertEquals(128 * 1024, Files.size(last));
+            assertTrue(log.append(big(99)) > 0);
+        }
+    }
+
+    @Test
+    void shouldRoundTripEmptyRecord() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertEquals(1, log.append(new byte[0]));
+            assertEquals(2, log.append(payload(2)));
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            List<LogRecord> all = log.readAll();
+            assertEquals(0, all.get(0).payload().length);
+            assertArrayEquals(payload(2), all.get(1).payload());
+        }
     }
 
     @Test

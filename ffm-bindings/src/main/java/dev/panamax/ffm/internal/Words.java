@@ -35,13 +35,24 @@ public final class Words {
 
     /** Checks that a segment is native and alive. */
     public static void checkNative(String what, MemorySegment segment) {
+        if (!segment.isNative() || !segment.scope().isAlive()) {
+            throw notNative(what, segment);
+        }
+    }
+
+    /** Checks element {@code index} of an array of segments; the message is built only on failure. */
+    public static void checkNative(String what, int index, MemorySegment segment) {
+        if (!segment.isNative() || !segment.scope().isAlive()) {
+            throw notNative(what + " " + index, segment);
+        }
+    }
+
+    private static RuntimeException notNative(String what, MemorySegment segment) {
         if (!segment.isNative()) {
-            throw new IllegalArgumentException(what + " must be native memory: a heap segment has no stable "
+            return new IllegalArgumentException(what + " must be native memory: a heap segment has no stable "
                     + "address the kernel could use (allocate it from an Arena)");
         }
-        if (!segment.scope().isAlive()) {
-            throw new IllegalStateException(what + " segment is already closed (its arena was closed)");
-        }
+        return new IllegalStateException(what + " segment is already closed (its arena was closed)");
     }
 
     /** Checks that {@code segment.address() + offset} is a multiple of {@code alignment} (a power of two). */
