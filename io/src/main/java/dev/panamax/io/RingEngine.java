@@ -53,6 +53,7 @@ final class RingEngine implements FileEngine {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile boolean closing; // written once by close(), read by the loop
     private volatile boolean terminated; // written once by the loop as it exits, read by submitters
+    private volatile long overflowFlushes; // written by the loop after each reap, read by tests
 
     // Loop thread only.
     private IoUring ring;
@@ -110,6 +111,10 @@ final class RingEngine implements FileEngine {
                 failQueued(); // the eventfd is closed: the loop has terminated
             }
         }
+    }
+
+    long overflowFlushes() {
+        return overflowFlushes;
     }
 
     @Override
@@ -192,6 +197,7 @@ final class RingEngine implements FileEngine {
             }
             ring.submitAndWait(1);
             ring.reap();
+            overflowFlushes = ring.overflowFlushes();
         }
         ring.submit(); // hand over what was prepared, so close() can cancel it
         FileRequest r;

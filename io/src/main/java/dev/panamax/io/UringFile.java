@@ -147,6 +147,12 @@ public final class UringFile implements AutoCloseable {
         }
     }
 
+    // Tests: a ring engine with chosen sizes (a tiny CQ to force overflow, a tiny SQ to force submit-and-retry).
+    static UringFile wrapWithRing(Fd fd, IoUring.Options options) throws IOException {
+        IoUringSyscalls.FEATURE.ensureAvailable();
+        return new UringFile(fd, Engine.URING, new RingEngine(fd, options));
+    }
+
     private static Engine engineFromProperty() {
         String value = System.getProperty(ENGINE_PROPERTY, "auto").strip().toLowerCase(Locale.ROOT);
         return switch (value) {
@@ -308,6 +314,11 @@ public final class UringFile implements AutoCloseable {
         op.request.cancelRequested = true;
         impl.cancel(op.request);
         return true;
+    }
+
+    // Tests: how often the ring engine flushed the kernel's CQ overflow backlog (0 for the blocking engine).
+    long overflowFlushes() {
+        return impl instanceof RingEngine ring ? ring.overflowFlushes() : 0;
     }
 
     boolean isClosing() {

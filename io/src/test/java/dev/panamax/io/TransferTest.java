@@ -78,7 +78,9 @@ class TransferTest {
             epoll.add(listener, Epoll.IN, 0);
             Epoll.Events events = Epoll.Events.allocate(arena, 1);
             assertEquals(1, epoll.await(events, (int) TimeUnit.SECONDS.toMillis(WAIT_S)), "no connection to accept");
-            return new Connection(Tcp.accept(listener), peer);
+            Fd ours = Tcp.accept(listener);
+            assertEquals(1, Sockets.getOption(ours, Sockets.IntOption.TCP_NO_DELAY), "Tcp.accept sets TCP_NODELAY");
+            return new Connection(ours, peer);
         }
     }
 
