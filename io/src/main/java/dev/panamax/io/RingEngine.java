@@ -225,6 +225,7 @@ final class RingEngine implements FileEngine {
             switch (r.kind) {
                 case READ -> {
                     r.cqesLeft = r.timeoutNs > 0 ? 2 : 1;
+                    ring.reserve(r.cqesLeft); // the request and its link timeout reach the kernel together
                     r.opId = ring.read(fd, r.buffer, r.position, r);
                     if (r.timeoutNs > 0) {
                         ring.linkTimeout(r.timeoutNs, r.aux);
@@ -232,6 +233,7 @@ final class RingEngine implements FileEngine {
                 }
                 case WRITE -> {
                     r.cqesLeft = r.timeoutNs > 0 ? 2 : 1;
+                    ring.reserve(r.cqesLeft); // the request and its link timeout reach the kernel together
                     r.opId = ring.write(fd, r.buffer, r.position, r);
                     if (r.timeoutNs > 0) {
                         ring.linkTimeout(r.timeoutNs, r.aux);
@@ -239,6 +241,7 @@ final class RingEngine implements FileEngine {
                 }
                 case WRITE_SYNC -> {
                     r.cqesLeft = 2;
+                    ring.reserve(2); // the write and its linked fsync reach the kernel together
                     r.opId = ring.write(fd, r.buffer, r.position, r);
                     ring.link();
                     ring.fsync(fd, r.dataSync, r.aux);

@@ -146,6 +146,7 @@ public final class IoUring implements AutoCloseable {
     private int sqTail; // owner only: SQEs prepared up to here; the ring's tail is published in submit()
     private int published; // owner only: the SQ tail last stored to the ring
     private int lastPrepared = -1; // owner only: SQ index of the latest SQE, for link() and linkTimeout()
+    private boolean chainOpen; // owner only: the latest SQE carries IOSQE_IO_LINK, its successor is not queued yet
     private MemorySegment[] registeredBuffers; // owner only: keeps registered buffers reachable
     private boolean reaping;
     private boolean closed;
@@ -468,7 +469,10 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalArgumentException("delayNs must be >= 0: " + delayNs);
         }
         int target = requireUnsubmittedPrevious("linkTimeout");
+        requireOp(IoUringOps.OP_LINK_TIMEOUT);
+        requireFreeForChain("linkTimeout");
         IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK);
+        chainOpen = true;
         int index = nextSqe(IoUringOps.OP_LINK_TIMEOUT);
         long userData = attach(completion, null);
         MemorySegment ts = timespec(userData);
@@ -486,8 +490,44 @@ public final class IoUring implements AutoCloseable {
      * @throws IllegalStateException when no request was queued since the last {@link #submit()}
      */
     public IoUring link() {
-        IoUringOps.addFlags(ring, requireUnsubmittedPrevious("link"), IoUringOps.SQE_IO_LINK);
+        int target = requireUnsubmittedPrevious("link");
+        requireFreeForChain("link");
+        IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK);
+        chainOpen = true;
         return this;
+    }
+
+    /**
+     * Makes sure the next {@code count} requests fit the SQ without an intermediate submission, submitting what
+     * is queued if needed. Call it before a chain of {@link #link()}ed requests: a chain must reach the kernel in
+     * one submission, so a chain that does not fit is refused instead of being split.
+     *
+     * @param count SQEs needed, in [1, {@link #sqEntries()}]
+     * @throws IllegalStateException when the kernel does not free enough SQEs
+     */
+    public void reserve(int count) {
+        checkOpen();
+        if (count < 1 || count > sqEntries) {
+            throw new IllegalArgumentException("count must be in [1, " + sqEntries + "]: " + count);
+        }
+        if (freeSqes() >= count) {
+            return;
+        }
+        if (chainOpen) {
+            throw new IllegalStateException("reserve() inside an open link chain: reserve before its first request");
+        }
+        makeRoom(count);
+    }
+
+    private int freeSqes() {
+        return sqEntries - (sqTail - ring.getSqHeadAcquire()); // acquire: pairs with the kernel consuming SQEs
+    }
+
+    private void requireFreeForChain(String what) {
+        if (freeSqes() < 1) {
+            throw new IllegalStateException(what + "(): the SQ is full and a link chain cannot be split across "
+                    + "submissions; call reserve(n) before queuing a chain of n requests");
+        }
     }
 
     private int requireUnsubmittedPrevious(String what) {
@@ -664,6 +704,7 @@ public final class IoUring implements AutoCloseable {
         if (toSubmit > 0) {
             ring.setSqTailRelease(sqTail); // release: the SQE writes before it are visible to the kernel
             published = sqTail;
+            chainOpen = false; // a chain left open ends here: the kernel runs its head alone
         }
         int flags = 0;
         if (minComplete > 0 || (ring.setupFlags() & IoUringOps.SETUP_DEFER_TASKRUN) != 0) {
@@ -779,33 +820,45 @@ public final class IoUring implements AutoCloseable {
 
     private int nextSqe(int opcode) {
         checkOpen();
+        requireOp(opcode);
+        return claimSqe();
+    }
+
+    private void requireOp(int opcode) {
         if (!supportedOps.contains(opcode)) {
             throw new UnsupportedOperationException(IoUringOps.opcodeName(opcode) + " is not supported by this "
                     + "kernel (Linux " + kernelRelease() + "); it needs a newer kernel");
         }
-        return claimSqe();
     }
 
     private int claimSqe() {
-        // acquire: pairs with the kernel's release of the SQ head once it consumed the SQEs before it
-        if (sqTail - ring.getSqHeadAcquire() >= sqEntries) {
-            try {
-                enter(0);
-                if (sqPoll && sqTail - ring.getSqHeadAcquire() >= sqEntries) {
-                    IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_SQ_WAIT); // wait for the poller
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and "
-                        + "submitting it failed: " + e.getMessage(), e);
+        if (freeSqes() < 1) {
+            if (chainOpen) {
+                throw new IllegalStateException("the SQ is full inside a link chain; call reserve(n) before "
+                        + "queuing a chain of n requests");
             }
-            if (sqTail - ring.getSqHeadAcquire() >= sqEntries) { // acquire: as above
-                throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and the "
-                        + "kernel did not consume any; reap completions or use a larger ring");
-            }
+            makeRoom(1);
         }
         int index = sqTail++;
         lastPrepared = index;
+        chainOpen = false;
         return index;
+    }
+
+    private void makeRoom(int count) {
+        try {
+            enter(0);
+            if (sqPoll && freeSqes() < count) {
+                IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_SQ_WAIT); // wait for the poller
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and "
+                    + "submitting it failed: " + e.getMessage(), e);
+        }
+        if (freeSqes() < count) {
+            throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and the "
+                    + "kernel did not consume any; reap completions or use a larger ring");
+        }
     }
 
     private long attach(Completion completion, MemorySegment buffer) {

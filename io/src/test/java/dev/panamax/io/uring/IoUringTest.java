@@ -155,6 +155,27 @@ class IoUringTest {
     }
 
     @Test
+    void shouldKeepLinkChainInOneSubmissionWhenReserved() throws IOException {
+        try (Arena arena = Arena.ofConfined(); Pipes.Pipe pipe = Pipes.open(0);
+                IoUring ring = IoUring.open(IoUring.Options.of(2))) {
+            int[] done = {0};
+            ring.nop((res, flags) -> done[0]++);
+            ring.nop((res, flags) -> done[0]++); // the SQ is now full and nothing is submitted
+            assertThrows(IllegalStateException.class, ring::link, "a chain must not straddle a full SQ");
+            ring.reserve(2); // submits the two NOPs to make room for a 2-SQE chain
+            assertEquals(0, ring.pending());
+            int[] results = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+            ring.read(pipe.readEnd(), arena.allocate(8), -1, (res, flags) -> results[0] = res);
+            ring.linkTimeout(5_000_000L, (res, flags) -> results[1] = res);
+            ring.await(4);
+            assertEquals(2, done[0]);
+            assertEquals(ECANCELED, results[0], "the link timeout bounded the read: both were submitted together");
+            assertEquals(ETIME, results[1]);
+            assertThrows(IllegalArgumentException.class, () -> ring.reserve(3));
+        }
+    }
+
+    @Test
     void shouldCancelReadWhenAsyncCancelTargetsIt() throws IOException {
         try (Arena arena = Arena.ofConfined(); Pipes.Pipe pipe = Pipes.open(0);
                 IoUring ring = IoUring.open(IoUring.Options.of(8))) {
