@@ -50,7 +50,7 @@ class IoUringOpsTest {
     }
 
     @Test
-    void shouldRejectBadArgumentsBeforeTouchingTheRing() throws Exception {
+    void shouldThrowBeforeTouchingTheRingWhenArgumentsAreBad() throws Exception {
         IoUringSyscallsTest.assumeIoUring();
         try (Arena arena = Arena.ofConfined(); IoUringSyscalls.Ring ring = IoUringOps.open(2, 0, 0, 0)) {
             MemorySegment heap = MemorySegment.ofArray(new byte[8]);

@@ -24,10 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The blocking engine of a {@link UringFile}: {@code pread}/{@code pwrite}/{@code fsync}/{@code fdatasync} on a
- * small shared pool of daemon threads, with the same results, errors, cancellation and timeouts as the ring
- * engine. A request on a stream (position -1: pipes, sockets) or with a timeout first waits for readiness on
- * the worker's own epoll, together with the worker's eventfd, so {@link #cancel} and the timeout can end the
- * wait as {@code IORING_OP_ASYNC_CANCEL} and {@code IORING_OP_LINK_TIMEOUT} do on a ring. A regular file is
+ * small shared pool of daemon threads (stream and timed requests, which may wait, on a separate cached pool),
+ * with the same results, errors, cancellation and timeouts as the ring engine. A request on a stream (position
+ * -1: pipes, sockets) or with a timeout first waits for readiness on the worker's own epoll, together with the
+ * worker's eventfd, so {@link #cancel} and the timeout can end the wait as {@code IORING_OP_ASYNC_CANCEL} and
+ * {@code IORING_OP_LINK_TIMEOUT} do on a ring. A regular file is
  * always ready (epoll refuses it with EPERM), so, as on a ring, a running regular-file request completes.
  */
 final class BlockingEngine implements FileEngine {
@@ -36,6 +37,13 @@ final class BlockingEngine implements FileEngine {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final ExecutorService POOL = Executors.newFixedThreadPool(POOL_THREADS, r -> {
         Thread t = new Thread(r, "panamax-blocking-io-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    // Stream and timed requests may wait indefinitely for readiness: they get their own threads, so they can
+    // never starve the bounded pool that positional file I/O runs on.
+    private static final ExecutorService WAITING_POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "panamax-blocking-wait-" + THREADS.incrementAndGet());
         t.setDaemon(true);
         return t;
     });
@@ -92,7 +100,8 @@ final class BlockingEngine implements FileEngine {
         }
         inFlight.add(request);
         try {
-            POOL.execute(() -> run(request));
+            ExecutorService pool = request.position < 0 || request.timeoutNs > 0 ? WAITING_POOL : POOL;
+            pool.execute(() -> run(request));
         } catch (RejectedExecutionException e) {
             done(request);
             request.fail(new IOException("blocking I/O pool rejected the request", e));

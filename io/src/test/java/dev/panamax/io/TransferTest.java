@@ -191,7 +191,7 @@ class TransferTest {
     }
 
     @Test
-    void shouldRejectBadArgumentsBeforeAnySyscall() throws Exception {
+    void shouldThrowBeforeAnySyscallWhenArgumentsAreBad() throws Exception {
         Path path = dir.resolve("f");
         Files.write(path, new byte[10]);
         try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.READ), 0)) {

@@ -137,7 +137,7 @@ abstract class UringFileContractTest {
     }
 
     @Test
-    void shouldRejectHeapBufferBeforeSubmitting() throws Exception {
+    void shouldThrowBeforeSubmittingWhenBufferIsOnHeap() throws Exception {
         try (UringFile f = open("heap", RW)) {
             assertThrows(IllegalArgumentException.class, () -> f.read(MemorySegment.ofArray(new byte[8]), 0));
             assertThrows(IllegalArgumentException.class, () -> f.write(MemorySegment.ofArray(new byte[8]), -2));

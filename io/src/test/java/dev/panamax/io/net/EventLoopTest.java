@@ -126,7 +126,7 @@ class EventLoopTest {
     }
 
     @Test
-    void shouldFireTimersInDeadlineOrderAndSkipCancelledOnes() throws Exception {
+    void shouldSkipCancelledTimersWhenFiringInDeadlineOrder() throws Exception {
         List<Integer> order = new ArrayList<>(); // loop thread only until the latch
         CountDownLatch latch = new CountDownLatch(1);
         loop.schedule(() -> {
