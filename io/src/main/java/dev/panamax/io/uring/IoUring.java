@@ -14,6 +14,7 @@ import dev.panamax.ffm.Sockets;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -711,6 +712,10 @@ public final class IoUring implements AutoCloseable {
             flags |= IoUringOps.ENTER_GETEVENTS; // DEFER_TASKRUN posts completions only when we ask for events
         }
         if (sqPoll) {
+            // The tail store must be visible before NEED_WAKEUP is read, or the poller may sleep on our SQEs:
+            // liburing sq_ring_needs_enter (liburing-2.8 src/queue.c) puts a full barrier here too.
+            VarHandle.fullFence();
+            // acquire: pairs with the SQPOLL thread setting NEED_WAKEUP before it sleeps
             if ((ring.getSqFlagsAcquire() & IoUringOps.SQ_NEED_WAKEUP) != 0) {
                 flags |= IoUringOps.ENTER_SQ_WAKEUP;
             }
@@ -759,6 +764,7 @@ public final class IoUring implements AutoCloseable {
             int total = 0;
             while (true) {
                 total += drainCq();
+                // acquire: the kernel raises CQ_OVERFLOW after parking CQEs in its backlog
                 if ((ring.getSqFlagsAcquire() & IoUringOps.SQ_CQ_OVERFLOW) == 0) {
                     break;
                 }
