@@ -63,12 +63,14 @@ public final class UringFile implements AutoCloseable {
     private static final int RING_ENTRIES = 64;
 
     private final Fd fd;
+    private final boolean ownsFd;
     private final Engine engine;
     private final FileEngine impl;
     private volatile boolean closed; // written once by close(), read by every request
 
-    private UringFile(Fd fd, Engine engine, FileEngine impl) {
+    private UringFile(Fd fd, boolean ownsFd, Engine engine, FileEngine impl) {
         this.fd = fd;
+        this.ownsFd = ownsFd;
         this.engine = engine;
         this.impl = impl;
     }
@@ -122,6 +124,23 @@ public final class UringFile implements AutoCloseable {
      * @throws IOException when a forced io_uring engine cannot start
      */
     public static UringFile wrap(Fd fd, Engine engine) throws IOException {
+        return wrap(fd, engine, true);
+    }
+
+    /**
+     * Runs requests on an fd the caller keeps owning: {@link #close()} stops the engine but leaves the fd open
+     * (for example a log segment whose writer is also used with plain {@code pwrite}).
+     *
+     * @param fd     the descriptor; the caller closes it, after closing this file
+     * @param engine the engine, as for {@link #open(Path, Set, int, Engine)}
+     * @return the file
+     * @throws IOException when a forced io_uring engine cannot start
+     */
+    public static UringFile wrapBorrowed(Fd fd, Engine engine) throws IOException {
+        return wrap(fd, engine, false);
+    }
+
+    private static UringFile wrap(Fd fd, Engine engine, boolean owned) throws IOException {
         Objects.requireNonNull(fd, "fd");
         Objects.requireNonNull(engine, "engine");
         if (fd.isClosed()) {
@@ -129,28 +148,28 @@ public final class UringFile implements AutoCloseable {
         }
         Engine wanted = engine == Engine.AUTO ? engineFromProperty() : engine;
         if (wanted == Engine.BLOCKING) {
-            return new UringFile(fd, Engine.BLOCKING, new BlockingEngine(fd));
+            return new UringFile(fd, owned, Engine.BLOCKING, new BlockingEngine(fd));
         }
         if (wanted == Engine.URING) {
             IoUringSyscalls.FEATURE.ensureAvailable();
-            return new UringFile(fd, Engine.URING, new RingEngine(fd, IoUring.Options.of(RING_ENTRIES)));
+            return new UringFile(fd, owned, Engine.URING, new RingEngine(fd, IoUring.Options.of(RING_ENTRIES)));
         }
         if (!IoUringSyscalls.FEATURE.isAvailable()) {
             warnFallback(IoUringSyscalls.FEATURE.unavailabilityCause());
-            return new UringFile(fd, Engine.BLOCKING, new BlockingEngine(fd));
+            return new UringFile(fd, owned, Engine.BLOCKING, new BlockingEngine(fd));
         }
         try {
-            return new UringFile(fd, Engine.URING, new RingEngine(fd, IoUring.Options.of(RING_ENTRIES)));
+            return new UringFile(fd, owned, Engine.URING, new RingEngine(fd, IoUring.Options.of(RING_ENTRIES)));
         } catch (IOException | UnsupportedOperationException e) {
             warnFallback("creating the ring failed: " + e.getMessage());
-            return new UringFile(fd, Engine.BLOCKING, new BlockingEngine(fd));
+            return new UringFile(fd, owned, Engine.BLOCKING, new BlockingEngine(fd));
         }
     }
 
     // Tests: a ring engine with chosen sizes (a tiny CQ to force overflow, a tiny SQ to force submit-and-retry).
     static UringFile wrapWithRing(Fd fd, IoUring.Options options) throws IOException {
         IoUringSyscalls.FEATURE.ensureAvailable();
-        return new UringFile(fd, Engine.URING, new RingEngine(fd, options));
+        return new UringFile(fd, true, Engine.URING, new RingEngine(fd, options));
     }
 
     private static Engine engineFromProperty() {
@@ -328,7 +347,8 @@ public final class UringFile implements AutoCloseable {
     /**
      * Refuses new requests, cancels those in flight (they complete with
      * {@link java.nio.channels.AsynchronousCloseException} unless they finish first), waits for them, and closes
-     * the fd. Idempotent. Must not be called from a completion callback.
+     * the fd unless it was {@linkplain #wrapBorrowed borrowed}. Idempotent. Must not be called from a completion
+     * callback.
      *
      * @throws IOException when closing the fd fails
      */
@@ -341,7 +361,9 @@ public final class UringFile implements AutoCloseable {
         try {
             impl.close();
         } finally {
-            fd.close();
+            if (ownsFd) {
+                fd.close();
+            }
         }
     }
 }

@@ -315,4 +315,19 @@ abstract class UringFileContractTest {
             throw new AssertionError(e.getCause());
         }
     }
+
+    @Test
+    void shouldLeaveFdOpenWhenBorrowedFileIsClosed() throws Exception {
+        try (Arena arena = Arena.ofShared();
+                Fd fd = Fd.open(dir.resolve("borrowed"), EnumSet.of(OpenFlag.READ, OpenFlag.WRITE, OpenFlag.CREATE),
+                        0644)) {
+            try (UringFile f = UringFile.wrapBorrowed(fd, engine())) {
+                assertEquals(engine(), f.engine());
+                assertEquals(5, await(f.writeAndSync(ascii(arena, "owned"), 0, true)));
+            }
+            assertFalse(fd.isClosed(), "a borrowed fd stays open");
+            MemorySegment in = arena.allocate(8);
+            assertEquals(5, fd.pread(in, 0, 8, 0));
+        }
+    }
 }
