@@ -1,0 +1,433 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io.net;
+
+import dev.panamax.ffm.Epoll;
+import dev.panamax.ffm.EventFd;
+import dev.panamax.ffm.Fd;
+import dev.panamax.ffm.TimerFd;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A single-threaded event loop on {@link Epoll}: readiness handlers for file descriptors (level- or
+ * edge-triggered, optionally {@code EPOLLEXCLUSIVE}), tasks submitted from any thread ({@link #execute}) and
+ * timers ({@link #schedule}), all run on the loop thread. An eventfd wakes the loop for new tasks; one timerfd,
+ * armed for the earliest deadline, drives every timer.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/epoll.7.html">epoll(7)</a>
+ */
+public final class EventLoop implements Executor, AutoCloseable {
+
+    /*
+     * Overview.
+     *
+     * epoll data words: 0 = the wake-up eventfd, 1 = the timerfd, >= 2 = a Registration id (key of
+     * registrations). Handlers, timers and tasks run on the loop thread only.
+     *
+     * Wake-up protocol (a Dekker pair, both sides sequentially consistent):
+     *   execute(): tasks.offer(t); if (awake.compareAndSet(false, true)) wakeFd.write(1)
+     *   loop:      awake.set(false); if (tasks.isEmpty()) epoll_wait(); awake.set(true); run tasks
+     * A task offered after the loop's emptiness check finds awake false and writes the eventfd, which makes
+     * epoll_wait return; while the loop is awake, submitters skip the syscall.
+     *
+     * Timers: a heap ordered by CLOCK_MONOTONIC deadline (TimerFd.monotonicNanos), loop thread only; after every
+     * change of the earliest deadline the timerfd is re-armed with TFD_TIMER_ABSTIME.
+     */
+
+    private static final long WAKE = 0;
+    private static final long TIMER = 1;
+    private static final int MAX_EVENTS = 256;
+    private static final AtomicInteger LOOPS = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
+
+    /** How a registration is notified. */
+    public enum Trigger {
+        /** Notified on every wait while the fd is ready (the default of epoll). */
+        LEVEL,
+        /** Notified when the fd becomes ready ({@code EPOLLET}): handlers must drain until EAGAIN. */
+        EDGE
+    }
+
+    /** Receives readiness on the loop thread. */
+    @FunctionalInterface
+    public interface Handler {
+        /**
+         * Called when the registered fd is ready. An exception cancels the registration (it is logged).
+         *
+         * @param registration the registration
+         * @param events       {@link Epoll#IN}, {@link Epoll#OUT}, {@link Epoll#ERR}, {@link Epoll#HUP}, ... bits
+         * @throws IOException to cancel the registration
+         */
+        void ready(Registration registration, int events) throws IOException;
+    }
+
+    private final Epoll epoll;
+    private final EventFd wakeFd;
+    private final TimerFd timerFd;
+    private final Thread thread;
+    private final Arena arena = Arena.ofShared();
+    private final Epoll.Events events;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<Long, Registration> registrations = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(2);
+    private final AtomicBoolean awake = new AtomicBoolean(true); // false only while the loop may sleep
+    private final PriorityQueue<Scheduled> timers = new PriorityQueue<>(); // loop thread only
+    private long armedDeadline = Long.MAX_VALUE; // loop thread only: the deadline the timerfd is armed for
+    private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
+    private volatile boolean terminated; // written once by the loop as it exits
+
+    private EventLoop(String name) throws IOException {
+        Epoll e = Epoll.create();
+        EventFd w = null;
+        TimerFd t = null;
+        try {
+            w = EventFd.create(0, EventFd.NONBLOCK);
+            t = TimerFd.create(TimerFd.Clock.MONOTONIC, TimerFd.NONBLOCK);
+            e.add(w.fd(), Epoll.IN, WAKE);
+            e.add(t.fd(), Epoll.IN, TIMER);
+        } catch (IOException | RuntimeException ex) {
+            closeAll(ex, t, w, e);
+            throw ex;
+        }
+        this.epoll = e;
+        this.wakeFd = w;
+        this.timerFd = t;
+        this.events = Epoll.Events.allocate(arena, MAX_EVENTS);
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Creates and starts a loop on a new daemon thread.
+     *
+     * @param name the thread's name, or null for {@code panamax-loop-N}
+     * @return the running loop
+     * @throws IOException ErrnoException when epoll, eventfd or timerfd cannot be created
+     */
+    public static EventLoop start(String name) throws IOException {
+        EventLoop loop = new EventLoop(name != null ? name : "panamax-loop-" + LOOPS.incrementAndGet());
+        loop.thread.start();
+        return loop;
+    }
+
+    /**
+     * Tells whether the caller is the loop thread.
+     *
+     * @return true on the loop thread
+     */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, after the tasks submitted before it. Callable from any thread.
+     *
+     * @param task the task
+     * @throws RejectedExecutionException after {@link #close()}
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (shutdown) {
+            throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
+        }
+        tasks.offer(task);
+        if (!inEventLoop() && awake.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        try {
+            wakeFd.write(1);
+        } catch (IOException e) {
+            // the eventfd is closed: the loop has terminated and will not run the task
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop thread once {@code delay} has passed (timerfd, CLOCK_MONOTONIC).
+     * Callable from any thread.
+     *
+     * @param task  the task
+     * @param delay the delay, >= 0
+     * @param unit  its unit
+     * @return a handle to cancel it
+     * @throws RejectedExecutionException after {@link #close()}
+     */
+    public Scheduled schedule(Runnable task, long delay, TimeUnit unit) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
+        if (delay < 0) {
+            throw new IllegalArgumentException("delay must be >= 0: " + delay);
+        }
+        long deadline;
+        try {
+            deadline = TimerFd.monotonicNanos() + unit.toNanos(delay);
+        } catch (IOException e) {
+            throw new IllegalStateException("clock_gettime(CLOCK_MONOTONIC) failed", e);
+        }
+        Scheduled s = new Scheduled(task, deadline);
+        if (inEventLoop()) {
+            addTimer(s);
+        } else {
+            execute(() -> addTimer(s));
+        }
+        return s;
+    }
+
+    /**
+     * Watches {@code fd}. Callable from any thread; the handler runs on the loop thread.
+     *
+     * @param fd        the fd (not owned: the caller closes it after {@link Registration#cancel()})
+     * @param interest  {@link Epoll#IN}, {@link Epoll#OUT}, {@link Epoll#RDHUP}, ... bits
+     * @param trigger   level or edge
+     * @param exclusive {@code EPOLLEXCLUSIVE}: when several loops watch one fd (a shared listener), wake only
+     *                  one of them (Linux 4.5); such a registration cannot be {@linkplain Registration#modify
+     *                  modified}
+     * @param handler   the handler
+     * @return the registration
+     * @throws IOException ErrnoException from {@code epoll_ctl}, e.g. EPERM for a regular file
+     */
+    public Registration register(Fd fd, int interest, Trigger trigger, boolean exclusive, Handler handler)
+            throws IOException {
+        Objects.requireNonNull(fd, "fd");
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(handler, "handler");
+        if ((interest & (Epoll.ET | Epoll.EXCLUSIVE | Epoll.ONESHOT)) != 0) {
+            throw new IllegalArgumentException("give the trigger and exclusivity as arguments, not in interest: 0x"
+                    + Integer.toHexString(interest));
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
+        }
+        long id = nextId.getAndIncrement();
+        Registration r = new Registration(this, id, fd, trigger, exclusive, handler, interest);
+        registrations.put(id, r);
+        try {
+            epoll.add(fd, r.epollEvents(interest), id);
+        } catch (IOException | RuntimeException e) {
+            registrations.remove(id);
+            throw e;
+        }
+        return r;
+    }
+
+    void modify(Registration r, int interest) throws IOException {
+        epoll.modify(r.fd(), r.epollEvents(interest), r.id);
+    }
+
+    void cancel(Registration r) throws IOException {
+        if (registrations.remove(r.id) != null && !terminated) {
+            try {
+                epoll.delete(r.fd());
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // the caller closed the fd first: closing removed it from the interest list already
+            } catch (dev.panamax.ffm.ErrnoException e) {
+                if (e.errno() != dev.panamax.ffm.Errno.ENOENT && e.errno() != dev.panamax.ffm.Errno.EBADF) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            while (!shutdown) {
+                runTasks();
+                awake.set(false);
+                int n;
+                if (!tasks.isEmpty() || shutdown) {
+                    n = epoll.await(events, 0); // work is queued: poll only
+                } else {
+                    n = epoll.await(events, -1);
+                }
+                awake.set(true);
+                for (int i = 0; i < n; i++) {
+                    dispatch(events.data(i), events.events(i));
+                }
+            }
+            runTasks(); // tasks accepted before close() still run
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", e);
+        } finally {
+            shutdown = true;
+            terminated = true;
+            registrations.clear();
+            timers.clear();
+            closeAll(null, timerFd, wakeFd, epoll);
+            arena.close();
+        }
+    }
+
+    private void dispatch(long data, int ready) throws IOException {
+        if (data == WAKE) {
+            wakeFd.read();
+        } else if (data == TIMER) {
+            timerFd.read();
+            armedDeadline = Long.MAX_VALUE;
+            runTimers();
+        } else {
+            Registration r = registrations.get(data);
+            if (r == null) {
+                return; // cancelled earlier in this batch of events
+            }
+            try {
+                r.handler.ready(r, ready);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "handler for " + r.fd() + " failed; cancelling it", e);
+                cancel(r);
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            runSafely(t);
+        }
+    }
+
+    private static void runSafely(Runnable t) {
+        try {
+            t.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event loop task failed", e);
+        }
+    }
+
+    private void addTimer(Scheduled s) {
+        if (s.cancelled) {
+            return;
+        }
+        timers.add(s);
+        rearm();
+    }
+
+    private void runTimers() throws IOException {
+        long now = TimerFd.monotonicNanos();
+        Scheduled s;
+        while ((s = timers.peek()) != null && s.deadlineNs <= now) {
+            timers.poll();
+            if (!s.cancelled) {
+                s.done = true;
+                runSafely(s.task);
+            }
+        }
+        rearm();
+    }
+
+    private void rearm() {
+        Scheduled first;
+        while ((first = timers.peek()) != null && first.cancelled) {
+            timers.poll();
+        }
+        long deadline = first == null ? Long.MAX_VALUE : first.deadlineNs;
+        if (deadline == armedDeadline) {
+            return;
+        }
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                timerFd.disarm();
+            } else {
+                timerFd.setAbsolute(Math.max(1, deadline), 0);
+            }
+            armedDeadline = deadline;
+        } catch (IOException e) {
+            throw new IllegalStateException("timerfd_settime failed", e);
+        }
+    }
+
+    /**
+     * Stops the loop: tasks already submitted still run, timers not yet due are dropped, and the loop's epoll,
+     * eventfd and timerfd are closed (registered fds are not). Waits for the loop thread unless called on it.
+     * Idempotent.
+     *
+     * @throws InterruptedIOException when interrupted while waiting
+     */
+    @Override
+    public void close() throws InterruptedIOException {
+        shutdown = true;
+        if (inEventLoop()) {
+            return;
+        }
+        if (!terminated) {
+            wake();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the event loop to stop");
+        }
+    }
+
+    private static void closeAll(Throwable pending, AutoCloseable... resources) {
+        for (AutoCloseable c : resources) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (pending != null) {
+                    pending.addSuppressed(e);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
+                }
+            }
+        }
+    }
+
+    /** A timer of {@link #schedule}. */
+    public static final class Scheduled implements Comparable<Scheduled> {
+        private final Runnable task;
+        private final long deadlineNs;
+        private volatile boolean cancelled; // set by cancel() from any thread, read by the loop
+        private volatile boolean done; // set by the loop before the task runs
+
+        private Scheduled(Runnable task, long deadlineNs) {
+            this.task = task;
+            this.deadlineNs = deadlineNs;
+        }
+
+        /**
+         * Stops the timer if it has not fired yet.
+         *
+         * @return true if it will not run
+         */
+        public boolean cancel() {
+            cancelled = true;
+            return !done;
+        }
+
+        /**
+         * The CLOCK_MONOTONIC time at which it fires.
+         *
+         * @return the deadline in nanoseconds
+         */
+        public long deadlineNanos() {
+            return deadlineNs;
+        }
+
+        @Override
+        public int compareTo(Scheduled o) {
+            return Long.compare(deadlineNs, o.deadlineNs);
+        }
+    }
+}

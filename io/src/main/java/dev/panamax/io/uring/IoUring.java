@@ -1,0 +1,979 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io.uring;
+
+import dev.panamax.ffm.Errno;
+import dev.panamax.ffm.ErrnoException;
+import dev.panamax.ffm.Fd;
+import dev.panamax.ffm.IoUringOps;
+import dev.panamax.ffm.IoUringSyscalls;
+import dev.panamax.ffm.Sockets;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A high-level io_uring: an SQ/CQ pair owned by one thread, with submission batching, completion reaping, CQ
+ * overflow handling, linked requests, registered buffers and files, timeouts and cancellation. Each request
+ * names a {@link Completion} that runs on the owner thread, inside {@link #reap()}, with the kernel's result.
+ *
+ * <p>Lifetime of buffers: the ring keeps a strong reference to every buffer (and its internal timespec) until the
+ * request's last completion arrives, so a buffer from {@link Arena#ofAuto()} cannot be freed while the kernel
+ * may still write to it. A buffer from an arena the caller closes explicitly must stay open until then: the ring
+ * cannot stop {@link Arena#close()}. {@link #close()} cancels every request in flight and waits for their
+ * completions before it unmaps the ring.
+ *
+ * <p>Threading: not thread-safe. The creating thread is the owner and the only one that may prepare, submit,
+ * reap or close; others get a {@link WrongThreadException}. With {@code IORING_SETUP_SINGLE_ISSUER} the kernel
+ * enforces the same rule.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/io_uring.7.html">io_uring(7)</a>
+ */
+public final class IoUring implements AutoCloseable {
+
+    /*
+     * Overview.
+     *
+     * User data encoding (64 bits, the CQE's user_data):
+     *
+     *   63            32 31             0
+     *   +---------------+----------------+
+     *   |  generation   |   slot index   |     slot: index into the in-flight tables below
+     *   +---------------+----------------+     generation: bumped each time the slot is reused
+     *
+     * A CQE whose generation does not match its slot is stale (e.g. the -ENOENT of a cancel aimed at a request
+     * that already finished) and is dropped. INTERNAL (all ones) marks requests the ring issues itself (the
+     * cancels of close()); their CQEs are consumed silently.
+     *
+     * In-flight tables (owner thread only, plain accesses): completions[slot], buffers[slot] (keep-alive), and a
+     * 16-byte timespec per slot in chunks of CHUNK slots that are never freed before close, because the kernel
+     * (or the SQPOLL thread) reads a timespec when it consumes the SQE, possibly after enter returns.
+     *
+     * Ring indices: sqTail is our private copy of the SQ tail; SQEs are published with one release store per
+     * batch in submit(). The SQ head and CQ tail are read with acquire (kernel writes), the CQ head is stored
+     * with release after each CQE is read, before its completion runs, so a completion may re-enter the ring.
+     *
+     * Overflow: with IORING_FEAT_NODROP the kernel keeps CQEs that do not fit the CQ and raises
+     * IORING_SQ_CQ_OVERFLOW; reap() then enters with GETEVENTS to flush them into the CQ and reaps again.
+     * io_uring_enter returns EBUSY/EAGAIN while the backlog is full; submit() reaps and retries.
+     */
+
+    /** Receives the result of a request, on the ring's owner thread. */
+    @FunctionalInterface
+    public interface Completion {
+        /**
+         * Called once per CQE of the request (several times for a multishot request while {@code flags} has
+         * {@link IoUringOps#CQE_F_MORE}).
+         *
+         * @param result the operation's result (bytes, fd, 0), or a negated errno such as {@code -ECANCELED}
+         * @param flags  the CQE flags
+         */
+        void complete(int result, int flags);
+    }
+
+    /**
+     * How to set a ring up.
+     *
+     * @param entries      SQ entries, a power of two in [1, 32768]
+     * @param cqEntries    CQ entries (0: the kernel default of {@code 2 * entries}); at least {@code entries}
+     * @param sqPoll       true for a kernel SQ polling thread ({@code IORING_SETUP_SQPOLL})
+     * @param sqPollIdleMs with {@code sqPoll}: how long the kernel thread spins before it sleeps
+     */
+    public record Options(int entries, int cqEntries, boolean sqPoll, int sqPollIdleMs) {
+
+        /**
+         * Checks the sizes.
+         *
+         * @throws IllegalArgumentException when a size is out of range
+         */
+        public Options {
+            if (entries <= 0 || entries > IoUringSyscalls.MAX_ENTRIES || Integer.bitCount(entries) != 1) {
+                throw new IllegalArgumentException("entries must be a power of two in [1, "
+                        + IoUringSyscalls.MAX_ENTRIES + "]: " + entries);
+            }
+            if (cqEntries != 0 && cqEntries < entries) {
+                throw new IllegalArgumentException("cqEntries must be 0 or >= entries (" + entries + "): "
+                        + cqEntries);
+            }
+            if (sqPollIdleMs < 0) {
+                throw new IllegalArgumentException("sqPollIdleMs must be >= 0: " + sqPollIdleMs);
+            }
+        }
+
+        /**
+         * A ring of {@code entries} SQEs with default CQ size and no SQPOLL.
+         *
+         * @param entries SQ entries, a power of two
+         * @return the options
+         */
+        public static Options of(int entries) {
+            return new Options(entries, 0, false, 0);
+        }
+    }
+
+    private static final long INTERNAL = -1L;
+    private static final int CHUNK = 64;
+    private static final int MAX_IN_FLIGHT = 1 << 20;
+    private static final int SUBMIT_RETRIES = 16;
+    private static final long CLOSE_TIMEOUT_NS = 10_000_000_000L;
+
+    private final IoUringSyscalls.Ring ring;
+    private final Set<Integer> supportedOps;
+    private final Thread owner;
+    private final Arena arena;
+    private final List<MemorySegment> timespecChunks = new ArrayList<>();
+    private final boolean sqPoll;
+    private final boolean noDrop;
+    private final int sqEntries;
+
+    private Completion[] completions = new Completion[CHUNK];
+    private MemorySegment[] buffers = new MemorySegment[CHUNK];
+    private int[] generations = new int[CHUNK];
+    private int[] freeSlots = new int[CHUNK];
+    private int freeCount;
+    private int capacity;
+    private int inFlight;
+    private int sqTail; // owner only: SQEs prepared up to here; the ring's tail is published in submit()
+    private int published; // owner only: the SQ tail last stored to the ring
+    private int lastPrepared = -1; // owner only: SQ index of the latest SQE, for link() and linkTimeout()
+    private boolean chainOpen; // owner only: the latest SQE carries IOSQE_IO_LINK, its successor is not queued yet
+    private MemorySegment[] registeredBuffers; // owner only: keeps registered buffers reachable
+    private boolean reaping;
+    private boolean closed;
+    private long overflowFlushes;
+    private int lastDropCount;
+
+    private IoUring(IoUringSyscalls.Ring ring, Set<Integer> supportedOps) {
+        this.ring = ring;
+        this.supportedOps = supportedOps;
+        this.owner = Thread.currentThread();
+        this.arena = Arena.ofShared();
+        this.sqPoll = (ring.setupFlags() & IoUringOps.SETUP_SQPOLL) != 0;
+        this.noDrop = (ring.features() & IoUringOps.FEAT_NODROP) != 0;
+        this.sqEntries = ring.sqEntries();
+        this.sqTail = ring.getSqTail();
+        this.published = sqTail;
+        this.lastDropCount = ring.getCqOverflowOpaque();
+        grow();
+    }
+
+    /**
+     * Creates a ring with the best setup flags the kernel accepts: {@code SUBMIT_ALL}, {@code COOP_TASKRUN},
+     * {@code SINGLE_ISSUER} and {@code DEFER_TASKRUN} (Linux 6.1), falling back flag group by flag group on
+     * {@code EINVAL} from older kernels. The calling thread becomes the owner.
+     *
+     * @param options sizes and SQPOLL
+     * @return the ring
+     * @throws IOException           ErrnoException when the kernel refuses the ring
+     * @throws UnsupportedOperationException when io_uring is unavailable here, with
+     *                                       {@link IoUringSyscalls#FEATURE}'s cause
+     */
+    public static IoUring open(Options options) throws IOException {
+        return open(options, null);
+    }
+
+    // Package-private so tests can simulate a kernel without some opcodes; null: probe the kernel.
+    static IoUring open(Options options, Set<Integer> opsOverride) throws IOException {
+        Objects.requireNonNull(options, "options");
+        IoUringSyscalls.FEATURE.ensureAvailable();
+        int base = options.sqPoll() ? IoUringOps.SETUP_SQPOLL : 0;
+        int[] candidates = options.sqPoll()
+                ? new int[] {base | IoUringOps.SETUP_SUBMIT_ALL, base}
+                : new int[] {
+                    IoUringOps.SETUP_SUBMIT_ALL | IoUringOps.SETUP_COOP_TASKRUN | IoUringOps.SETUP_SINGLE_ISSUER
+                            | IoUringOps.SETUP_DEFER_TASKRUN,
+                    IoUringOps.SETUP_SUBMIT_ALL | IoUringOps.SETUP_COOP_TASKRUN,
+                    0};
+        ErrnoException last = null;
+        for (int flags : candidates) {
+            IoUringSyscalls.Ring ring;
+            try {
+                ring = IoUringOps.open(options.entries(), options.cqEntries(), flags, options.sqPollIdleMs());
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+                last = e; // an older kernel that does not know one of the flags: try the next group
+                continue;
+            }
+            try {
+                Set<Integer> ops = opsOverride != null ? opsOverride : IoUringSyscalls.probe(ring.fd());
+                return new IoUring(ring, ops);
+            } catch (IOException | RuntimeException | Error e) {
+                try {
+                    ring.close();
+                } catch (ErrnoException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+        throw Objects.requireNonNull(last);
+    }
+
+    /**
+     * The {@code IORING_SETUP_*} flags the kernel accepted.
+     *
+     * @return the setup flags
+     */
+    public int setupFlags() {
+        return ring.setupFlags();
+    }
+
+    /**
+     * The SQ size.
+     *
+     * @return the number of SQEs
+     */
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    /**
+     * The CQ size.
+     *
+     * @return the number of CQEs
+     */
+    public int cqEntries() {
+        return ring.cqEntries();
+    }
+
+    /**
+     * Tells whether this kernel supports an opcode (from {@code IORING_REGISTER_PROBE}).
+     *
+     * @param opcode an {@code IoUringOps.OP_*} value
+     * @return true if supported
+     */
+    public boolean supports(int opcode) {
+        return supportedOps.contains(opcode);
+    }
+
+    /**
+     * The requests submitted or prepared whose last completion has not been reaped.
+     *
+     * @return the count
+     */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * How many times {@link #reap()} found {@code IORING_SQ_CQ_OVERFLOW} and flushed the kernel's backlog.
+     *
+     * @return the count
+     */
+    public long overflowFlushes() {
+        return overflowFlushes;
+    }
+
+    /**
+     * SQEs prepared but not yet handed to the kernel by {@link #submit()}.
+     *
+     * @return the count
+     */
+    public int pending() {
+        return sqTail - published;
+    }
+
+    /**
+     * Queues a no-op.
+     *
+     * @param completion receives 0
+     * @return the request id, for {@link #cancel}
+     */
+    public long nop(Completion completion) {
+        int index = nextSqe(IoUringOps.OP_NOP);
+        long userData = attach(completion, null);
+        IoUringOps.prepNop(ring, index, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a read into all of {@code buffer}.
+     *
+     * @param fd         the file
+     * @param buffer     native memory; kept reachable until the completion
+     * @param position   the file offset, or -1 for the file position (pipes, sockets)
+     * @param completion receives the bytes read (0 at end of file) or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long read(Fd fd, MemorySegment buffer, long position, Completion completion) throws IOException {
+        return rw(IoUringOps.OP_READ, fd.intValue(), false, buffer, position, -1, completion);
+    }
+
+    /**
+     * Queues a write of all of {@code buffer}.
+     *
+     * @param fd         the file
+     * @param buffer     native memory; kept reachable until the completion
+     * @param position   the file offset, or -1 for the file position
+     * @param completion receives the bytes written or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long write(Fd fd, MemorySegment buffer, long position, Completion completion) throws IOException {
+        return rw(IoUringOps.OP_WRITE, fd.intValue(), false, buffer, position, -1, completion);
+    }
+
+    /**
+     * Queues a read into registered buffer {@code bufIndex} ({@code IORING_OP_READ_FIXED}).
+     *
+     * @param fd         the file
+     * @param bufIndex   the index given to {@link #registerBuffers}
+     * @param buffer     that buffer or a slice of it
+     * @param position   the file offset
+     * @param completion receives the bytes read or {@code -errno} ({@code -EFAULT} outside the buffer)
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long readFixed(Fd fd, int bufIndex, MemorySegment buffer, long position, Completion completion)
+            throws IOException {
+        return rw(IoUringOps.OP_READ_FIXED, fd.intValue(), false, buffer, position, bufIndex, completion);
+    }
+
+    /**
+     * Queues a write from registered buffer {@code bufIndex} ({@code IORING_OP_WRITE_FIXED}).
+     *
+     * @param fd         the file
+     * @param bufIndex   the index given to {@link #registerBuffers}
+     * @param buffer     that buffer or a slice of it
+     * @param position   the file offset
+     * @param completion receives the bytes written or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long writeFixed(Fd fd, int bufIndex, MemorySegment buffer, long position, Completion completion)
+            throws IOException {
+        return rw(IoUringOps.OP_WRITE_FIXED, fd.intValue(), false, buffer, position, bufIndex, completion);
+    }
+
+    /**
+     * Queues a read from registered file {@code fileIndex} ({@code IOSQE_FIXED_FILE}).
+     *
+     * @param fileIndex  the index given to {@link #registerFiles}
+     * @param buffer     native memory; kept reachable until the completion
+     * @param position   the file offset, or -1
+     * @param completion receives the bytes read or {@code -errno}
+     * @return the request id
+     */
+    public long readRegisteredFile(int fileIndex, MemorySegment buffer, long position, Completion completion) {
+        if (fileIndex < 0) {
+            throw new IllegalArgumentException("fileIndex must be >= 0: " + fileIndex);
+        }
+        return rw(IoUringOps.OP_READ, fileIndex, true, buffer, position, -1, completion);
+    }
+
+    /**
+     * Queues a write to registered file {@code fileIndex} ({@code IOSQE_FIXED_FILE}).
+     *
+     * @param fileIndex  the index given to {@link #registerFiles}
+     * @param buffer     native memory; kept reachable until the completion
+     * @param position   the file offset, or -1
+     * @param completion receives the bytes written or {@code -errno}
+     * @return the request id
+     */
+    public long writeRegisteredFile(int fileIndex, MemorySegment buffer, long position, Completion completion) {
+        if (fileIndex < 0) {
+            throw new IllegalArgumentException("fileIndex must be >= 0: " + fileIndex);
+        }
+        return rw(IoUringOps.OP_WRITE, fileIndex, true, buffer, position, -1, completion);
+    }
+
+    private long rw(int opcode, int fd, boolean fixedFile, MemorySegment buffer, long position, int bufIndex,
+            Completion completion) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (!buffer.isNative() || !buffer.scope().isAlive()) {
+            throw new IllegalArgumentException("buffer must be live native memory (allocate it from an Arena): "
+                    + buffer);
+        }
+        if (position < -1) {
+            throw new IllegalArgumentException("position must be >= 0, or -1 for the file position: " + position);
+        }
+        int index = nextSqe(opcode);
+        long userData = attach(completion, buffer);
+        if (opcode == IoUringOps.OP_READ_FIXED) {
+            IoUringOps.prepReadFixed(ring, index, fd, buffer, position, bufIndex, userData);
+        } else if (opcode == IoUringOps.OP_WRITE_FIXED) {
+            IoUringOps.prepWriteFixed(ring, index, fd, buffer, position, bufIndex, userData);
+        } else if (opcode == IoUringOps.OP_READ) {
+            IoUringOps.prepRead(ring, index, fd, buffer, position, userData);
+        } else {
+            IoUringOps.prepWrite(ring, index, fd, buffer, position, userData);
+        }
+        if (fixedFile) {
+            IoUringOps.addFlags(ring, index, IoUringOps.SQE_FIXED_FILE);
+        }
+        return userData;
+    }
+
+    /**
+     * Queues an {@code fsync} or {@code fdatasync}.
+     *
+     * @param fd         the file
+     * @param dataSync   true for {@code fdatasync} semantics
+     * @param completion receives 0 or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long fsync(Fd fd, boolean dataSync, Completion completion) throws IOException {
+        int raw = fd.intValue();
+        int index = nextSqe(IoUringOps.OP_FSYNC);
+        long userData = attach(completion, null);
+        IoUringOps.prepFsync(ring, index, raw, dataSync, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a timer ({@code IORING_OP_TIMEOUT} with count 0).
+     *
+     * @param delayNs    the delay, >= 0
+     * @param completion receives {@code -ETIME} when the time passes, or {@code -ECANCELED}
+     * @return the request id
+     */
+    public long timeout(long delayNs, Completion completion) {
+        if (delayNs < 0) {
+            throw new IllegalArgumentException("delayNs must be >= 0: " + delayNs);
+        }
+        int index = nextSqe(IoUringOps.OP_TIMEOUT);
+        long userData = attach(completion, null);
+        MemorySegment ts = timespec(userData);
+        IoUringOps.writeTimespec(ts, delayNs);
+        IoUringOps.prepTimeout(ring, index, ts, 0, 0, userData);
+        return userData;
+    }
+
+    /**
+     * Bounds the request queued just before with a {@code IORING_OP_LINK_TIMEOUT}; that request is linked to it
+     * ({@code IOSQE_IO_LINK}) here. When the time passes first, the request completes with {@code -ECANCELED}
+     * (or its own error, e.g. {@code -EINTR}) and this completion with {@code -ETIME}; otherwise this completion
+     * gets {@code -ECANCELED}.
+     *
+     * @param delayNs    the bound, >= 0
+     * @param completion receives {@code -ETIME} or {@code -ECANCELED}
+     * @return the request id of the timeout
+     * @throws IllegalStateException when no request was queued since the last {@link #submit()}
+     */
+    public long linkTimeout(long delayNs, Completion completion) {
+        if (delayNs < 0) {
+            throw new IllegalArgumentException("delayNs must be >= 0: " + delayNs);
+        }
+        int target = requireUnsubmittedPrevious("linkTimeout");
+        requireOp(IoUringOps.OP_LINK_TIMEOUT);
+        requireFreeForChain("linkTimeout");
+        IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK);
+        chainOpen = true;
+        int index = nextSqe(IoUringOps.OP_LINK_TIMEOUT);
+        long userData = attach(completion, null);
+        MemorySegment ts = timespec(userData);
+        IoUringOps.writeTimespec(ts, delayNs);
+        IoUringOps.prepLinkTimeout(ring, index, ts, 0, userData);
+        return userData;
+    }
+
+    /**
+     * Links the request queued just before to the next one ({@code IOSQE_IO_LINK}): the next starts only after
+     * it completes successfully; when it fails (or a read/write is short) every later request of the chain
+     * completes with {@code -ECANCELED}.
+     *
+     * @return this ring
+     * @throws IllegalStateException when no request was queued since the last {@link #submit()}
+     */
+    public IoUring link() {
+        int target = requireUnsubmittedPrevious("link");
+        requireFreeForChain("link");
+        IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK);
+        chainOpen = true;
+        return this;
+    }
+
+    /**
+     * Makes sure the next {@code count} requests fit the SQ without an intermediate submission, submitting what
+     * is queued if needed. Call it before a chain of {@link #link()}ed requests: a chain must reach the kernel in
+     * one submission, so a chain that does not fit is refused instead of being split.
+     *
+     * @param count SQEs needed, in [1, {@link #sqEntries()}]
+     * @throws IllegalStateException when the kernel does not free enough SQEs
+     */
+    public void reserve(int count) {
+        checkOpen();
+        if (count < 1 || count > sqEntries) {
+            throw new IllegalArgumentException("count must be in [1, " + sqEntries + "]: " + count);
+        }
+        if (freeSqes() >= count) {
+            return;
+        }
+        if (chainOpen) {
+            throw new IllegalStateException("reserve() inside an open link chain: reserve before its first request");
+        }
+        makeRoom(count);
+    }
+
+    private int freeSqes() {
+        return sqEntries - (sqTail - ring.getSqHeadAcquire()); // acquire: pairs with the kernel consuming SQEs
+    }
+
+    private void requireFreeForChain(String what) {
+        if (freeSqes() < 1) {
+            throw new IllegalStateException(what + "(): the SQ is full and a link chain cannot be split across "
+                    + "submissions; call reserve(n) before queuing a chain of n requests");
+        }
+    }
+
+    private int requireUnsubmittedPrevious(String what) {
+        checkOwner();
+        if (lastPrepared < 0 || sqTail == published) {
+            throw new IllegalStateException(what + "() needs a request queued since the last submit()");
+        }
+        return lastPrepared;
+    }
+
+    /**
+     * Queues an {@code IORING_OP_ASYNC_CANCEL} for request {@code requestId}.
+     *
+     * @param requestId  an id returned by this ring
+     * @param completion receives 0 (cancelled), {@code -ENOENT} (not found, e.g. already done) or
+     *                   {@code -EALREADY} (already running; it will complete on its own)
+     * @return the request id of the cancel
+     */
+    public long cancel(long requestId, Completion completion) {
+        int index = nextSqe(IoUringOps.OP_ASYNC_CANCEL);
+        long userData = attach(completion, null);
+        IoUringOps.prepCancel(ring, index, requestId, 0, userData);
+        return userData;
+    }
+
+    /**
+     * Queues an accept on a listening socket.
+     *
+     * @param listener   the listening socket
+     * @param multishot  true to keep accepting (Linux 5.19); each CQE carries a new fd and, while the request
+     *                   stays armed, {@link IoUringOps#CQE_F_MORE}
+     * @param completion receives each accepted fd (non-blocking, close-on-exec) or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code listener} is closed
+     */
+    public long accept(Fd listener, boolean multishot, Completion completion) throws IOException {
+        int raw = listener.intValue();
+        int index = nextSqe(IoUringOps.OP_ACCEPT);
+        long userData = attach(completion, null);
+        IoUringOps.prepAccept(ring, index, raw, Sockets.NONBLOCK, multishot, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a receive into all of {@code buffer}.
+     *
+     * @param socket     a connected socket
+     * @param buffer     native memory; kept reachable until the completion
+     * @param completion receives the bytes received (0 at end of stream) or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
+     */
+    public long recv(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
+        int raw = socket.intValue();
+        Objects.requireNonNull(buffer, "buffer");
+        int index = nextSqe(IoUringOps.OP_RECV);
+        long userData = attach(completion, buffer);
+        IoUringOps.prepRecv(ring, index, raw, buffer, 0, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a send of all of {@code buffer} ({@code MSG_NOSIGNAL}).
+     *
+     * @param socket     a connected socket
+     * @param buffer     native memory; kept reachable until the completion
+     * @param completion receives the bytes sent (possibly fewer) or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
+     */
+    public long send(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
+        int raw = socket.intValue();
+        Objects.requireNonNull(buffer, "buffer");
+        int index = nextSqe(IoUringOps.OP_SEND);
+        long userData = attach(completion, buffer);
+        IoUringOps.prepSend(ring, index, raw, buffer, Sockets.NO_SIGNAL, userData);
+        return userData;
+    }
+
+    /**
+     * Registers buffers for {@link #readFixed}/{@link #writeFixed}; the kernel pins them until
+     * {@link #unregisterBuffers()} or {@link #close()}, and this ring keeps them reachable as long.
+     *
+     * @param buffers native segments
+     * @throws IOException ErrnoException e.g. EBUSY when buffers are registered, ENOMEM over RLIMIT_MEMLOCK
+     */
+    public void registerBuffers(MemorySegment... buffers) throws IOException {
+        checkOpen();
+        IoUringOps.registerBuffers(ring, buffers);
+        registeredBuffers = buffers.clone();
+    }
+
+    /**
+     * Unregisters the buffers of {@link #registerBuffers}.
+     *
+     * @throws IOException ErrnoException ENXIO when none are registered
+     */
+    public void unregisterBuffers() throws IOException {
+        checkOpen();
+        IoUringOps.unregisterBuffers(ring);
+        registeredBuffers = null;
+    }
+
+    /**
+     * Registers files for {@link #readRegisteredFile}/{@link #writeRegisteredFile}.
+     *
+     * @param fds open descriptors; index {@code i} is {@code fds[i]}
+     * @throws IOException ErrnoException e.g. EBUSY when files are registered
+     */
+    public void registerFiles(Fd... fds) throws IOException {
+        checkOpen();
+        IoUringOps.registerFiles(ring, fds);
+    }
+
+    /**
+     * Unregisters the files of {@link #registerFiles}.
+     *
+     * @throws IOException ErrnoException ENXIO when none are registered
+     */
+    public void unregisterFiles() throws IOException {
+        checkOpen();
+        IoUringOps.unregisterFiles(ring);
+    }
+
+    /**
+     * Hands every queued SQE to the kernel in one {@code io_uring_enter} (or wakes the SQPOLL thread).
+     *
+     * @return the number of SQEs the kernel consumed
+     * @throws IOException ErrnoException when {@code io_uring_enter} fails
+     */
+    public int submit() throws IOException {
+        checkOpen();
+        return enter(0);
+    }
+
+    /**
+     * Submits and waits until at least {@code minComplete} CQEs are available (not reaped: call {@link #reap()}).
+     *
+     * @param minComplete CQEs to wait for, >= 0
+     * @return the number of SQEs the kernel consumed
+     * @throws IOException ErrnoException when {@code io_uring_enter} fails
+     */
+    public int submitAndWait(int minComplete) throws IOException {
+        checkOpen();
+        if (minComplete < 0) {
+            throw new IllegalArgumentException("minComplete must be >= 0: " + minComplete);
+        }
+        return enter(minComplete);
+    }
+
+    /**
+     * Submits, waits for at least {@code minComplete} completions, and runs them.
+     *
+     * @param minComplete completions to wait for, >= 0 (capped at {@link #inFlight()})
+     * @return the completions run
+     * @throws IOException ErrnoException when {@code io_uring_enter} fails
+     */
+    public int await(int minComplete) throws IOException {
+        checkOpen();
+        int want = Math.min(minComplete, inFlight);
+        int done = 0;
+        enter(0);
+        done += reap();
+        while (done < want) {
+            enter(1);
+            done += reap();
+        }
+        return done;
+    }
+
+    private int enter(int minComplete) throws IOException {
+        checkOwner();
+        int toSubmit = sqTail - published;
+        if (toSubmit > 0) {
+            ring.setSqTailRelease(sqTail); // release: the SQE writes before it are visible to the kernel
+            published = sqTail;
+            chainOpen = false; // a chain left open ends here: the kernel runs its head alone
+        }
+        int flags = 0;
+        if (minComplete > 0 || (ring.setupFlags() & IoUringOps.SETUP_DEFER_TASKRUN) != 0) {
+            flags |= IoUringOps.ENTER_GETEVENTS; // DEFER_TASKRUN posts completions only when we ask for events
+        }
+        if (sqPoll) {
+            // The tail store must be visible before NEED_WAKEUP is read, or the poller may sleep on our SQEs:
+            // liburing sq_ring_needs_enter (liburing-2.8 src/queue.c) puts a full barrier here too.
+            VarHandle.fullFence();
+            // acquire: pairs with the SQPOLL thread setting NEED_WAKEUP before it sleeps
+            if ((ring.getSqFlagsAcquire() & IoUringOps.SQ_NEED_WAKEUP) != 0) {
+                flags |= IoUringOps.ENTER_SQ_WAKEUP;
+            }
+            if (minComplete == 0 && flags == 0) {
+                return toSubmit; // the polling thread picks the SQEs up by itself
+            }
+        }
+        int kernelSubmit = sqPoll ? 0 : pendingInKernelView();
+        for (int attempt = 0; ; attempt++) {
+            int r = IoUringSyscalls.enter(ring.fd(), kernelSubmit, minComplete, flags);
+            if (r >= 0) {
+                return r;
+            }
+            if (r == IoUringSyscalls.AGAIN && attempt < SUBMIT_RETRIES) {
+                reap(); // EBUSY/EAGAIN: the CQ backlog is full; make room and retry
+                kernelSubmit = sqPoll ? 0 : pendingInKernelView();
+                continue;
+            }
+            if (r == IoUringSyscalls.INTERRUPTED) {
+                return 0;
+            }
+            throw new IOException("io_uring_enter kept returning EAGAIN/EBUSY after " + attempt
+                    + " attempts with the completion queue drained: the kernel has no resources for more requests");
+        }
+    }
+
+    private int pendingInKernelView() {
+        return published - ring.getSqHeadAcquire(); // acquire: pairs with the kernel's store after consuming SQEs
+    }
+
+    /**
+     * Runs the completions of every available CQE, first flushing the kernel's overflow backlog if
+     * {@code IORING_SQ_CQ_OVERFLOW} is set. Does not wait.
+     *
+     * @return the number of CQEs consumed
+     * @throws IOException ErrnoException when flushing the backlog fails; IOException when completions were lost
+     *                     (kernels without {@code IORING_FEAT_NODROP})
+     */
+    public int reap() throws IOException {
+        checkOwner();
+        if (reaping) {
+            throw new IllegalStateException("reap() called from a completion: completions run inside reap()");
+        }
+        reaping = true;
+        try {
+            int total = 0;
+            while (true) {
+                total += drainCq();
+                // acquire: the kernel raises CQ_OVERFLOW after parking CQEs in its backlog
+                if ((ring.getSqFlagsAcquire() & IoUringOps.SQ_CQ_OVERFLOW) == 0) {
+                    break;
+                }
+                overflowFlushes++;
+                // GETEVENTS with min 0 flushes the kernel's overflow list into the CQ we just emptied.
+                IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_GETEVENTS);
+            }
+            if (!noDrop) {
+                int dropped = ring.getCqOverflowOpaque();
+                if (dropped != lastDropCount) {
+                    lastDropCount = dropped;
+                    throw new IOException("the kernel dropped " + dropped + " completions (CQ overflow without "
+                            + "IORING_FEAT_NODROP); use a larger cqEntries or reap more often");
+                }
+            }
+            return total;
+        } finally {
+            reaping = false;
+        }
+    }
+
+    private int drainCq() {
+        int head = ring.getCqHead(); // plain: only the owner writes the CQ head
+        int tail = ring.getCqTailAcquire(); // acquire: the CQEs before the tail are fully written
+        int n = 0;
+        while (head != tail) {
+            long userData = IoUringOps.cqeUserData(ring, head);
+            int result = IoUringOps.cqeResult(ring, head);
+            int flags = IoUringOps.cqeFlags(ring, head);
+            head++;
+            ring.setCqHeadRelease(head); // release: our CQE reads complete before the kernel may reuse the slot
+            n++;
+            dispatch(userData, result, flags);
+            if (head == tail) {
+                tail = ring.getCqTailAcquire(); // acquire: more CQEs may have arrived meanwhile
+            }
+        }
+        return n;
+    }
+
+    private void dispatch(long userData, int result, int flags) {
+        if (userData == INTERNAL) {
+            return;
+        }
+        int slot = (int) userData;
+        int generation = (int) (userData >>> 32);
+        if (slot < 0 || slot >= capacity || generations[slot] != generation || completions[slot] == null) {
+            return; // stale: the slot was already released
+        }
+        Completion completion = completions[slot];
+        try {
+            completion.complete(result, flags); // the buffer stays reachable while its completion runs
+        } finally {
+            if ((flags & IoUringOps.CQE_F_MORE) == 0) {
+                release(slot);
+            }
+        }
+    }
+
+    private int nextSqe(int opcode) {
+        checkOpen();
+        requireOp(opcode);
+        return claimSqe();
+    }
+
+    private void requireOp(int opcode) {
+        if (!supportedOps.contains(opcode)) {
+            throw new UnsupportedOperationException(IoUringOps.opcodeName(opcode) + " is not supported by this "
+                    + "kernel (Linux " + kernelRelease() + "); it needs a newer kernel");
+        }
+    }
+
+    private int claimSqe() {
+        if (freeSqes() < 1) {
+            if (chainOpen) {
+                throw new IllegalStateException("the SQ is full inside a link chain; call reserve(n) before "
+                        + "queuing a chain of n requests");
+            }
+            makeRoom(1);
+        }
+        int index = sqTail++;
+        lastPrepared = index;
+        chainOpen = false;
+        return index;
+    }
+
+    private void makeRoom(int count) {
+        try {
+            enter(0);
+            if (sqPoll && freeSqes() < count) {
+                IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_SQ_WAIT); // wait for the poller
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and "
+                    + "submitting it failed: " + e.getMessage(), e);
+        }
+        if (freeSqes() < count) {
+            throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and the "
+                    + "kernel did not consume any; reap completions or use a larger ring");
+        }
+    }
+
+    private long attach(Completion completion, MemorySegment buffer) {
+        Objects.requireNonNull(completion, "completion");
+        if (freeCount == 0) {
+            grow();
+        }
+        int slot = freeSlots[--freeCount];
+        completions[slot] = completion;
+        buffers[slot] = buffer;
+        inFlight++;
+        return ((long) generations[slot] << 32) | slot;
+    }
+
+    private void release(int slot) {
+        completions[slot] = null;
+        buffers[slot] = null;
+        generations[slot]++;
+        freeSlots[freeCount++] = slot;
+        inFlight--;
+    }
+
+    private void grow() {
+        int old = capacity;
+        int next = old + CHUNK;
+        if (next > MAX_IN_FLIGHT) {
+            throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " requests in flight");
+        }
+        completions = Arrays.copyOf(completions, next);
+        buffers = Arrays.copyOf(buffers, next);
+        generations = Arrays.copyOf(generations, next);
+        freeSlots = Arrays.copyOf(freeSlots, next);
+        for (int i = next - 1; i >= old; i--) {
+            freeSlots[freeCount++] = i;
+        }
+        timespecChunks.add(arena.allocate(IoUringOps.TIMESPEC_BYTES * CHUNK, Long.BYTES));
+        capacity = next;
+    }
+
+    private MemorySegment timespec(long userData) {
+        int slot = (int) userData;
+        return timespecChunks.get(slot / CHUNK).asSlice((slot % CHUNK) * IoUringOps.TIMESPEC_BYTES,
+                IoUringOps.TIMESPEC_BYTES);
+    }
+
+    private void checkOwner() {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("io_uring is owned by thread " + owner.getName() + ", called from "
+                    + Thread.currentThread().getName());
+        }
+    }
+
+    private void checkOpen() {
+        checkOwner();
+        if (closed) {
+            throw new IllegalStateException("io_uring is closed");
+        }
+    }
+
+    private static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return "unknown version";
+        }
+    }
+
+    /**
+     * Cancels every request in flight, waits (up to 10 s) for their completions, which run with their results
+     * ({@code -ECANCELED} for those cancelled), then unmaps the ring and closes its fd. Idempotent.
+     *
+     * @throws IOException when requests were still in flight after the wait (the ring is then left mapped, so the
+     *                     kernel cannot write into freed memory), or when closing the fd fails
+     */
+    @Override
+    public void close() throws IOException {
+        checkOwner();
+        if (closed) {
+            return;
+        }
+        if (reaping) {
+            throw new IllegalStateException("close() called from a completion");
+        }
+        closed = true;
+        if (inFlight > 0) {
+            cancelAll();
+            long deadline = System.nanoTime() + CLOSE_TIMEOUT_NS;
+            while (inFlight > 0 && System.nanoTime() - deadline < 0) {
+                enter(1);
+                reap();
+            }
+            if (inFlight > 0) {
+                throw new IOException(inFlight + " io_uring requests still in flight 10 s after cancelling them; "
+                        + "the ring stays mapped");
+            }
+        }
+        registeredBuffers = null;
+        arena.close();
+        ring.close();
+    }
+
+    private void cancelAll() throws IOException {
+        enter(0); // hand prepared SQEs to the kernel first: a cancel cannot find an SQE it has not seen
+        for (int slot = 0; slot < capacity; slot++) {
+            if (completions[slot] != null) {
+                long userData = ((long) generations[slot] << 32) | slot;
+                IoUringOps.prepCancel(ring, claimSqe(), userData, 0, INTERNAL);
+            }
+        }
+        enter(0);
+    }
+}

@@ -1,0 +1,207 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io;
+
+import dev.panamax.ffm.Epoll;
+import dev.panamax.ffm.Fd;
+import dev.panamax.ffm.OpenFlag;
+import dev.panamax.ffm.Sockets;
+import dev.panamax.io.net.Tcp;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+// Transfers block in epoll_wait; a bug must fail the test, not hang the build.
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TransferTest {
+
+    private static final long WAIT_S = 8;
+    // Own threads: the common pool may have a single thread on a 2-CPU machine, and these tasks block.
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "transfer-test-peer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @TempDir
+    Path dir;
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    /** A loopback connection: our non-blocking accepted socket and a blocking JDK socket as the peer. */
+    private record Connection(Fd ours, Socket peer) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                peer.close();
+            } finally {
+                ours.close();
+            }
+        }
+    }
+
+    private static Connection connect() throws IOException {
+        try (Fd listener = Tcp.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4, false);
+                Arena arena = Arena.ofConfined(); Epoll epoll = Epoll.create()) {
+            Socket peer = new Socket(InetAddress.getLoopbackAddress(), Tcp.localPort(listener));
+            epoll.add(listener, Epoll.IN, 0);
+            Epoll.Events events = Epoll.Events.allocate(arena, 1);
+            assertEquals(1, epoll.await(events, (int) TimeUnit.SECONDS.toMillis(WAIT_S)), "no connection to accept");
+            Fd ours = Tcp.accept(listener);
+            assertEquals(1, Sockets.getOption(ours, Sockets.IntOption.TCP_NO_DELAY), "Tcp.accept sets TCP_NODELAY");
+            return new Connection(ours, peer);
+        }
+    }
+
+    private static CompletableFuture<byte[]> readAll(InputStream in, int expected) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return in.readNBytes(expected);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, THREADS);
+    }
+
+    @Test
+    void shouldSendExactBytesWhenFileIsLargerThanSocketBuffer() throws Exception {
+        byte[] content = random(4 << 20, 1);
+        Path path = dir.resolve("src");
+        Files.write(path, content);
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.READ), 0)) {
+            Sockets.setOption(c.ours(), Sockets.IntOption.SEND_BUFFER, 8192); // forces partial sends and EAGAIN
+            long offset = 12345;
+            int count = content.length - 20000;
+            CompletableFuture<byte[]> received = readAll(c.peer().getInputStream(), count);
+            assertEquals(count, Transfer.fileToSocket(file, offset, count, c.ours()));
+            assertTrue(Transfer.lastWaits() > 0, "expected at least one EAGAIN wait with an 8 KiB send buffer");
+            assertArrayEquals(Arrays.copyOfRange(content, (int) offset, (int) offset + count),
+                    received.get(WAIT_S, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void shouldStopAtEndOfFileWhenCountIsLarger() throws Exception {
+        byte[] content = random(10_000, 2);
+        Path path = dir.resolve("small");
+        Files.write(path, content);
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.READ), 0)) {
+            CompletableFuture<byte[]> received = readAll(c.peer().getInputStream(), 9000);
+            assertEquals(9000, Transfer.fileToSocket(file, 1000, 1 << 20, c.ours()));
+            assertArrayEquals(Arrays.copyOfRange(content, 1000, 10_000), received.get(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(0, Transfer.fileToSocket(file, 10_000, 100, c.ours()), "at end of file nothing moves");
+        }
+    }
+
+    @Test
+    void shouldWriteExactBytesWhenSplicingSocketToFile() throws Exception {
+        byte[] content = random(3 << 20, 3);
+        Path path = dir.resolve("dst");
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE), 0644)) {
+            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = c.peer().getOutputStream();
+                    for (int i = 0; i < content.length; i += 65536) { // in pieces: the receiver sees EAGAIN
+                        out.write(content, i, Math.min(65536, content.length - i));
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, THREADS);
+            assertEquals(content.length, Transfer.socketToFile(c.ours(), file, 4096, content.length));
+            sender.get(WAIT_S, TimeUnit.SECONDS);
+        }
+        byte[] onDisk = Files.readAllBytes(path);
+        assertEquals(4096 + content.length, onDisk.length);
+        assertArrayEquals(content, Arrays.copyOfRange(onDisk, 4096, onDisk.length));
+        assertArrayEquals(new byte[4096], Arrays.copyOfRange(onDisk, 0, 4096));
+    }
+
+    @Test
+    void shouldReturnShortCountWhenPeerShutsDownFirst() throws Exception {
+        byte[] content = random(1000, 4);
+        Path path = dir.resolve("eos");
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE), 0644)) {
+            c.peer().getOutputStream().write(content);
+            c.peer().shutdownOutput();
+            assertEquals(1000, Transfer.socketToFile(c.ours(), file, 0, 1 << 20));
+        }
+        assertArrayEquals(content, Files.readAllBytes(path));
+    }
+
+    @Test
+    void shouldProxyExactBytesWhenSplicingSocketToSocket() throws Exception {
+        byte[] content = random(2 << 20, 5);
+        try (ServerSocket upstream = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+                Connection client = connect()) {
+            CompletableFuture<byte[]> atUpstream = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = upstream.accept()) {
+                    return s.getInputStream().readNBytes(content.length);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, THREADS);
+            try (Fd toUpstream = Tcp.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    upstream.getLocalPort()))) {
+                CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                    try {
+                        client.peer().getOutputStream().write(content);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, THREADS);
+                // toUpstream may still be connecting: the first splice to it waits for EPOLLOUT on EAGAIN.
+                assertEquals(content.length, Transfer.socketToSocket(client.ours(), toUpstream, content.length));
+                sender.get(WAIT_S, TimeUnit.SECONDS);
+                assertArrayEquals(content, atUpstream.get(WAIT_S, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void shouldThrowBeforeAnySyscallWhenArgumentsAreBad() throws Exception {
+        Path path = dir.resolve("f");
+        Files.write(path, new byte[10]);
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.READ), 0)) {
+            assertThrows(IllegalArgumentException.class, () -> Transfer.fileToSocket(file, -1, 10, c.ours()));
+            assertThrows(IllegalArgumentException.class, () -> Transfer.fileToSocket(file, 0, -1, c.ours()));
+            assertThrows(IllegalArgumentException.class, () -> Transfer.socketToSocket(c.ours(), c.ours(), -5));
+            Fd closed = Fd.open(path, EnumSet.of(OpenFlag.READ), 0);
+            closed.close();
+            assertThrows(ClosedChannelException.class, () -> Transfer.fileToSocket(closed, 0, 10, c.ours()));
+            assertThrows(ClosedChannelException.class, () -> Transfer.socketToFile(c.ours(), closed, 0, 10));
+        }
+    }
+}
