@@ -1,0 +1,408 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.sync;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A non-reentrant mutual-exclusion lock on a 32-bit futex word: an uncontended {@link #lock()} and {@link #unlock()}
+ * are one atomic instruction each, with no syscall; the kernel is entered only to sleep while the lock is held, and
+ * to wake a sleeper when there is one.
+ *
+ * <p><b>Modes.</b> {@link #FutexMutex()} keeps the word in native memory the mutex owns and uses
+ * {@code FUTEX_PRIVATE_FLAG} operations. {@link #inShared(MemorySegment, long)} puts the word in a caller's
+ * segment, typically a {@code MAP_SHARED} file or memfd mapping: the operations are then shared and the mutex
+ * excludes threads of every process that builds a {@code FutexMutex} over the same word.
+ *
+ * <p><b>Spinning.</b> {@link #adaptive()} (or a {@code maxSpins} argument) adds a bounded spin phase before
+ * sleeping, sized like glibc's {@code PTHREAD_MUTEX_ADAPTIVE_NP}: up to {@code 2 * estimate + 10} spins, the
+ * estimate following the spins that recent acquisitions needed.
+ *
+ * <p><b>Virtual threads.</b> In-process mutexes park a waiting virtual thread ({@link java.util.concurrent.locks.
+ * LockSupport#park}) in a queue beside the futex word, so it unmounts and frees its carrier; platform threads
+ * sleep in {@code FUTEX_WAIT}. An unlock that finds the word contended wakes exactly one sleeper of either kind.
+ * A shared mutex cannot be unparked by another process: a virtual thread waiting on it sleeps in the kernel and
+ * pins its carrier for that time.
+ *
+ * <p><b>Interrupts and timeouts.</b> {@link #lockInterruptibly()} sleeps in slices of at most 10 ms
+ * ({@code FUTEX_WAIT_BITSET} with an absolute deadline) and notices an interrupt within one slice; a parked
+ * virtual thread notices it at once. {@link #tryLock(long, TimeUnit)} computes one absolute
+ * {@code CLOCK_MONOTONIC} deadline up front, so spurious wake-ups never extend it. As the {@link Lock} contract
+ * says, a zero or negative timeout makes a single attempt.
+ *
+ * <p><b>Ownership.</b> The mutex records its holder; {@link #unlock()} by any other thread throws
+ * {@link IllegalMonitorStateException}, and so does a second {@link #lock()} by the holder (it would deadlock).
+ * For a shared mutex the holder is tracked per {@code FutexMutex} object, so within each process.
+ *
+ * <p><b>Memory ordering.</b> Acquiring has the memory effects of {@code VarHandle#compareAndExchangeAcquire} (or
+ * {@code VarHandle#getAndSet}), releasing those of {@code VarHandle#getAndSet}, which include the effects of
+ * {@code VarHandle#setRelease}: everything the holder wrote before {@link #unlock()} is visible to the next
+ * holder, in this process or another.
+ */
+public final class FutexMutex implements Lock {
+
+    /*
+     * Overview. Drepper's "mutex 2" ("Futexes Are Tricky", 2011, section 6):
+     *
+     *   word (32 bits):  0 = FREE, 1 = LOCKED (no sleeper), 2 = CONTENDED (locked, sleepers possible)
+     *
+     *   lock:   CAS 0 -> 1; on failure loop { c = getAndSet(2); if c == 0: acquired; sleep while word == 2 }
+     *   unlock: if getAndSet(0) == 2: wake one
+     *
+     * A thread that had to wait always takes the lock with getAndSet(2), so while anyone may sleep the word says
+     * so and the next unlock wakes; an unlock that sees 1 knows no one sleeps and makes no syscall. A woken thread
+     * that loses to a barging CAS 0 -> 1 sets 2 again before sleeping. FutexCondition relies on the same rule:
+     * threads it requeues onto this word are woken because waiters re-acquire with getAndSet(2).
+     *
+     * The unlock exchange is volatile, not merely release: its store must be ordered before the wake's read of
+     * the virtual-thread queue (see WaitSite), a store-then-load order that only a volatile access gives.
+     */
+
+    /** The number of bytes a shared mutex occupies at its offset (one 4-byte aligned word). */
+    public static final long BYTES = 4;
+
+    /** The spin limit of {@link #adaptive()}, as glibc's default {@code MAX_ADAPTIVE_COUNT}. */
+    public static final int DEFAULT_MAX_SPINS = 100;
+
+    /** The bound on noticing an interrupt in a kernel wait, in milliseconds. */
+    public static final long INTERRUPT_POLL_MS = 10;
+
+    static final int FREE = 0;
+    static final int LOCKED = 1;
+    static final int CONTENDED = 2;
+
+    private final Word word;
+    private final WaitSite site;
+    private final int maxSpins;
+    private int spinEstimate;  // plain: a heuristic written by any acquirer; a lost update only changes a spin count
+    private Thread owner;      // plain: written only by the holder, after acquiring and before releasing
+
+    /** Creates an unlocked in-process mutex, without a spin phase. */
+    public FutexMutex() {
+        this(0);
+    }
+
+    /**
+     * Creates an unlocked in-process mutex that spins up to {@code maxSpins} times before sleeping.
+     *
+     * @param maxSpins the spin limit, {@code 0} for none
+     * @throws IllegalArgumentException if {@code maxSpins < 0}
+     */
+    public FutexMutex(int maxSpins) {
+        this(new Word(Word.allocateOwned(BYTES, BYTES), 0), false, maxSpins);
+    }
+
+    private FutexMutex(Word word, boolean shared, int maxSpins) {
+        if (maxSpins < 0) {
+            throw new IllegalArgumentException("maxSpins must be >= 0, was " + maxSpins);
+        }
+        this.word = word;
+        this.site = new WaitSite(word, shared);
+        this.maxSpins = maxSpins;
+    }
+
+    /**
+     * Creates an in-process mutex with an adaptive spin phase of at most {@link #DEFAULT_MAX_SPINS} spins.
+     *
+     * @return an unlocked adaptive mutex
+     */
+    public static FutexMutex adaptive() {
+        return new FutexMutex(DEFAULT_MAX_SPINS);
+    }
+
+    /**
+     * Creates a mutex over a word in a caller's native segment, using shared futex operations. The word must be
+     * zero (unlocked) when first used by any process, and the segment must stay alive while the mutex is used.
+     *
+     * @param segment native memory holding the word, typically a {@code MAP_SHARED} mapping
+     * @param offset  byte offset of the 4-byte aligned word
+     * @return a mutex over that word
+     * @throws IllegalArgumentException  if the segment is on the heap or read-only, or the word misaligned
+     * @throws IllegalStateException     if the segment is already closed
+     * @throws IndexOutOfBoundsException if the word is not inside the segment
+     */
+    public static FutexMutex inShared(MemorySegment segment, long offset) {
+        return inShared(segment, offset, 0);
+    }
+
+    /**
+     * Like {@link #inShared(MemorySegment, long)}, with a spin phase of at most {@code maxSpins} spins.
+     *
+     * @param segment  native memory holding the word
+     * @param offset   byte offset of the 4-byte aligned word
+     * @param maxSpins the spin limit, {@code 0} for none
+     * @return a mutex over that word
+     * @throws IllegalArgumentException  if {@code maxSpins < 0}, the segment is on the heap or read-only, or the
+     *                                   word misaligned
+     * @throws IllegalStateException     if the segment is already closed
+     * @throws IndexOutOfBoundsException if the word is not inside the segment
+     */
+    public static FutexMutex inShared(MemorySegment segment, long offset, int maxSpins) {
+        Word.check(segment, offset, BYTES, BYTES);
+        return new FutexMutex(new Word(segment, offset), true, maxSpins);
+    }
+
+    /**
+     * Acquires the mutex, sleeping as long as it takes; interrupts are ignored (and the status kept).
+     *
+     * @throws IllegalMonitorStateException if the calling thread already holds it
+     */
+    @Override
+    public void lock() {
+        if (word.compareAndExchangeAcquire(FREE, LOCKED) != FREE) {
+            acquireSlow(WaitSite.NO_DEADLINE, false);
+        }
+        owner = Thread.currentThread();
+    }
+
+    /**
+     * Acquires the mutex unless the thread is interrupted. A platform thread notices an interrupt within
+     * {@value #INTERRUPT_POLL_MS} ms plus scheduling delay; a virtual thread at once.
+     *
+     * @throws InterruptedException         if the thread is interrupted on entry or while waiting (status cleared)
+     * @throws IllegalMonitorStateException if the calling thread already holds it
+     */
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (word.compareAndExchangeAcquire(FREE, LOCKED) != FREE) {
+            acquireSlowInterruptibly(WaitSite.NO_DEADLINE);
+        }
+        owner = Thread.currentThread();
+    }
+
+    /**
+     * Acquires the mutex if it is free, with one compare-and-exchange and no syscall.
+     *
+     * @return true if acquired
+     */
+    @Override
+    public boolean tryLock() {
+        if (word.compareAndExchangeAcquire(FREE, LOCKED) == FREE) {
+            owner = Thread.currentThread();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Acquires the mutex if it becomes free before an absolute deadline {@code time} from now.
+     *
+     * @param time the longest time to wait; zero or negative makes one attempt
+     * @param unit the unit of {@code time}
+     * @return true if acquired, false if the deadline passed
+     * @throws InterruptedException         if the thread is interrupted on entry or while waiting (status cleared)
+     * @throws IllegalMonitorStateException if the calling thread already holds it
+     */
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        long timeoutNs = unit.toNanos(time);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (tryLock()) {
+            return true;
+        }
+        if (timeoutNs <= 0) {
+            return false;
+        }
+        if (acquireSlowInterruptibly(WaitSite.deadlineAfter(timeoutNs))) {
+            owner = Thread.currentThread();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Releases the mutex and, if the word says a thread may sleep on it, wakes one.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold it
+     */
+    @Override
+    public void unlock() {
+        checkOwner();
+        owner = null;
+        if (word.getAndSet(FREE) == CONTENDED) {
+            site.wakeOne();
+        }
+    }
+
+    /**
+     * Returns a new condition bound to this in-process mutex; {@code signalAll} requeues kernel sleepers onto this
+     * mutex's word ({@code FUTEX_CMP_REQUEUE}) instead of waking them all.
+     *
+     * @return a new condition
+     * @throws UnsupportedOperationException for a shared mutex, whose condition word must also live in shared
+     *                                       memory: use {@link FutexCondition#inShared}
+     */
+    @Override
+    public FutexCondition newCondition() {
+        if (site.shared) {
+            throw new UnsupportedOperationException("a shared FutexMutex needs its condition word in shared memory "
+                    + "too: use FutexCondition.inShared(mutex, segment, offset)");
+        }
+        return new FutexCondition(this, new Word(Word.allocateOwned(FutexCondition.BYTES, 4), 0));
+    }
+
+    /**
+     * Tells whether any thread (of any process sharing the word) holds the mutex, with the memory effects of
+     * {@code VarHandle#getAcquire}. For monitoring: the answer may be stale on return.
+     *
+     * @return true if the word reads as locked
+     */
+    public boolean isLocked() {
+        return word.getAcquire() != FREE;
+    }
+
+    /**
+     * Tells whether the calling thread holds this mutex.
+     *
+     * @return true if the calling thread acquired it through this object and has not released it
+     */
+    public boolean isHeldByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    /**
+     * Tells whether the word lives in caller-supplied memory and uses shared futex operations.
+     *
+     * @return true for a mutex made by {@code inShared}
+     */
+    public boolean isShared() {
+        return site.shared;
+    }
+
+    @Override
+    public String toString() {
+        Thread holder = owner;
+        return "FutexMutex[" + (site.shared ? "shared" : "private") + ", word=" + word.getOpaque()
+                + (holder != null ? ", held by " + holder.getName() : "") + "]";
+    }
+
+    WaitSite site() {
+        return site;
+    }
+
+    void checkOwner() {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("FutexMutex not held by " + Thread.currentThread());
+        }
+    }
+
+    /** Releases on behalf of a condition wait; the caller checked ownership. */
+    void releaseForWait() {
+        owner = null;
+        if (word.getAndSet(FREE) == CONTENDED) {
+            site.wakeOne();
+        }
+    }
+
+    /**
+     * Re-acquires after a condition wait, always through getAndSet(2): other waiters may have been requeued onto
+     * the word and must be woken by the next unlock. Uninterruptible; the interrupt status is kept.
+     */
+    void reacquireAfterWait() {
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
+        while (word.getAndSet(CONTENDED) != FREE) {
+            site.await(CONTENDED, WaitSite.NO_DEADLINE, false);
+            if (me.isVirtual() && Thread.interrupted()) {
+                interrupted = true; // park returns at once while the status is set
+            }
+        }
+        owner = me;
+        if (interrupted) {
+            me.interrupt();
+        }
+    }
+
+    /** Marks the held mutex contended, so that its next unlock wakes a thread a condition requeues onto it. */
+    void markContended() {
+        word.getAndSet(CONTENDED);
+    }
+
+    private void acquireSlow(long deadlineNs, boolean interruptible) {
+        try {
+            acquire(deadlineNs, interruptible);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible acquire threw", e);
+        }
+    }
+
+    private boolean acquireSlowInterruptibly(long deadlineNs) throws InterruptedException {
+        return acquire(deadlineNs, true);
+    }
+
+    /** The contended path; returns false at the deadline. Does not set {@link #owner}. */
+    private boolean acquire(long deadlineNs, boolean interruptible) throws InterruptedException {
+        final Word word = this.word;
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            throw new IllegalMonitorStateException("FutexMutex is not reentrant: " + me + " already holds it");
+        }
+        if (maxSpins > 0 && spin()) {
+            return true;
+        }
+        boolean interrupted = false;
+        try {
+            int c = word.getAndSet(CONTENDED);
+            while (c != FREE) {
+                int result = site.await(CONTENDED, deadlineNs, interruptible);
+                // Retry before acting on a timeout or interrupt: the wait may have consumed an unlock's wake-up.
+                c = word.getAndSet(CONTENDED);
+                if (c == FREE) {
+                    break;
+                }
+                if (interruptible) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                } else if (me.isVirtual() && Thread.interrupted()) {
+                    interrupted = true; // park returns at once while the status is set; restore it on the way out
+                }
+                if (result == WaitSite.TIMED_OUT || WaitSite.passed(deadlineNs)) {
+                    return false; // the word stays CONTENDED: the holder's unlock wakes another sleeper
+                }
+            }
+        } finally {
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+        return true;
+    }
+
+    private boolean spin() {
+        final Word word = this.word;
+        int limit = Math.min(maxSpins, spinEstimate * 2 + 10);
+        int spins = 0;
+        boolean acquired = false;
+        while (spins < limit) {
+            spins++;
+            Thread.onSpinWait();
+            // Opaque read: a hint on when to try; the acquiring CAS orders the critical section.
+            if (word.getOpaque() == FREE && word.compareAndExchangeAcquire(FREE, LOCKED) == FREE) {
+                acquired = true;
+                break;
+            }
+        }
+        spinEstimate += (spins - spinEstimate) / 8;
+        return acquired;
+    }
+
+    static FutexMutex requireSameMode(FutexMutex mutex, boolean shared) {
+        Objects.requireNonNull(mutex, "mutex");
+        if (mutex.site.shared != shared) {
+            throw new IllegalArgumentException("a " + (shared ? "shared" : "private")
+                    + " condition needs a mutex of the same mode, got " + mutex);
+        }
+        return mutex;
+    }
+}

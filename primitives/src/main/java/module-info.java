@@ -1,0 +1,15 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+/**
+ * Futex-based synchronization primitives: mutexes, conditions, semaphores and events that work inside one JVM
+ * and between processes sharing memory, plus robust (owner-death aware) and priority-inheritance mutexes.
+ * Native access is granted to {@code dev.panamax.ffm}, which performs every syscall.
+ */
+module dev.panamax.sync {
+    requires dev.panamax.ffm;
+
+    exports dev.panamax.sync;
+}

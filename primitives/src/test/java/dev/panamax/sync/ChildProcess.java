@@ -1,0 +1,79 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.sync;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The other process of the cross-process tests: a second JVM started with the test class path, mapping the same
+ * file {@code MAP_SHARED}. Modes: {@code count FILE N} increments the counter at offset 64 N times under the
+ * FutexMutex at offset 0; {@code hold-robust FILE} takes the RobustMutex at offset 0, prints {@code LOCKED} and
+ * blocks until killed.
+ */
+final class ChildProcess {
+
+    static final long MUTEX_OFFSET = 0;
+    static final long COUNTER_OFFSET = 128;
+    static final long FILE_BYTES = 4096;
+
+    private ChildProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment region = map(Path.of(args[1]), arena);
+            switch (args[0]) {
+                case "count" -> count(FutexMutex.inShared(region, MUTEX_OFFSET), region, Integer.parseInt(args[2]));
+                case "hold-robust" -> {
+                    RobustMutex mutex = RobustMutex.inShared(region, MUTEX_OFFSET);
+                    mutex.lock();
+                    System.out.println("LOCKED");
+                    System.out.flush();
+                    new CountDownLatch(1).await(); // until killed
+                }
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+        }
+    }
+
+    static MemorySegment map(Path file, Arena arena) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, FILE_BYTES, arena);
+        }
+    }
+
+    static void count(FutexMutex mutex, MemorySegment region, int times) {
+        for (int i = 0; i < times; i++) {
+            mutex.lock();
+            try {
+                long c = region.get(ValueLayout.JAVA_LONG, COUNTER_OFFSET);
+                region.set(ValueLayout.JAVA_LONG, COUNTER_OFFSET, c + 1);
+            } finally {
+                mutex.unlock();
+            }
+        }
+    }
+
+    /** A builder for a child JVM running this class with the same java binary and class path. */
+    static ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildProcess.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    }
+}
