@@ -1,0 +1,54 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.jcstress.controls;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Mode;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.Signal;
+import org.openjdk.jcstress.annotations.State;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Negative control for the {@code Mode.Termination} wake-up tests: an event whose {@code set()} never wakes leaves a
+ * waiter asleep in the kernel, which the harness must report as STALE (declared FORBIDDEN, so the test FAILS).
+ */
+@Description("Control: an event whose set() forgets FUTEX_WAKE strands a sleeping waiter.")
+public class MissingWakeStress {
+
+    /*
+     * Property (expected to be violated): a waiter asleep in await() returns after set(). Whenever the actor falls
+     * asleep before the signal (the usual case: the harness signals after the actor has started), it never wakes.
+     *
+     * How to run: java --enable-native-access=ALL-UNNAMED -jar jcstress-tests/target/jcstress.jar \
+     *                 -jvmArgsPrepend --enable-native-access=ALL-UNNAMED -t controls.MissingWakeStress
+     *
+     * Observed results:
+     * OBSERVED
+     */
+
+    /** One platform-thread waiter in FUTEX_WAIT, a set() without a wake. */
+    @JCStressTest(Mode.Termination)
+    @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "set() came before the actor slept.")
+    @Outcome(id = "STALE", expect = FORBIDDEN, desc = "The waiter sleeps forever: a lost wake-up (expected).")
+    @State
+    public static class EventSetWithoutWake {
+        private final MissingWakeEvent event = new MissingWakeEvent();
+
+        @Actor
+        public void actor() {
+            event.await();
+        }
+
+        @Signal
+        public void signal() {
+            event.set();
+        }
+    }
+}
