@@ -5,6 +5,7 @@
 package dev.panamax.jcstress.condition;
 
 import dev.panamax.jcstress.Threads;
+import dev.panamax.jcstress.Warmup;
 import dev.panamax.sync.FutexCondition;
 import dev.panamax.sync.FutexMutex;
 import org.openjdk.jcstress.annotations.Actor;
@@ -80,6 +81,10 @@ public class FutexConditionWakeStress {
     @JCStressMeta(FutexConditionWakeStress.class)
     @State
     public static class SignalOne extends Guarded {
+        static {
+            Warmup.blockingPaths();
+        }
+
         @Actor
         public void actor() {
             awaitReady();
@@ -96,6 +101,10 @@ public class FutexConditionWakeStress {
     @JCStressMeta(FutexConditionWakeStress.class)
     @State
     public static class SignalVirtualThread extends Guarded {
+        static {
+            Warmup.blockingPaths();
+        }
+
         @Actor
         public void actor() {
             Threads.onVirtualThread(this::awaitReady);
@@ -115,6 +124,10 @@ public class FutexConditionWakeStress {
     @JCStressMeta(FutexConditionWakeStress.class)
     @State
     public static class SignalAllTwoWaiters extends Guarded {
+        static {
+            Warmup.blockingPaths();
+        }
+
         @Actor
         public void actor() {
             Thread second = Threads.startPlatform(this::awaitReady);
@@ -133,6 +146,10 @@ public class FutexConditionWakeStress {
     @JCStressMeta(FutexConditionWakeStress.class)
     @State
     public static class SignalAllMixedWaiters extends Guarded {
+        static {
+            Warmup.blockingPaths();
+        }
+
         @Actor
         public void actor() {
             Thread second = Threads.startPlatform(this::awaitReady);

@@ -24,16 +24,6 @@ final class MissingWakeEvent {
     private static final int WAITING = 1;
     private static final int SET = 2;
 
-    static {
-        // Link the FUTEX_WAIT downcall now (a wait on a word that does not hold the expected value returns
-        // EAGAIN at once): linking takes longer than a test iteration, and the first waiter would otherwise
-        // still be linking when set() runs, so the control would never see a sleeper.
-        try {
-            Futex.wait(Arena.ofAuto().allocate(4, 4), 0, WAITING, false);
-        } catch (ErrnoException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final MemorySegment word = Arena.ofAuto().allocate(4, 4); // volatile accesses; the futex word
 

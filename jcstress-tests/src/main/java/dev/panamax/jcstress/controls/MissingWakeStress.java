@@ -4,6 +4,7 @@
  */
 package dev.panamax.jcstress.controls;
 
+import dev.panamax.jcstress.Warmup;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -39,6 +40,10 @@ public class MissingWakeStress {
     @Outcome(id = "STALE", expect = FORBIDDEN, desc = "The waiter sleeps forever: a lost wake-up (expected).")
     @State
     public static class EventSetWithoutWake {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final MissingWakeEvent event = new MissingWakeEvent();
 
         @Actor

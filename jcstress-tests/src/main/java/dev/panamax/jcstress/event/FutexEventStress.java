@@ -5,6 +5,7 @@
 package dev.panamax.jcstress.event;
 
 import dev.panamax.jcstress.Threads;
+import dev.panamax.jcstress.Warmup;
 import dev.panamax.sync.FutexEvent;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -59,6 +60,10 @@ public class FutexEventStress {
     @JCStressMeta(FutexEventStress.class)
     @State
     public static class Platform {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexEvent event = new FutexEvent();
 
         @Actor
@@ -77,6 +82,10 @@ public class FutexEventStress {
     @JCStressMeta(FutexEventStress.class)
     @State
     public static class VirtualThread {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexEvent event = new FutexEvent();
 
         @Actor
@@ -95,6 +104,10 @@ public class FutexEventStress {
     @JCStressMeta(FutexEventStress.class)
     @State
     public static class MixedWaiters {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexEvent event = new FutexEvent();
 
         @Actor
@@ -115,6 +128,10 @@ public class FutexEventStress {
     @JCStressMeta(FutexEventStress.class)
     @State
     public static class TimedAwaitVirtualThread {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexEvent event = new FutexEvent();
 
         @Actor

@@ -5,6 +5,7 @@
 package dev.panamax.jcstress.mutex;
 
 import dev.panamax.jcstress.Threads;
+import dev.panamax.jcstress.Warmup;
 import dev.panamax.sync.FutexMutex;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -56,6 +57,10 @@ public class FutexMutexWakeStress {
     @JCStressMeta(FutexMutexWakeStress.class)
     @State
     public static class Lock {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexMutex mutex = held(new FutexMutex());
 
         @Actor
@@ -74,6 +79,10 @@ public class FutexMutexWakeStress {
     @JCStressMeta(FutexMutexWakeStress.class)
     @State
     public static class LockOnVirtualThread {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexMutex mutex = held(new FutexMutex());
 
         @Actor
@@ -92,6 +101,10 @@ public class FutexMutexWakeStress {
     @JCStressMeta(FutexMutexWakeStress.class)
     @State
     public static class AdaptiveLock {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexMutex mutex = held(FutexMutex.adaptive());
 
         @Actor
@@ -110,6 +123,10 @@ public class FutexMutexWakeStress {
     @JCStressMeta(FutexMutexWakeStress.class)
     @State
     public static class SharedLock {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexMutex mutex =
                 held(FutexMutex.inShared(Arena.ofAuto().allocate(FutexMutex.BYTES, FutexMutex.BYTES), 0));
 
@@ -129,6 +146,10 @@ public class FutexMutexWakeStress {
     @JCStressMeta(FutexMutexWakeStress.class)
     @State
     public static class TimedTryLock {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexMutex mutex = held(new FutexMutex());
 
         @Actor
@@ -149,6 +170,10 @@ public class FutexMutexWakeStress {
     @JCStressMeta(FutexMutexWakeStress.class)
     @State
     public static class LockInterruptibly {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexMutex mutex = held(new FutexMutex());
 
         @Actor

@@ -5,6 +5,7 @@
 package dev.panamax.jcstress.semaphore;
 
 import dev.panamax.jcstress.Threads;
+import dev.panamax.jcstress.Warmup;
 import dev.panamax.sync.FutexSemaphore;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -49,6 +50,10 @@ public class FutexSemaphoreStress {
     @JCStressMeta(FutexSemaphoreStress.class)
     @State
     public static class Release {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexSemaphore semaphore = new FutexSemaphore(0);
 
         @Actor
@@ -67,6 +72,10 @@ public class FutexSemaphoreStress {
     @JCStressMeta(FutexSemaphoreStress.class)
     @State
     public static class ReleaseVirtualThread {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexSemaphore semaphore = new FutexSemaphore(0);
 
         @Actor
@@ -85,6 +94,10 @@ public class FutexSemaphoreStress {
     @JCStressMeta(FutexSemaphoreStress.class)
     @State
     public static class ReleaseTwoToTwoWaiters {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexSemaphore semaphore = new FutexSemaphore(0);
 
         @Actor
@@ -105,6 +118,10 @@ public class FutexSemaphoreStress {
     @JCStressMeta(FutexSemaphoreStress.class)
     @State
     public static class TimedTryAcquire {
+        static {
+            Warmup.blockingPaths();
+        }
+
         private final FutexSemaphore semaphore = new FutexSemaphore(0);
 
         @Actor
