@@ -5,6 +5,7 @@
 package dev.panamax.jcstress.mutex;
 
 import dev.panamax.jcstress.Acquisition;
+import dev.panamax.jcstress.Exclusion;
 import dev.panamax.sync.FutexMutex;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -16,7 +17,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 import java.lang.foreign.Arena;
-import java.util.concurrent.locks.Lock;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -43,29 +43,6 @@ public class FutexMutexStress {
      * Observed results:
      * OBSERVED
      */
-
-    /** The state shared by every variant: the lock under test and the counter it protects. */
-    abstract static class Exclusion {
-        final Lock lock;
-        int value; // plain: read and written only inside the lock's critical section, and by the arbiter after
-
-        Exclusion(Lock lock) {
-            this.lock = lock;
-        }
-
-        /** Acquires with {@code acquisition}; if acquired, increments the counter (read, then write) and unlocks. */
-        int enter(Acquisition acquisition) {
-            if (!acquisition.acquire(lock)) {
-                return 0;
-            }
-            try {
-                value = value + 1;
-            } finally {
-                lock.unlock();
-            }
-            return 1;
-        }
-    }
 
     /** Lock against Lock on a default (no spin) mutex. */
     @JCStressTest

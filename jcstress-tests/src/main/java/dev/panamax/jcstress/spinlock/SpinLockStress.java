@@ -5,6 +5,7 @@
 package dev.panamax.jcstress.spinlock;
 
 import dev.panamax.jcstress.Acquisition;
+import dev.panamax.jcstress.Exclusion;
 import dev.panamax.sync.SpinLock;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -41,29 +42,15 @@ public class SpinLockStress {
      * OBSERVED
      */
 
-    /** The state shared by the exclusion variants: the lock under test and the counter it protects. */
-    abstract static class Exclusion {
-        final SpinLock lock = new SpinLock();
-        int value; // plain: read and written only inside the lock's critical section, and by the arbiter after
-
-        int enter(Acquisition acquisition) {
-            if (!acquisition.acquire(lock)) {
-                return 0;
-            }
-            try {
-                value = value + 1;
-            } finally {
-                lock.unlock();
-            }
-            return 1;
-        }
-    }
-
     /** Lock against Lock. */
     @JCStressTest
     @JCStressMeta(SpinLockStress.class)
     @State
     public static class LockVsLock extends Exclusion {
+        public LockVsLock() {
+            super(new SpinLock());
+        }
+
         @Actor
         public void actor1(III_Result r) {
             r.r1 = enter(Acquisition.LOCK);
@@ -85,6 +72,10 @@ public class SpinLockStress {
     @JCStressMeta(SpinLockStress.class)
     @State
     public static class LockVsTryLock extends Exclusion {
+        public LockVsTryLock() {
+            super(new SpinLock());
+        }
+
         @Actor
         public void actor1(III_Result r) {
             r.r1 = enter(Acquisition.LOCK);
@@ -106,6 +97,10 @@ public class SpinLockStress {
     @JCStressMeta(SpinLockStress.class)
     @State
     public static class TimedTryLockVsLock extends Exclusion {
+        public TimedTryLockVsLock() {
+            super(new SpinLock());
+        }
+
         @Actor
         public void actor1(III_Result r) {
             r.r1 = enter(Acquisition.TIMED_TRY_LOCK);
@@ -127,6 +122,10 @@ public class SpinLockStress {
     @JCStressMeta(SpinLockStress.class)
     @State
     public static class LockInterruptiblyVsTryLock extends Exclusion {
+        public LockInterruptiblyVsTryLock() {
+            super(new SpinLock());
+        }
+
         @Actor
         public void actor1(III_Result r) {
             r.r1 = enter(Acquisition.LOCK_INTERRUPTIBLY);
