@@ -4,7 +4,7 @@
 # fail proves nothing), 2 on a usage or setup error.
 #
 # Usage: jcstress-tests/run.sh [quick|long]
-#   quick  (default, CI) one fork per JVM mode (-Xint, C1, C2), no split compilation, 1 x 200 ms per fork:
+#   quick  (default, CI) one fork per JVM mode (-Xint, C1, C2), no split compilation, 2 x 100 ms per fork:
 #          a few minutes on 2 cores.
 #   long   jcstress "tough" preset (split per-actor compilation, C2 stress forks): nightly, an hour or more.
 # Environment: JCSTRESS_OUT  where logs and HTML reports go (default jcstress-tests/target/jcstress-results)
@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 mode=${1:-quick}
 case "$mode" in
-    quick) preset=(-m quick -sc false -fsm 0 -iters 1 -time 200) ;;
+    quick) preset=(-m quick -sc false -fsm 0 -iters 2 -time 100) ;;
     long) preset=(-m tough) ;;
     *) echo "usage: $0 [quick|long]" >&2; exit 2 ;;
 esac
@@ -30,7 +30,7 @@ java=$JAVA_HOME/bin/java
 jar=$here/target/jcstress.jar
 if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$root/primitives/src/main" "$root/ffm-bindings/src/main" -newer "$jar" -print -quit)" ]; then
     echo "== building $jar (missing or older than its sources)"
-    "$root/build" -q -pl jcstress-tests -am package -DskipTests
+    "$root/build" -q -Dstyle.color=never -pl jcstress-tests -am package -DskipTests
 fi
 
 out=${JCSTRESS_OUT:-$here/target/jcstress-results}

@@ -37,7 +37,11 @@ public class DekkerStress {
      *                 -jvmArgsPrepend --enable-native-access=ALL-UNNAMED -t controls.DekkerStress
      *
      * Observed results:
-     * OBSERVED
+     * x86_64 (2 cores, kernel 6.18, Temurin 25, run.sh quick: one fork each for -Xint, C1 and C2,
+     * 2 x 100 ms; 2026-11-25, machine shared with other builds). [outcome] samples, all forks merged:
+     *   Plain: FAILED; [0, 0] 580,104 (forbidden), [0, 1] 1,116,452, [1, 0] 273,581, [1, 1] 96
+     *   ReleaseAcquire: FAILED; [0, 0] 101,609 (forbidden), [0, 1] 1,028,431, [1, 0] 244,929, [1, 1] 33,530
+     * aarch64: not yet run.
      */
 
     /** Plain fields. */

@@ -41,7 +41,23 @@ public class FutexMutexStress {
      *                 -jvmArgsPrepend --enable-native-access=ALL-UNNAMED -t mutex.FutexMutexStress
      *
      * Observed results:
-     * OBSERVED
+     * x86_64 (2 cores, kernel 6.18, Temurin 25, run.sh quick: one fork each for -Xint, C1 and C2,
+     * 2 x 100 ms; 2026-11-25, machine shared with other builds). [outcome] samples, all forks merged:
+     *   AdaptiveLockVsLock: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 213,605
+     *   AdaptiveTimedTryLockVsLock: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 452,576
+     *   LockInterruptiblyVsLockInterruptibly: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2]
+     *       336,011
+     *   LockVsLock: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 366,096
+     *   LockVsLockInterruptibly: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 1,051,355
+     *   LockVsTimedTryLock: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 662,963
+     *   LockVsTryLock: OK; [0, 1, 1] 0, [1, 0, 1] 2,602, [1, 1, 1] 0 (forbidden), [1, 1, 2] 733,953
+     *   SharedLockVsLock: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 11,229
+     *   TimedTryLockVsLockInterruptibly: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 1,206,179
+     *   TimedTryLockVsTimedTryLock: OK; [0, 1, 1] 0, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 1,092,859
+     *   TryLockVsLockInterruptibly: OK; [0, 1, 1] 1,559, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 490,665
+     *   TryLockVsTimedTryLock: OK; [0, 1, 1] 45, [1, 0, 1] 0, [1, 1, 1] 0 (forbidden), [1, 1, 2] 5,435
+     *   TryLockVsTryLock: OK; [0, 1, 1] 23,923, [1, 0, 1] 24,532, [1, 1, 1] 0 (forbidden), [1, 1, 2] 740,534
+     * aarch64: not yet run.
      */
 
     /** Lock against Lock on a default (no spin) mutex. */
