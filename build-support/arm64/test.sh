@@ -23,7 +23,8 @@ if [ "$(uname -m)" = aarch64 ]; then
     jvm_args="-Dpanamax.expectQemuUser=false"
 else
     jvm=$("$here/setup.sh" ${PANAMAX_ARM64_DIR:+"$PANAMAX_ARM64_DIR"} | tail -n1)
-    jvm_args="$jvm_args -Dpanamax.expectQemuUser=true"
+    # Child JVMs (cross-process tests) must start through the wrapper too: the aarch64 binary needs qemu.
+    jvm_args="$jvm_args -Dpanamax.expectQemuUser=true -Dpanamax.test.java=$jvm"
 fi
 
 IFS=, read -r -a mods <<< "$modules"

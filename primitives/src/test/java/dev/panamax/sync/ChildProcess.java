@@ -65,10 +65,13 @@ final class ChildProcess {
         }
     }
 
-    /** A builder for a child JVM running this class with the same java binary and class path. */
+    /**
+     * A builder for a child JVM running this class with the same java binary and class path. An emulated lane sets
+     * {@code panamax.test.java} to its launcher: there the binary itself cannot be exec'd without binfmt_misc.
+     */
     static ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add(System.getProperty("panamax.test.java", ProcessHandle.current().info().command().orElseThrow()));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
