@@ -739,11 +739,16 @@ public final class DurableLog implements AutoCloseable {
             Throwable cause = e.getCause();
             if (cause instanceof ShortWriteException shortWrite) {
                 long done = shortWrite.written();
-                writeFully(writer, batch.asSlice(done), length - done, base + done);
-                if (dataOnly) {
-                    writer.fdatasync();
-                } else {
-                    writer.fsync();
+                try {
+                    writeFully(writer, batch.asSlice(done), length - done, base + done);
+                    if (dataOnly) {
+                        writer.fdatasync();
+                    } else {
+                        writer.fsync();
+                    }
+                } catch (IOException | RuntimeException failed) {
+                    failed.addSuppressed(shortWrite); // says the ring's write came back short first
+                    throw failed;
                 }
                 return RING_SHORT;
             }

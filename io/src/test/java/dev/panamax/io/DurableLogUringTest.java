@@ -9,6 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -58,6 +61,41 @@ class DurableLogUringTest extends DurableLogTest {
             List<LogRecord> all = log.readAll();
             assertEquals(1, all.size(), all.toString());
             assertArrayEquals(payload(1), all.get(0).payload());
+        }
+    }
+
+    @Test
+    void shouldNotAcknowledgeRecordWhoseLinkedWriteCameBackShort() throws Exception {
+        // A write crossing RLIMIT_FSIZE is cut short at the limit (the JVM ignores SIGXFSZ); the link then cancels
+        // the fdatasync. The log finishes by pwrite, which meets EFBIG at the limit: fatal, nothing acknowledged.
+        Path prlimit = Path.of("/usr/bin/prlimit");
+        assumeTrue(Files.isExecutable(prlimit), "needs util-linux prlimit to set RLIMIT_FSIZE for a child JVM");
+        Path logDir = dir.resolve("log");
+        Path stderr = dir.resolve("child.err");
+        Process child = new ProcessBuilder(prlimit.toString(), "--fsize=100000",
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                UringShortWriteChild.class.getName(), logDir.toString())
+                .redirectError(stderr.toFile())
+                .start();
+        child.getOutputStream().close();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out + Files.readString(stderr));
+        List<String> lines = out.lines().toList();
+        assertEquals("uses true", lines.get(0), out);
+        assertTrue(lines.get(1).startsWith("acked "), out);
+        long acked = Long.parseLong(lines.get(1).split(" ")[1]);
+        // One appender, so one record per batch: every record that fits below the limit, none after.
+        assertEquals((100000 - RecordFormat.SEGMENT_HEADER_BYTES) / RecordFormat.frameBytes(4000), acked, out);
+        assertEquals("acked " + acked + " last " + acked, lines.get(1), out);
+        assertTrue(lines.get(2).startsWith("cause EFBIG (pwrite64)"), out);
+        assertTrue(lines.get(3).startsWith("suppressed ShortWriteException: short write of ")
+                && lines.get(3).contains("linked fdatasync was cancelled (ECANCELED)"), out);
+        try (DurableLog log = DurableLog.open(logDir, small(Durability.FDATASYNC).withPreallocation(false))) {
+            // The short record is a torn tail: cut; every acknowledged record is there.
+            assertEquals(acked, log.lastSequence(), log.recoveryReport().toString());
+            assertEquals(acked, log.readAll().size());
+            assertEquals(acked + 1, log.append(payload(acked + 1)));
         }
     }
 
