@@ -41,7 +41,9 @@ import java.util.stream.Stream;
 /**
  * The durability ladder's appends against what users write instead, in one run: {@code append} measures one
  * writer at {@code WRITE} (page cache only) and {@code FDATASYNC} (data on stable storage before returning) for
- * panamax's {@link DurableLog} and two JDK peers:
+ * panamax's {@link DurableLog} ({@code panamax}: {@code pwrite} then {@code fdatasync}; {@code panamaxUring}: the
+ * write linked to the fdatasync in one io_uring submission, {@link LogOptions#withIoUring(boolean)}) and two JDK
+ * peers:
  * <ul>
  *   <li>{@code fileChannel}: {@code FileChannel.write} at the end of the file, plus {@code force(false)} (which
  *       is {@code fdatasync(2)} on Linux) for FDATASYNC;</li>
@@ -90,6 +92,17 @@ public class LadderBenchmark {
         }
     }
 
+    /** Opens a log that flushes through io_uring, or fails: a silent syscall fallback would measure nothing new. */
+    static DurableLog openUring(Path dir, LogOptions options) throws IOException {
+        DurableLog log = DurableLog.open(dir.resolve("log"), options.withIoUring(true));
+        if (!log.usesIoUring()) {
+            String why = log.fallbackReason().orElse("no reason given");
+            log.close();
+            throw new IllegalStateException("panamaxUring needs io_uring: " + why);
+        }
+        return log;
+    }
+
     /** One appender's payload: the same bytes as an array and as a direct buffer. */
     @State(Scope.Thread)
     public static class Payload {
@@ -113,8 +126,8 @@ public class LadderBenchmark {
         @Param({"WRITE", "FDATASYNC"})
         public String rung;
 
-        /** Who appends: panamax's DurableLog or a JDK peer. */
-        @Param({"panamax", "fileChannel", "randomAccessFile"})
+        /** Who appends: panamax's DurableLog (by syscalls or through io_uring) or a JDK peer. */
+        @Param({"panamax", "panamaxUring", "fileChannel", "randomAccessFile"})
         public String impl;
 
         Path dir;
@@ -135,6 +148,7 @@ public class LadderBenchmark {
             sync = r == Durability.FDATASYNC;
             switch (impl) {
                 case "panamax" -> log = DurableLog.open(dir.resolve("log"), LogOptions.defaults().withDurability(r));
+                case "panamaxUring" -> log = openUring(dir, LogOptions.defaults().withDurability(r));
                 case "fileChannel" -> channel = FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 case "randomAccessFile" -> file = new RandomAccessFile(dir.resolve("data").toFile(),
@@ -169,8 +183,11 @@ public class LadderBenchmark {
     /** The log or file shared by the group-commit appenders, recreated for every iteration. */
     @State(Scope.Benchmark)
     public static class Shared {
-        /** Who appends: panamax's DurableLog with group commit, or FileChannel with a lock and force(false). */
-        @Param({"panamax", "fileChannel"})
+        /**
+         * Who appends: panamax's DurableLog with group commit (by syscalls or through io_uring), or FileChannel with
+         * a lock and force(false).
+         */
+        @Param({"panamax", "panamaxUring", "fileChannel"})
         public String groupImpl;
 
         Path dir;
@@ -188,6 +205,7 @@ public class LadderBenchmark {
             switch (groupImpl) {
                 case "panamax" -> log = DurableLog.open(dir.resolve("log"),
                         LogOptions.defaults().withDurability(Durability.FDATASYNC));
+                case "panamaxUring" -> log = openUring(dir, LogOptions.defaults().withDurability(Durability.FDATASYNC));
                 case "fileChannel" -> channel = FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 default -> throw new IllegalArgumentException("unknown groupImpl " + groupImpl);
@@ -240,7 +258,7 @@ public class LadderBenchmark {
     @Benchmark
     public long append(Appender s, Payload p) throws IOException {
         switch (s.impl) {
-            case "panamax" -> {
+            case "panamax", "panamaxUring" -> {
                 return s.log.append(p.bytes);
             }
             case "fileChannel" -> {

@@ -7,6 +7,7 @@ package dev.panamax.cli;
 import dev.panamax.cli.doctor.Json;
 import dev.panamax.cli.host.HostFs;
 import dev.panamax.cli.host.Mounts;
+import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.io.Durability;
 import dev.panamax.io.LadderProbe;
 import dev.panamax.io.LogOptions;
@@ -43,7 +44,9 @@ import picocli.CommandLine.Parameters;
         description = {"Measures the durability ladder on the file system holding DIR: for each rung (WRITE, "
                 + "FDATASYNC, FSYNC, DSYNC, DIRECT, SYNC), appends of --size bytes from one thread for --seconds, "
                 + "reported as ops/s and p50/p99/p99.9 latency; then group commit: --threads appenders sharing "
-                + "FDATASYNC flushes, reported as records/s and flushes per record.",
+                + "FDATASYNC flushes, reported as records/s and flushes per record. Where io_uring is available, "
+                + "FDATASYNC runs twice: also as 'FDATASYNC (io_uring)', each write and its fdatasync submitted "
+                + "together as one linked pair.",
                 "Writes only inside a new subdirectory of DIR and removes it afterwards. A rung the file system "
                         + "refuses (DIRECT without O_DIRECT, e.g. on tmpfs or ramfs) is reported with the reason. "
                         + "Progress goes to stderr, the report to stdout."},
@@ -51,6 +54,9 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {"0:report written", "1:DIR is not writable or an append failed",
                 "2:bad arguments (DIR missing or not a directory included)"})
 final class LadderCommand implements Callable<Integer> {
+
+    /** The label of the FDATASYNC row that flushes through io_uring. */
+    static final String URING_LABEL = "FDATASYNC (io_uring)";
 
     /** Segment size with --zero-fill: zeroing is real writing, so less than a timed segment's full gigabyte. */
     static final long ZERO_FILL_SEGMENT_BYTES = 256L << 20;
@@ -118,9 +124,11 @@ final class LadderCommand implements Callable<Integer> {
         LogOptions durableOptions = !zeroFill ? options : defaults.withZeroFill(true)
                 .withSegmentBytes(Math.max(defaults.segmentBytes(), Math.min(ZERO_FILL_SEGMENT_BYTES, usable / 4)));
 
-        List<LadderProbe.Result> results = new ArrayList<>();
+        // The FDATASYNC rung again with its writes and flushes as linked io_uring pairs, right after it.
+        boolean uringRow = plan.contains(Durability.FDATASYNC) && IoUringSyscalls.FEATURE.isAvailable();
+        List<Row> results = new ArrayList<>();
         LadderProbe.Result group = null;
-        int steps = plan.size() + (threads > 0 ? 1 : 0);
+        int steps = plan.size() + (uringRow ? 1 : 0) + (threads > 0 ? 1 : 0);
         // Ctrl-C skips the probe's own clean-up: remove its preallocated segment on the way out.
         Thread cleanUp = new Thread(() -> {
             try {
@@ -131,20 +139,26 @@ final class LadderCommand implements Callable<Integer> {
         }, "ladder-clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         try (Progress progress = new Progress(cl.getErr(), isTerminal(), steps, seconds * 1.1)) {
-            for (int i = 0; i < plan.size(); i++) {
-                progress.step(i, plan.get(i).name());
-                Durability rung = plan.get(i);
-                results.add(LadderProbe.measure(dir, rung, rung == Durability.WRITE ? options : durableOptions, size,
-                        1, perRung));
+            int step = 0;
+            for (Durability rung : plan) {
+                progress.step(step++, rung.name());
+                results.add(new Row(rung.name(), false, LadderProbe.measure(dir, rung,
+                        rung == Durability.WRITE ? options : durableOptions, size, 1, perRung)));
+                if (rung == Durability.FDATASYNC && uringRow) {
+                    progress.step(step++, URING_LABEL);
+                    results.add(new Row(URING_LABEL, true, LadderProbe.measure(dir, rung,
+                            durableOptions.withIoUring(true), size, 1, perRung)));
+                }
             }
             if (threads > 0) {
-                progress.step(plan.size(), "group commit, " + threads + " threads at FDATASYNC");
+                progress.step(step, "group commit, " + threads + " threads at FDATASYNC");
                 group = LadderProbe.measure(dir, Durability.FDATASYNC, durableOptions, size, threads, perRung);
             }
         } finally {
             Runtime.getRuntime().removeShutdownHook(cleanUp);
         }
-        LadderProbe.Result single = results.stream().filter(r -> r.rung() == Durability.FDATASYNC).findFirst()
+        LadderProbe.Result single = results.stream()
+                .filter(r -> !r.ioUring() && r.result().rung() == Durability.FDATASYNC).map(Row::result).findFirst()
                 .orElse(null);
         PrintWriter out = cl.getOut();
         if (json) {
@@ -154,6 +168,10 @@ final class LadderCommand implements Callable<Integer> {
         }
         out.flush();
         return Panamax.EXIT_OK;
+    }
+
+    /** One row of the report: its label, whether it flushed through io_uring, and what it measured. */
+    private record Row(String label, boolean ioUring, LadderProbe.Result result) {
     }
 
     /** Creates and removes a file in {@code dir}: the only reliable test (root ignores modes, mounts are ro). */
@@ -191,7 +209,7 @@ final class LadderCommand implements Callable<Integer> {
         return c != null && c.isTerminal();
     }
 
-    private Map<String, Object> toJson(Path abs, String fileSystem, List<LadderProbe.Result> results,
+    private Map<String, Object> toJson(Path abs, String fileSystem, List<Row> results,
                                        LadderProbe.Result group, LadderProbe.Result single) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("tool", "panamax ladder");
@@ -201,9 +219,14 @@ final class LadderCommand implements Callable<Integer> {
         root.put("record_bytes", size);
         root.put("seconds_per_rung", seconds);
         root.put("zero_fill", zeroFill);
+        root.put("io_uring", IoUringSyscalls.FEATURE.isAvailable() ? "available"
+                : IoUringSyscalls.FEATURE.unavailabilityCause());
         List<Object> rows = new ArrayList<>();
-        for (LadderProbe.Result r : results) {
-            rows.add(row(r));
+        for (Row r : results) {
+            Map<String, Object> m = row(r.result());
+            m.put("label", r.label());
+            m.put("io_uring", r.ioUring());
+            rows.add(m);
         }
         root.put("rungs", rows);
         if (group == null) {
@@ -234,6 +257,7 @@ final class LadderCommand implements Callable<Integer> {
         m.put("write_calls", st.writeCalls());
         m.put("flush_calls", st.flushCalls());
         m.put("synced_writes", st.syncedWrites());
+        m.put("uring_submissions", st.uringSubmissions());
         m.put("flushes_per_record", flushesPerRecord(st));
         m.put("note", r.note());
         return m;
@@ -244,21 +268,21 @@ final class LadderCommand implements Callable<Integer> {
         return st.appends() == 0 ? 0 : (double) st.durabilityPoints() / st.appends();
     }
 
-    private String toText(Path abs, String fileSystem, List<LadderProbe.Result> results, LadderProbe.Result group,
+    private String toText(Path abs, String fileSystem, List<Row> results, LadderProbe.Result group,
                           LadderProbe.Result single) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "panamax ladder: %s (%s), %d-byte appends, %s s per rung%s%n%n", abs,
                 fileSystem, size, number(seconds), zeroFill ? ", zero-filled segments" : ""));
         if (!results.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%-10s %12s %10s %10s %10s %10s  %s%n", "rung", "ops/s", "p50 us",
+            sb.append(String.format(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s  %s%n", "rung", "ops/s", "p50 us",
                     "p99 us", "p99.9 us", "syncs/op", "note"));
-            for (LadderProbe.Result r : results) {
-                sb.append(textRow(r.rung().name(), r));
+            for (Row r : results) {
+                sb.append(textRow(r.label(), r.result()));
             }
         }
         if (group != null) {
             sb.append(String.format(Locale.ROOT, "%ngroup commit: %d threads at FDATASYNC%n", group.threads()));
-            sb.append(String.format(Locale.ROOT, "%-10s %12s %10s %10s %10s %10s  %s%n", "", "records/s", "p50 us",
+            sb.append(String.format(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s  %s%n", "", "records/s", "p50 us",
                     "p99 us", "p99.9 us", "syncs/rec", "note"));
             sb.append(textRow("", group));
             if (single != null && single.opsPerSecond() > 0 && group.operations() > 0) {
@@ -271,10 +295,10 @@ final class LadderCommand implements Callable<Integer> {
 
     private static String textRow(String label, LadderProbe.Result r) {
         if (r.operations() == 0) {
-            return String.format(Locale.ROOT, "%-10s %12s %10s %10s %10s %10s  %s%n", label, "-", "-", "-", "-", "-",
+            return String.format(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s  %s%n", label, "-", "-", "-", "-", "-",
                     r.note() == null ? "no appends measured" : "not run: " + r.note());
         }
-        return String.format(Locale.ROOT, "%-10s %12.0f %10.1f %10.1f %10.1f %10.2f  %s", label, r.opsPerSecond(),
+        return String.format(Locale.ROOT, "%-20s %12.0f %10.1f %10.1f %10.1f %10.2f  %s", label, r.opsPerSecond(),
                 r.p50Nanos() / 1e3, r.p99Nanos() / 1e3, r.p999Nanos() / 1e3, flushesPerRecord(r.stats()),
                 r.note() == null ? "" : r.note()).stripTrailing() + System.lineSeparator();
     }

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.panamax.ffm.IoUringSyscalls;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,8 +61,15 @@ class LadderCommandTest {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(rung + " ")), rung + " row missing:\n" + r.out());
         }
         assertTrue(r.out().contains("group commit: 2 threads at FDATASYNC"), r.out());
-        assertTrue(r.err().contains("rung 1 of 7: WRITE") && r.err().contains("rung 7 of 7: group commit"),
-                r.err());
+        // Where io_uring is available, FDATASYNC is measured a second time with linked write + fsync submissions.
+        boolean uring = IoUringSyscalls.FEATURE.isAvailable();
+        assertEquals(uring, r.out().lines().anyMatch(l -> l.startsWith("FDATASYNC (io_uring) ")), r.out());
+        int steps = uring ? 8 : 7;
+        assertTrue(r.err().contains("rung 1 of " + steps + ": WRITE")
+                && r.err().contains("rung " + steps + " of " + steps + ": group commit"), r.err());
+        if (uring) {
+            assertTrue(r.err().contains("rung 3 of 8: FDATASYNC (io_uring)"), r.err());
+        }
         assertNothingLeftIn(tmp);
     }
 
@@ -78,9 +87,25 @@ class LadderCommandTest {
         assertTrue(root.get("seconds_per_rung").isDouble(), r.out());
         assertTrue(root.get("zero_fill").isBoolean() && !root.get("zero_fill").booleanValue(), r.out());
         JsonNode rungs = root.get("rungs");
-        assertEquals(2, rungs.size(), r.out());
+        boolean uring = IoUringSyscalls.FEATURE.isAvailable();
+        assertEquals(uring ? "available" : IoUringSyscalls.FEATURE.unavailabilityCause(),
+                root.get("io_uring").asText(), r.out());
+        assertEquals(uring ? 3 : 2, rungs.size(), r.out());
         assertEquals("WRITE", rungs.get(0).get("rung").asText());
         assertEquals("FDATASYNC", rungs.get(1).get("rung").asText());
+        assertEquals("FDATASYNC", rungs.get(1).get("label").asText());
+        assertTrue(!rungs.get(1).get("io_uring").booleanValue(), r.out());
+        assertEquals(0, rungs.get(1).get("uring_submissions").longValue(), r.out());
+        if (uring) {
+            JsonNode ring = rungs.get(2);
+            assertEquals("FDATASYNC", ring.get("rung").asText());
+            assertEquals("FDATASYNC (io_uring)", ring.get("label").asText());
+            assertTrue(ring.get("io_uring").booleanValue(), ring.toString());
+            // Every flush of that row went to the kernel as one linked write + fsync submission.
+            assertEquals(ring.get("flush_calls").longValue(), ring.get("uring_submissions").longValue(),
+                    ring.toString());
+            assertEquals(1.0, ring.get("flushes_per_record").doubleValue(), r.out());
+        }
         for (JsonNode row : rungs) {
             assertTrue(row.get("ran").booleanValue(), row.toString());
             assertEquals(1, row.get("threads").intValue(), row.toString());
@@ -88,7 +113,8 @@ class LadderCommandTest {
                     row.toString());
             assertTrue(row.get("ops_per_second").isDouble() && row.get("ops_per_second").doubleValue() > 0,
                     row.toString());
-            for (String p : new String[] {"p50_ns", "p99_ns", "p999_ns", "flush_calls", "synced_writes"}) {
+            for (String p : new String[] {"p50_ns", "p99_ns", "p999_ns", "flush_calls", "synced_writes",
+                "uring_submissions"}) {
                 assertTrue(row.get(p).isIntegralNumber(), p + " in " + row);
             }
             assertTrue(row.get("p50_ns").longValue() <= row.get("p99_ns").longValue()

@@ -200,8 +200,8 @@ final class BlockingEngine implements FileEngine {
                 long n = again(r.position < 0 ? fd.write(r.buffer, 0, size) : fd.pwrite(r.buffer, 0, size,
                         r.position), "write");
                 if (n < size) {
-                    throw new IOException("short write of " + n + " of " + size + " bytes at " + r.position
-                            + "; the " + r.syncName() + " was not run");
+                    throw new ShortWriteException("short write of " + n + " of " + size + " bytes at "
+                            + r.position + "; the " + r.syncName() + " was not run", n);
                 }
                 sync(r.dataSync);
                 r.succeed((int) n);

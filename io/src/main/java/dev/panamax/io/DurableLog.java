@@ -8,6 +8,7 @@ import dev.panamax.ffm.DirectIo;
 import dev.panamax.ffm.Errno;
 import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Fd;
+import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.OpenFlag;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -39,7 +41,10 @@ import java.util.zip.CRC32C;
  * once the record is durable at the log's rung: after the {@code pwrite} for {@link Durability#WRITE}, after the
  * {@code fdatasync}/{@code fsync} that covers it, or after the synchronous write for the {@code O_DSYNC},
  * {@code O_DIRECT} and {@code O_SYNC} rungs. Concurrent appenders share that work: one of them (the leader)
- * writes everything staged so far with one {@code pwrite} and one flush, then wakes the others.
+ * writes everything staged so far with one {@code pwrite} and one flush, then wakes the others. With
+ * {@link LogOptions#withIoUring(boolean)} the write and the flush of a batch go to the kernel together, as one
+ * io_uring submission of a write linked to an fsync; the leader still acknowledges only after the fsync's
+ * completion.
  *
  * <p>{@link #open} runs recovery: every record is verified (magic, length, sequence, CRC32C); the first one that
  * fails and everything after it is cut, and {@link #recoveryReport()} says what was cut. A record is never
@@ -68,8 +73,11 @@ public final class DurableLog implements AutoCloseable {
      *   appender:  lock; stage frame into buffers[active] at stagedEnd; seq = nextSequence++;
      *              while durableSequence < seq: if a leader runs, await; else lead();  unlock
      *   lead():    take buffers[active] with everything staged; switch staging to the other buffer;
-     *              unlock; pwrite the batch; fdatasync/fsync if any staged record asked for it; lock;
-     *              durableSequence = last staged sequence of the batch; signalAll
+     *              unlock; flush step; lock; durableSequence = last staged sequence of the batch; signalAll
+     *   flush step (the flusher): either pwrite the batch, then fdatasync/fsync if any staged record asked for
+     *              it (two syscalls); or, with io_uring and a flush needed, one submission of a WRITE SQE
+     *              linked to an FSYNC SQE on the segment's ring, waiting for both CQEs (a short write breaks the
+     *              link, the sync completes with ECANCELED: the rest is written and synced by syscall)
      *
      * Only one leader runs at a time (leaderActive), so the buffer it writes is never the one being staged
      * into, and two buffers suffice. Every record a leader takes was staged, under the lock, before the leader
@@ -84,7 +92,9 @@ public final class DurableLog implements AutoCloseable {
      * rewritten, extended, by the next batch. A torn rewrite of that block leaves each sector either old or
      * new, and both hold the same bytes for the records already acknowledged.
      *
-     * All mutable fields are guarded by `lock`; durableSequence is also volatile for lock-free reads.
+     * All mutable fields are guarded by `lock`; durableSequence is also volatile for lock-free reads. A segment's
+     * ring (UringFile on its borrowed writer fd) is created and closed under the lock with no leader running,
+     * and used by the leader only while leaderActive, so the lock orders every use before its close.
      */
 
     private static final int FLUSH_NONE = 0;
@@ -94,6 +104,9 @@ public final class DurableLog implements AutoCloseable {
     private static final long STAGING_BYTES = 1024 * 1024;
     private static final int FILE_MODE = 0644;
     private static final long ZERO_CHUNK_BYTES = 256 * 1024;
+    private static final int RING_UNUSED = 0;
+    private static final int RING_LINKED = 1;
+    private static final int RING_SHORT = 2;
 
     private final Path directory;
     private final LogOptions options;
@@ -106,6 +119,7 @@ public final class DurableLog implements AutoCloseable {
     private final long bufferBytes;
     private final long blockBytes;
     private final boolean direct;
+    private final boolean uring;
     private final RecoveryReport recovery;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -131,12 +145,14 @@ public final class DurableLog implements AutoCloseable {
     private long flushCalls; // guarded by lock
     private long syncedWrites; // guarded by lock
     private long maxBatch; // guarded by lock
+    private long uringSubmissions; // guarded by lock
 
     /** One segment file: its first sequence, its path, and (for the last one) the descriptor written. */
     private static final class Segment {
         final long firstSequence;
         final Path path;
         Fd writer; // guarded by the log's lock; null once the segment is complete
+        UringFile ring; // guarded by the log's lock (see the overview); null without io_uring or once complete
         long durableEnd; // guarded by the log's lock: offset past the last durable record
 
         Segment(long firstSequence, Path path, long durableEnd) {
@@ -174,6 +190,25 @@ public final class DurableLog implements AutoCloseable {
                 memAlign = Math.max(probe.memoryAlignment(), block);
             }
         }
+        boolean ring = false;
+        if (options.ioUring()) {
+            String why = null;
+            if (rung.openMode() != Durability.OpenMode.BUFFERED) {
+                why = "io_uring flushing requested but " + rung + " makes each write durable by its open flags; "
+                        + "writes use pwrite (io_uring serves the WRITE, FDATASYNC and FSYNC rungs)";
+            } else if (!IoUringSyscalls.FEATURE.isAvailable()) {
+                why = "io_uring flushing requested but unavailable: " + IoUringSyscalls.FEATURE.unavailabilityCause()
+                        + "; flushing with pwrite + fdatasync/fsync syscalls";
+            } else {
+                ring = true;
+            }
+            if (why != null) {
+                fallback = fallback == null ? why : fallback + "; " + why;
+                System.getLogger("dev.panamax.io").log(System.Logger.Level.WARNING,
+                        "panamax log " + directory + ": " + why);
+            }
+        }
+        this.uring = ring;
         this.durability = rung;
         this.fallbackReason = fallback;
         this.direct = rung == Durability.DIRECT;
@@ -365,6 +400,7 @@ public final class DurableLog implements AutoCloseable {
     private void resume(Segment last) throws IOException {
         current = last;
         last.writer = openWriter(last.path);
+        attachRing(last);
         long end = last.durableEnd;
         if (direct) {
             bufferBase = alignDown(end, blockBytes);
@@ -397,14 +433,13 @@ public final class DurableLog implements AutoCloseable {
         Segment segment = new Segment(firstSequence, path, RecordFormat.SEGMENT_HEADER_BYTES);
         try {
             segment.writer = openWriter(path);
+            attachRing(segment);
         } catch (IOException | RuntimeException e) {
             segments.add(segment);
             throw e;
         }
         if (current != null && current.writer != null) {
-            Fd old = current.writer;
-            current.writer = null;
-            old.close();
+            retire(current);
         }
         segments.add(segment);
         current = segment;
@@ -436,6 +471,30 @@ public final class DurableLog implements AutoCloseable {
         }
         for (long pos = from; pos < to; pos += ZERO_CHUNK_BYTES) {
             writeFully(fd, zeros, Math.min(ZERO_CHUNK_BYTES, to - pos), pos);
+        }
+    }
+
+    /** With io_uring: starts the ring that writes and flushes the segment's batches, on its borrowed writer. */
+    private void attachRing(Segment segment) throws IOException {
+        if (uring) {
+            segment.ring = UringFile.wrapBorrowed(segment.writer, UringFile.Engine.URING);
+        }
+    }
+
+    /** Lock held, no leader running. Stops a segment's ring, then closes its writer; both are set to null. */
+    private static void retire(Segment segment) throws IOException {
+        UringFile ring = segment.ring;
+        Fd writer = segment.writer;
+        segment.ring = null;
+        segment.writer = null;
+        try {
+            if (ring != null) {
+                ring.close();
+            }
+        } finally {
+            if (writer != null) {
+                writer.close();
+            }
         }
     }
 
@@ -593,6 +652,8 @@ public final class DurableLog implements AutoCloseable {
         final Segment segment = current;
         final Fd writer = segment.writer;
         final Fd flushFd = flushOverride != null ? flushOverride : writer;
+        // The test hook's flushes go to another fd: only the two-call path can do that.
+        final UringFile ring = need != FLUSH_NONE && flushOverride == null ? segment.ring : null;
         int next = 1 - active;
         long nextBase = direct ? alignDown(end, blockBytes) : end;
         if (direct) {
@@ -602,6 +663,7 @@ public final class DurableLog implements AutoCloseable {
         bufferBase = nextBase;
         flushNeed = FLUSH_NONE;
         Throwable error = null;
+        int ringOutcome = RING_UNUSED;
         lock.unlock();
         try {
             long length = end - base;
@@ -610,11 +672,15 @@ public final class DurableLog implements AutoCloseable {
                 batch.asSlice(length, padded - length).fill((byte) 0);
                 length = padded;
             }
-            writeFully(writer, batch, length, base);
-            if (need == FLUSH_DATA) {
-                flushFd.fdatasync();
-            } else if (need == FLUSH_ALL) {
-                flushFd.fsync();
+            if (ring != null && length <= Integer.MAX_VALUE) {
+                ringOutcome = flushThroughRing(ring, writer, batch, length, base, need == FLUSH_DATA);
+            } else {
+                writeFully(writer, batch, length, base);
+                if (need == FLUSH_DATA) {
+                    flushFd.fdatasync();
+                } else if (need == FLUSH_ALL) {
+                    flushFd.fsync();
+                }
             }
         } catch (IOException | RuntimeException | Error e) {
             error = e;
@@ -633,6 +699,12 @@ public final class DurableLog implements AutoCloseable {
             if (need != FLUSH_NONE) {
                 flushCalls++;
             }
+            if (ringOutcome != RING_UNUSED) {
+                uringSubmissions++;
+                if (ringOutcome == RING_SHORT) {
+                    writeCalls++; // the pwrite that finished the short write
+                }
+            }
             maxBatch = Math.max(maxBatch, last - first + 1);
         } else {
             String what = need == FLUSH_NONE ? "write" : "write or flush";
@@ -647,6 +719,49 @@ public final class DurableLog implements AutoCloseable {
         }
         if (error instanceof Error er) {
             throw er;
+        }
+    }
+
+    /**
+     * The io_uring flush step: one submission of a write linked to an fsync ({@code IORING_FSYNC_DATASYNC} when
+     * {@code dataOnly}), waiting (uninterruptibly: the kernel owns the buffer until both complete) for the sync's
+     * completion. A short write cancels the linked sync; the rest is then written with {@code pwrite} and flushed
+     * with a separate syscall. Any other failure, of the write or of the sync, is thrown: the caller makes it fatal.
+     *
+     * @return {@link #RING_LINKED}, or {@link #RING_SHORT} when the syscalls had to finish
+     */
+    private static int flushThroughRing(UringFile ring, Fd writer, MemorySegment batch, long length, long base,
+            boolean dataOnly) throws IOException {
+        try {
+            ring.writeAndSync(batch.asSlice(0, length), base, dataOnly).join();
+            return RING_LINKED;
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ShortWriteException shortWrite) {
+                long done = shortWrite.written();
+                try {
+                    writeFully(writer, batch.asSlice(done), length - done, base + done);
+                    if (dataOnly) {
+                        writer.fdatasync();
+                    } else {
+                        writer.fsync();
+                    }
+                } catch (IOException | RuntimeException failed) {
+                    failed.addSuppressed(shortWrite); // says the ring's write came back short first
+                    throw failed;
+                }
+                return RING_SHORT;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error er) {
+                throw er;
+            }
+            throw new IOException("io_uring write and sync failed", cause);
         }
     }
 
@@ -755,12 +870,22 @@ public final class DurableLog implements AutoCloseable {
     }
 
     /**
-     * Returns why the log runs below the rung asked for, if it does.
+     * Returns why the log runs below the rung asked for, or without the io_uring flushing asked for, if it does.
      *
      * @return the reason, or empty
      */
     public Optional<String> fallbackReason() {
         return Optional.ofNullable(fallbackReason);
+    }
+
+    /**
+     * Tells whether batches that need a flush are written and flushed through io_uring (a write linked to an
+     * fsync, one submission): asked for with {@link LogOptions#withIoUring(boolean)} and available here.
+     *
+     * @return true if io_uring flushes; false for the two syscalls (see {@link #fallbackReason()} when asked)
+     */
+    public boolean usesIoUring() {
+        return uring;
     }
 
     /**
@@ -798,7 +923,7 @@ public final class DurableLog implements AutoCloseable {
     public LogStats stats() {
         lock.lock();
         try {
-            return new LogStats(appends, batches, writeCalls, flushCalls, syncedWrites, maxBatch);
+            return new LogStats(appends, batches, writeCalls, flushCalls, syncedWrites, maxBatch, uringSubmissions);
         } finally {
             lock.unlock();
         }
@@ -844,13 +969,12 @@ public final class DurableLog implements AutoCloseable {
     private void closeSegments() throws IOException {
         IOException first = null;
         for (Segment s : segments) {
-            if (s.writer != null) {
+            if (s.writer != null || s.ring != null) {
                 try {
-                    s.writer.close();
+                    retire(s);
                 } catch (IOException e) {
                     first = first == null ? e : first;
                 }
-                s.writer = null;
             }
         }
         if (first != null) {
@@ -871,9 +995,30 @@ public final class DurableLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Test hook: sends every later io_uring write-and-sync pair to {@code /dev/null} on a ring of its own, where the
+     * write succeeds and the linked fsync completes with EINVAL, so the fatal path runs on a real failed sync CQE.
+     */
+    void redirectRingToDevNullForTest() throws IOException {
+        lock.lock();
+        try {
+            while (leaderActive) {
+                changed.awaitUninterruptibly();
+            }
+            if (current.ring == null) {
+                throw new IllegalStateException("log " + directory + " does not flush through io_uring");
+            }
+            current.ring.close();
+            current.ring = UringFile.open(Path.of("/dev/null"), Set.of(OpenFlag.WRITE), 0, UringFile.Engine.URING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String toString() {
-        return "DurableLog[" + directory + ", " + durability + ", last=" + durableSequence + "]";
+        return "DurableLog[" + directory + ", " + durability + (uring ? " via io_uring" : "") + ", last="
+                + durableSequence + "]";
     }
 
     // ---------------------------------------------------------------------------------------------- helpers

@@ -8,7 +8,6 @@ import dev.panamax.ffm.Errno;
 import dev.panamax.ffm.ErrnoException;
 import dev.panamax.io.uring.IoUring;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.InterruptedByTimeoutException;
@@ -101,8 +100,8 @@ final class FileRequest implements IoUring.Completion {
         }
         if (kind == Kind.WRITE_SYNC) {
             if (main < buffer.byteSize()) {
-                fail(new IOException("short write of " + main + " of " + buffer.byteSize() + " bytes at "
-                        + position + "; the linked " + syncName() + " was cancelled (ECANCELED)"));
+                fail(new ShortWriteException("short write of " + main + " of " + buffer.byteSize() + " bytes at "
+                        + position + "; the linked " + syncName() + " was cancelled (ECANCELED)", main));
                 return;
             }
             if (auxResult < 0) {

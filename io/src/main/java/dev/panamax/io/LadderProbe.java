@@ -243,7 +243,7 @@ public final class LadderProbe {
             return new Result(rung, threads, all.length, all.length / seconds, percentile(all, 0.50),
                     percentile(all, 0.99), percentile(all, 0.999), log.stats(), note);
         } catch (DirectIoUnavailableException e) {
-            return new Result(rung, threads, 0, 0, 0, 0, 0, new LogStats(0, 0, 0, 0, 0, 0), e.getMessage());
+            return new Result(rung, threads, 0, 0, 0, 0, 0, new LogStats(0, 0, 0, 0, 0, 0, 0), e.getMessage());
         } finally {
             deleteTree(work);
         }

@@ -20,25 +20,27 @@ public final class LogOptions {
     private final boolean directFallback;
     private final boolean preallocate;
     private final boolean zeroFill;
+    private final boolean ioUring;
 
     private LogOptions(Durability durability, long segmentBytes, int maxRecordBytes, boolean directFallback,
-                       boolean preallocate, boolean zeroFill) {
+                       boolean preallocate, boolean zeroFill, boolean ioUring) {
         this.durability = durability;
         this.segmentBytes = segmentBytes;
         this.maxRecordBytes = maxRecordBytes;
         this.directFallback = directFallback;
         this.preallocate = preallocate;
         this.zeroFill = zeroFill;
+        this.ioUring = ioUring;
     }
 
     /**
      * Returns the defaults: {@link Durability#FDATASYNC}, 64 MiB segments, records up to 1 MiB, preallocation
-     * on, no O_DIRECT fallback.
+     * on, no O_DIRECT fallback, flushes by syscall (no io_uring).
      *
      * @return the default options
      */
     public static LogOptions defaults() {
-        return new LogOptions(Durability.FDATASYNC, 64L * 1024 * 1024, 1024 * 1024, false, true, false);
+        return new LogOptions(Durability.FDATASYNC, 64L * 1024 * 1024, 1024 * 1024, false, true, false, false);
     }
 
     /**
@@ -49,7 +51,7 @@ public final class LogOptions {
      */
     public LogOptions withDurability(Durability rung) {
         return new LogOptions(Objects.requireNonNull(rung, "rung"), segmentBytes, maxRecordBytes, directFallback,
-                preallocate, zeroFill);
+                preallocate, zeroFill, ioUring);
     }
 
     /**
@@ -62,7 +64,8 @@ public final class LogOptions {
      */
     public LogOptions withSegmentBytes(long bytes) {
         check(bytes, maxRecordBytes);
-        return new LogOptions(durability, bytes, maxRecordBytes, directFallback, preallocate, zeroFill);
+        return new LogOptions(durability, bytes, maxRecordBytes, directFallback, preallocate, zeroFill,
+                ioUring);
     }
 
     /**
@@ -74,7 +77,8 @@ public final class LogOptions {
      */
     public LogOptions withMaxRecordBytes(int bytes) {
         check(segmentBytes, bytes);
-        return new LogOptions(durability, segmentBytes, bytes, directFallback, preallocate, zeroFill);
+        return new LogOptions(durability, segmentBytes, bytes, directFallback, preallocate, zeroFill,
+                ioUring);
     }
 
     /**
@@ -87,7 +91,7 @@ public final class LogOptions {
      * @return the new options
      */
     public LogOptions withDirectFallback(boolean fallback) {
-        return new LogOptions(durability, segmentBytes, maxRecordBytes, fallback, preallocate, zeroFill);
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, fallback, preallocate, zeroFill, ioUring);
     }
 
     /**
@@ -101,7 +105,8 @@ public final class LogOptions {
      * @return the new options
      */
     public LogOptions withPreallocation(boolean on) {
-        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, on, zeroFill && on);
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, on, zeroFill && on,
+                ioUring);
     }
 
     /**
@@ -113,7 +118,35 @@ public final class LogOptions {
      * @return the new options
      */
     public LogOptions withZeroFill(boolean on) {
-        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, preallocate || on, on);
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, preallocate || on, on,
+                ioUring);
+    }
+
+    /**
+     * Returns a copy that writes and flushes each group-commit batch that needs a flush (appends at
+     * {@link Durability#FDATASYNC} or {@link Durability#FSYNC}) with one io_uring submission: a write SQE linked
+     * ({@code IOSQE_IO_LINK}) to an fsync SQE ({@code IORING_FSYNC_DATASYNC} for FDATASYNC), instead of a
+     * {@code pwrite} and an {@code fdatasync}/{@code fsync} syscall. Appenders are acknowledged only after the
+     * completion of the sync, as on the syscall path; a failed sync is fatal the same way. Applies to logs
+     * opened at {@link Durability#WRITE}, {@link Durability#FDATASYNC} or {@link Durability#FSYNC}. Where io_uring
+     * is unavailable (see {@link dev.panamax.ffm.IoUringSyscalls#FEATURE}), or at an open-flag rung, the log
+     * flushes by syscall and says why in {@link DurableLog#fallbackReason()}. Off by default.
+     *
+     * @param on whether to flush through io_uring
+     * @return the new options
+     */
+    public LogOptions withIoUring(boolean on) {
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, preallocate, zeroFill, on);
+    }
+
+    /**
+     * Tells whether io_uring flushing was asked for (see {@link #withIoUring(boolean)}); whether the log uses it
+     * is {@link DurableLog#usesIoUring()}.
+     *
+     * @return true if asked for
+     */
+    public boolean ioUring() {
+        return ioUring;
     }
 
     /**
@@ -189,6 +222,6 @@ public final class LogOptions {
     public String toString() {
         return "LogOptions[" + durability + ", segmentBytes=" + segmentBytes + ", maxRecordBytes=" + maxRecordBytes
                 + ", directFallback=" + directFallback + ", preallocate=" + preallocate + ", zeroFill=" + zeroFill
-                + "]";
+                + ", ioUring=" + ioUring + "]";
     }
 }

@@ -9,14 +9,17 @@ package dev.panamax.io;
  *
  * @param appends      records acknowledged
  * @param batches      write groups: one leader wrote and flushed the records of many appenders
- * @param writeCalls   {@code pwrite} syscalls that carried records
- * @param flushCalls   {@code fdatasync}/{@code fsync} syscalls
+ * @param writeCalls   writes that carried records: {@code pwrite} syscalls, or io_uring write requests
+ * @param flushCalls   flushes: {@code fdatasync}/{@code fsync} syscalls, or io_uring fsync requests
  * @param syncedWrites writes made durable by the open flags ({@code O_DSYNC}, {@code O_SYNC},
  *                     {@code O_DIRECT|O_DSYNC}) rather than by a flush call
  * @param maxBatch     the most records one write group carried
+ * @param uringSubmissions batches written and flushed by one io_uring submission of a linked write and fsync
+ *                     (see {@link LogOptions#withIoUring(boolean)}); each also counts in {@code writeCalls} and
+ *                     {@code flushCalls}, so {@code flushCalls - uringSubmissions} flushes were syscalls
  */
 public record LogStats(long appends, long batches, long writeCalls, long flushCalls, long syncedWrites,
-                       long maxBatch) {
+                       long maxBatch, long uringSubmissions) {
 
     /**
      * Returns the kernel calls that each made data durable: flush calls plus synchronous writes.

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * Child process of {@link CrashRecoveryTest}: appends from several threads until killed, printing
  * {@code ack <sequence> <thread> <counter>} after each append returns (and so after the record is durable at
- * the rung). Arguments: directory, rung, threads, first counter.
+ * the rung). Arguments: directory, rung, threads, first counter, and optionally {@code uring} to flush through
+ * io_uring ({@link LogOptions#withIoUring(boolean)}); it then prints {@code uring true|false} after opening.
  */
 public final class CrashChild {
 
@@ -50,7 +51,7 @@ public final class CrashChild {
     /**
      * Entry point.
      *
-     * @param args directory, rung, threads, first counter
+     * @param args directory, rung, threads, first counter, optionally {@code uring}
      * @throws Exception on any failure (the parent sees the exit status and stderr)
      */
     public static void main(String[] args) throws Exception {
@@ -58,11 +59,15 @@ public final class CrashChild {
         Durability rung = Durability.valueOf(args[1]);
         int threads = Integer.parseInt(args[2]);
         long base = Long.parseLong(args[3]);
+        boolean uring = args.length > 4 && args[4].equals("uring");
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.US_ASCII);
         DurableLog log = DurableLog.open(dir, LogOptions.defaults().withDurability(rung).withMaxRecordBytes(4096)
-                .withSegmentBytes(256 * 1024));
+                .withSegmentBytes(256 * 1024).withIoUring(uring));
         out.println("open " + log.lastSequence());
+        if (uring) {
+            out.println("uring " + log.usesIoUring());
+        }
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int id = t;

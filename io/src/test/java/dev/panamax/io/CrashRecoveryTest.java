@@ -4,6 +4,7 @@
  */
 package dev.panamax.io;
 
+import dev.panamax.ffm.IoUringSyscalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +30,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Kills a child JVM that appends from four threads at random moments, round after round, at each rung; after
  * every kill the log must recover with every acknowledged record present and intact, and nothing else but
- * whole, verified records.
+ * whole, verified records. Two rounds flush through io_uring (linked write + fsync submissions), where available.
  */
 class CrashRecoveryTest {
 
     private static final Durability[] RUNGS = {Durability.FDATASYNC, Durability.WRITE, Durability.DSYNC,
-        Durability.DIRECT, Durability.FSYNC, Durability.SYNC, Durability.FDATASYNC, Durability.WRITE};
+        Durability.DIRECT, Durability.FSYNC, Durability.SYNC, Durability.FDATASYNC, Durability.WRITE,
+        Durability.FDATASYNC, Durability.FSYNC};
+    /** Rounds from this index into {@link #RUNGS} on flush through io_uring. */
+    private static final int FIRST_URING_ROUND = 8;
     private static final long ROUND_TIMEOUT_S = 30;
 
     @TempDir
@@ -49,15 +53,18 @@ class CrashRecoveryTest {
         long totalAcks = 0;
         for (int round = 0; round < RUNGS.length; round++) {
             Durability rung = RUNGS[round];
+            boolean uring = round >= FIRST_URING_ROUND && IoUringSyscalls.FEATURE.isAvailable();
             // Kill at once (during start-up or recovery), right after recovery, or after a random count of acks.
             int dice = random.nextInt(8);
             int killAfter = dice == 0 ? -1 : dice == 1 ? 0 : 1 + random.nextInt(400);
-            String context = "seed " + seed + ", round " + round + " at " + rung + ", kill after " + killAfter;
+            String context = "seed " + seed + ", round " + round + " at " + rung + (uring ? " via io_uring" : "")
+                    + ", kill after " + killAfter;
             Path stderr = dir.resolve("child-" + round + ".err");
             Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                     "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                     "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                    logDir.toString(), rung.name(), "4", Long.toString((round + 1) * 1_000_000L))
+                    logDir.toString(), rung.name(), "4", Long.toString((round + 1) * 1_000_000L),
+                    uring ? "uring" : "syscalls")
                     .redirectError(stderr.toFile())
                     .start();
             child.getOutputStream().close();
@@ -80,6 +87,9 @@ class CrashRecoveryTest {
                 });
                 String line;
                 while ((line = out.readLine()) != null) {
+                    if (line.startsWith("uring ") && !line.equals("uring true")) {
+                        fail("child asked for io_uring but flushes by syscall (" + context + ")");
+                    }
                     if (line.startsWith("ack ")) {
                         String[] f = line.split(" ");
                         if (f.length == 4) {

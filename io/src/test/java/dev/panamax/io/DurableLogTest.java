@@ -35,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The log on real files at every rung: round trips, group commit, rollover, recovery, bad input. */
+/**
+ * The log on real files at every rung: round trips, group commit, rollover, recovery, bad input. Flushes by
+ * syscall; {@link DurableLogUringTest} runs the same suite flushing through io_uring.
+ */
 class DurableLogTest {
 
     @TempDir
@@ -45,8 +48,19 @@ class DurableLogTest {
         return SegmentScanTest.payload(sequence);
     }
 
-    private static LogOptions small(Durability rung) {
-        return LogOptions.defaults().withDurability(rung).withMaxRecordBytes(4096).withSegmentBytes(256 * 1024);
+    /** Whether this suite's logs flush through io_uring: {@link DurableLogUringTest} says yes. */
+    boolean ioUring() {
+        return false;
+    }
+
+    /** Whether a log opened at {@code rung} by this suite writes and flushes its batches through io_uring. */
+    boolean ringFlushes(Durability rung) {
+        return ioUring() && rung.openMode() == Durability.OpenMode.BUFFERED;
+    }
+
+    LogOptions small(Durability rung) {
+        return LogOptions.defaults().withDurability(rung).withMaxRecordBytes(4096).withSegmentBytes(256 * 1024)
+                .withIoUring(ioUring());
     }
 
     private static void assertRecords(List<LogRecord> records, long first, long last) {
@@ -68,6 +82,7 @@ class DurableLogTest {
     void shouldRoundTripRecordsAcrossReopenWhenAppendingAtRung(Durability rung) throws IOException {
         try (DurableLog log = DurableLog.open(dir, small(rung))) {
             assertEquals(rung, log.durability());
+            assertEquals(ringFlushes(rung), log.usesIoUring(), log.fallbackReason().toString());
             assertTrue(log.recoveryReport().isClean());
             for (long s = 1; s <= 50; s++) {
                 assertEquals(s, log.append(payload(s)));
@@ -78,6 +93,9 @@ class DurableLogTest {
             assertEquals(50, st.appends());
             assertEquals(rung.usesFlushCall() ? 50 : 0, st.flushCalls());
             assertEquals(rung.usesFlushCall() || rung == Durability.WRITE ? 0 : 50, st.syncedWrites());
+            // Every flush of an io_uring log is one linked write + fsync submission; none without io_uring.
+            assertEquals(ringFlushes(rung) && rung.usesFlushCall() ? 50 : 0, st.uringSubmissions(), st.toString());
+            assertEquals(50, st.writeCalls(), st.toString());
         }
         try (DurableLog log = DurableLog.open(dir, small(rung))) {
             assertTrue(log.recoveryReport().isClean(), log.recoveryReport().problems().toString());
@@ -195,6 +213,7 @@ class DurableLogTest {
         assertEquals(threads * perThread, stats.appends());
         assertTrue(stats.flushCalls() < stats.appends(), "group commit shared no flush: " + stats);
         assertTrue(stats.maxBatch() > 1, stats.toString());
+        assertEquals(ioUring() ? stats.flushCalls() : 0, stats.uringSubmissions(), stats.toString());
         try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
             List<LogRecord> all = log.readAll();
             assertEquals(threads * perThread, all.size());
@@ -243,6 +262,7 @@ class DurableLogTest {
             log.append(payload(3), Durability.WRITE);
             LogStats st = log.stats();
             assertEquals(2, st.flushCalls());
+            assertEquals(ioUring() ? 2 : 0, st.uringSubmissions(), st.toString());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> log.append(payload(4), Durability.DSYNC));
             assertTrue(e.getMessage().contains("needs the file opened for DSYNC"), e.getMessage());
@@ -259,6 +279,7 @@ class DurableLogTest {
             LogStats st = log.stats();
             assertEquals(3, st.syncedWrites());
             assertEquals(1, st.flushCalls());
+            assertEquals(0, st.uringSubmissions(), "DSYNC writes by open flags: " + st);
             assertThrows(IllegalArgumentException.class, () -> log.append(payload(4), Durability.SYNC));
             assertRecords(log.readAll(), 1, 3);
         }
