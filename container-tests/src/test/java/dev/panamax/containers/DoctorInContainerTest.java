@@ -90,6 +90,7 @@ class DoctorInContainerTest {
         assertEquals("no", uring.path("status").asText(), uring.toPrettyString());
         String reason = uring.path("reason").asText();
         assertTrue(reason.startsWith("ENOSYS (io_uring_setup)"), reason);
+        assertEquals("supported but not usable", uring.path("text").asText(), uring.toPrettyString());
         // A filter answering ENOSYS looks like a kernel without io_uring: the host kernel has it (the control test
         // above), so the cause names the filter, not the kernel version, and the fix names the profile.
         assertTrue(reason.contains("has io_uring_setup, so a seccomp filter probably returns ENOSYS for it"), reason);

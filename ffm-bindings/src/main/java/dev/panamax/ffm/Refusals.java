@@ -33,7 +33,8 @@ final class Refusals {
      * @param profileNote which well-known profile does this, e.g. "Docker 25's default profile"; may be empty
      * @param kernelCause the sentence for a kernel without the syscall
      * @param kernelFix   how to fix a kernel without the syscall
-     * @return an unsupported status whose cause names the most likely origin
+     * @return a status whose cause names the most likely origin: unsupported for an emulator or a kernel without
+     *         the syscall, disabled (supported but refused) for a seccomp filter
      */
     static Feature.Status enosys(String refusal, String syscall, boolean kernelHasIt, String allow,
                                  String profileNote, String kernelCause, String kernelFix) {
@@ -44,7 +45,8 @@ final class Refusals {
                     + " kernel, not under qemu-user");
         }
         if (kernelHasIt && seccompFilterActive()) {
-            return Feature.Status.unsupported(refusal + ": this kernel (Linux " + kernelRelease() + ") has "
+            // The kernel supports it; the sandbox refuses it: disabled, not unsupported.
+            return Feature.Status.disabled(refusal + ": this kernel (Linux " + kernelRelease() + ") has "
                     + syscall + ", so a seccomp filter probably returns ENOSYS for it"
                     + (profileNote.isEmpty() ? "" : " (" + profileNote + ", or a custom profile)"),
                     "allow " + allow + " in the seccomp profile, or run with --security-opt seccomp=unconfined");
