@@ -5,6 +5,8 @@
 package dev.panamax.containers;
 
 import static dev.panamax.containers.InContainer.ALLOW_ALL;
+import static dev.panamax.containers.InContainer.ENOSYS;
+import static dev.panamax.containers.InContainer.IO_URING;
 import static dev.panamax.containers.InContainer.container;
 import static dev.panamax.containers.InContainer.denying;
 import static dev.panamax.containers.InContainer.doctor;
@@ -33,8 +35,6 @@ import org.testcontainers.containers.BindMode;
  */
 class DoctorInContainerTest {
 
-    private static final int ENOSYS = 38;
-    private static final String[] IO_URING = {"io_uring_setup", "io_uring_enter", "io_uring_register"};
 
     @TempDir
     Path tmp;
@@ -90,9 +90,13 @@ class DoctorInContainerTest {
         assertEquals("no", uring.path("status").asText(), uring.toPrettyString());
         String reason = uring.path("reason").asText();
         assertTrue(reason.startsWith("ENOSYS (io_uring_setup)"), reason);
-        assertTrue(reason.contains("no io_uring"), reason);
-        // A filter answering ENOSYS looks like a kernel without io_uring; the fix must still name the profile.
-        assertTrue(uring.path("fix").asText().contains("seccomp profile"), uring.toPrettyString());
+        assertEquals("supported but not usable", uring.path("text").asText(), uring.toPrettyString());
+        // A filter answering ENOSYS looks like a kernel without io_uring: the host kernel has it (the control test
+        // above), so the cause names the filter, not the kernel version, and the fix names the profile.
+        assertTrue(reason.contains("has io_uring_setup, so a seccomp filter probably returns ENOSYS for it"), reason);
+        assertFalse(reason.contains("needs Linux 5.6"), reason);
+        assertTrue(uring.path("fix").asText().startsWith("allow io_uring_setup/io_uring_enter/io_uring_register in "
+                + "the seccomp profile"), uring.toPrettyString());
         assertEquals("filter", item(report, "seccomp", "mode").path("value").asText(), report.toPrettyString());
     }
 
@@ -106,6 +110,11 @@ class DoctorInContainerTest {
         String reason = policy.path("reason").asText();
         assertTrue(reason.contains("blocked by a seccomp filter"), reason);
         assertTrue(reason.contains("EPERM (get_mempolicy)"), reason);
+        // The fix matches the cause: the profile (or CAP_SYS_NICE for Docker's default one), not the kernel.
+        String fix = policy.path("fix").asText();
+        assertTrue(fix.startsWith("allow mbind/get_mempolicy/set_mempolicy/move_pages in the seccomp profile"), fix);
+        assertTrue(fix.contains("CAP_SYS_NICE"), fix);
+        assertFalse(fix.contains("CONFIG_NUMA"), fix);
         // The node list comes from /sys, not from the refused syscalls.
         assertEquals("info", item(report, "numa", "nodes").path("status").asText(), report.toPrettyString());
         // io_uring is untouched by this profile.
@@ -158,8 +167,13 @@ class DoctorInContainerTest {
 
             JsonNode ro = item(report, "o_direct", "path_ro");
             assertEquals("unknown", ro.path("status").asText(), ro.toPrettyString());
-            assertTrue(ro.path("text").asText().contains("EROFS (openat): Read-only file system"),
-                    ro.toPrettyString());
+            String roReason = ro.path("reason").asText();
+            assertTrue(roReason.startsWith("the probe needs to create a scratch file in /ro and the directory is "
+                    + "read-only"), ro.toPrettyString());
+            assertTrue(roReason.endsWith("EROFS (openat): Read-only file system"), ro.toPrettyString());
+            assertEquals("unknown (" + roReason + ")", ro.path("text").asText(), ro.toPrettyString());
+            assertTrue(ro.path("fix").asText().contains("writable directory"), ro.toPrettyString());
+            assertFalse(roReason.contains("ErrnoException"), ro.toPrettyString());
         }
         assertTrue(mount.wasUnmounted(), "ramfs still mounted at " + ramfs);
     }

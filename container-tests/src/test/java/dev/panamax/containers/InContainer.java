@@ -51,6 +51,10 @@ final class InContainer {
     static final String TEST_CLASSES = "/opt/panamax/test-classes";
     /** Seccomp profile that allows every syscall. */
     static final String ALLOW_ALL = "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}";
+    /** ENOSYS on x86_64 and aarch64, for {@link #denying(Integer, String...)}. */
+    static final int ENOSYS = 38;
+    /** The three io_uring syscalls a profile must allow (or deny) together. */
+    static final String[] IO_URING = {"io_uring_setup", "io_uring_enter", "io_uring_register"};
 
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();

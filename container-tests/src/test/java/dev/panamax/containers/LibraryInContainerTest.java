@@ -5,6 +5,8 @@
 package dev.panamax.containers;
 
 import static dev.panamax.containers.InContainer.ALLOW_ALL;
+import static dev.panamax.containers.InContainer.ENOSYS;
+import static dev.panamax.containers.InContainer.IO_URING;
 import static dev.panamax.containers.InContainer.container;
 import static dev.panamax.containers.InContainer.denying;
 import static dev.panamax.containers.InContainer.main;
@@ -18,6 +20,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 
 import dev.panamax.containers.probe.AllocProbe;
 import dev.panamax.containers.probe.LogProbe;
+import dev.panamax.containers.probe.UringFallbackProbe;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,7 +38,8 @@ import org.testcontainers.containers.startupcheck.IsRunningStartupCheckStrategy;
 
 /**
  * The allocators and io modules inside containers: the off-heap allocator under a cgroup memory limit and under a
- * seccomp profile that refuses the NUMA memory-policy syscalls; a DurableLog whose container is SIGKILLed.
+ * seccomp profile that refuses the NUMA memory-policy syscalls; a DurableLog whose container is SIGKILLed; a
+ * UringFile in {@code auto} mode falling back to the blocking engine where the profile refuses io_uring.
  */
 class LibraryInContainerTest {
 
@@ -122,5 +126,50 @@ class LibraryInContainerTest {
         assertEquals(String.valueOf(last), f.get("records"), r.describe());
         assertEquals("0", f.get("gaps"), r.describe());
         assertEquals("0", f.get("corrupt"), r.describe());
+    }
+
+    @Test
+    void shouldUseIoUringEngineWhenProfileAllowsIoUring() {
+        // The control for the two fallback tests: same image, same probe, io_uring allowed.
+        Map<String, String> f = uringProbe(ALLOW_ALL);
+        assertEquals("URING", f.get("engine"), f.toString());
+        assertEquals("0", f.get("warnings"), f.toString());
+        assertEquals("null", f.get("feature.cause"), f.toString());
+    }
+
+    @Test
+    void shouldFallBackToBlockingEngineNamingSeccompWhenProfileRefusesIoUringWithEperm() {
+        Map<String, String> f = uringProbe(denying(null, IO_URING));
+        assertEquals("BLOCKING", f.get("engine"), f.toString());
+        String warning = f.getOrDefault("warning", "");
+        assertTrue(warning.startsWith("WARNING io_uring not used, UringFile falls back to blocking pread/pwrite on "
+                + "a thread pool: EPERM (io_uring_setup): Operation not permitted: "), warning);
+        assertTrue(warning.contains("seccomp filter"), warning);
+        assertTrue(f.get("feature.fix").startsWith("allow io_uring_setup/io_uring_enter/io_uring_register in the "
+                + "seccomp profile"), f.toString());
+    }
+
+    @Test
+    void shouldFallBackToBlockingEngineNamingEnosysFilterWhenProfileRefusesIoUringWithEnosys() {
+        Map<String, String> f = uringProbe(denying(ENOSYS, IO_URING));
+        assertEquals("BLOCKING", f.get("engine"), f.toString());
+        String warning = f.getOrDefault("warning", "");
+        assertTrue(warning.startsWith("WARNING io_uring not used, UringFile falls back to blocking pread/pwrite on "
+                + "a thread pool: ENOSYS (io_uring_setup): "), warning);
+        // The kernel has io_uring (the control test): the filter, not the kernel version, is named.
+        assertTrue(warning.contains("so a seccomp filter probably returns ENOSYS for it"), warning);
+        assertFalse(warning.contains("needs Linux 5.6"), warning);
+        assertTrue(f.get("feature.fix").startsWith("allow io_uring_setup/io_uring_enter/io_uring_register in the "
+                + "seccomp profile"), f.toString());
+    }
+
+    /** Runs {@link UringFallbackProbe} under {@code profile}; asserts exit 0, exact data, one warning at most. */
+    private static Map<String, String> uringProbe(String profile) {
+        InContainer.Result r = run(container(profile, main(UringFallbackProbe.class, "/tmp")));
+        assertEquals(0, r.exitCode(), r.describe());
+        Map<String, String> f = r.facts();
+        assertEquals("exact bytes=36864", f.get("roundtrip"), r.describe());
+        assertTrue(Integer.parseInt(f.getOrDefault("warnings", "-1")) <= 1, r.describe());
+        return f;
     }
 }

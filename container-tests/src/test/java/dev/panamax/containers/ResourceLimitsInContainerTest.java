@@ -46,14 +46,16 @@ class ResourceLimitsInContainerTest {
         // CPU 0 stays online (the cpuset does not hide it), which is why the kernel, not the argument check, refuses.
         assertTrue(f.getOrDefault("online", "").startsWith("0-"), r.describe());
         assertEquals("1", f.get("affinity.before"), r.describe());
-        // The kernel's answer for a mask outside the cpuset is a bare EINVAL; the exception names it and the call.
+        // The kernel's answer for a mask outside the cpuset is a bare EINVAL; the exception keeps the errno and the
+        // call, and names the refused CPU and the allowed set.
         String refused = f.getOrDefault("setAffinity", "");
-        assertTrue(refused.startsWith("ErrnoException: EINVAL (sched_setaffinity)"), r.describe());
+        assertTrue(refused.startsWith("ErrnoException: EINVAL (sched_setaffinity): Invalid argument: CPU 0 is "
+                + "outside this process's allowed CPUs [1] (cgroup cpuset or taskset); allowed: 1 ("), r.describe());
         assertTrue(refused.endsWith("[errno EINVAL]"), r.describe());
         assertEquals("1", f.get("affinity.after"), r.describe());
         assertEquals("1 affinity 1", f.get("thread.allowed"), r.describe());
-        assertTrue(f.getOrDefault("thread.forbidden", "").startsWith("ErrnoException: EINVAL (sched_setaffinity)"),
-                r.describe());
+        assertTrue(f.getOrDefault("thread.forbidden", "").startsWith("ErrnoException: EINVAL (sched_setaffinity): "
+                + "Invalid argument: CPU 0 is outside this process's allowed CPUs [1]"), r.describe());
         assertFalse(f.containsKey("thread.forbidden.ran"), "the task of a thread that could not be pinned ran:\n"
                 + r.describe());
     }

@@ -5,6 +5,7 @@
 package dev.panamax.ffm;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * A syscall failed with an errno that is not part of its protocol. The message names the error and the call,
@@ -29,6 +30,20 @@ public class ErrnoException extends IOException {
      */
     public ErrnoException(String syscall, int errnoValue) {
         super(message(syscall, errnoValue));
+        this.syscall = syscall;
+        this.errnoValue = errnoValue;
+    }
+
+    /**
+     * Creates an exception for a failed call whose bare errno would not tell the user what went wrong; the
+     * message reads {@code EINVAL (sched_setaffinity): Invalid argument: <detail>}.
+     *
+     * @param syscall    the name of the syscall that failed
+     * @param errnoValue the positive errno it set
+     * @param detail     what the arguments had to do with the refusal, e.g. which CPUs are not allowed
+     */
+    public ErrnoException(String syscall, int errnoValue, String detail) {
+        super(message(syscall, errnoValue) + ": " + Objects.requireNonNull(detail));
         this.syscall = syscall;
         this.errnoValue = errnoValue;
     }

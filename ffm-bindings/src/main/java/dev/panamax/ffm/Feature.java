@@ -33,18 +33,19 @@ public final class Feature {
      * @param supported whether the kernel has the feature
      * @param enabled   whether it can be used now
      * @param cause     when not enabled, why and how to fix it; else null
+     * @param fix       when not enabled, how to fix it (the end of {@code cause}); else null
      */
-    record Status(boolean supported, boolean enabled, String cause) {
+    record Status(boolean supported, boolean enabled, String cause, String fix) {
         static Status available() {
-            return new Status(true, true, null);
+            return new Status(true, true, null, null);
         }
 
-        static Status unsupported(String cause) {
-            return new Status(false, false, cause);
+        static Status unsupported(String why, String fix) {
+            return new Status(false, false, why + "; " + fix, fix);
         }
 
-        static Status disabled(String cause) {
-            return new Status(true, false, cause);
+        static Status disabled(String why, String fix) {
+            return new Status(true, false, why + "; " + fix, fix);
         }
     }
 
@@ -96,6 +97,17 @@ public final class Feature {
     }
 
     /**
+     * Returns how to make the feature available, the short form that ends {@link #unavailabilityCause()}, or
+     * null if it is available. It matches the cause: a seccomp refusal names the profile, a missing syscall the
+     * kernel.
+     *
+     * @return an imperative sentence, or null
+     */
+    public String unavailabilityFix() {
+        return status().fix();
+    }
+
+    /**
      * Throws if the feature is unavailable.
      *
      * @throws UnsupportedOperationException with {@link #unavailabilityCause()} as message
@@ -111,7 +123,7 @@ public final class Feature {
         Status s = status;
         if (s == null) {
             s = Boolean.getBoolean(property)
-                    ? Status.disabled(name + " disabled by -D" + property + "=true; remove that flag to use it")
+                    ? Status.disabled(name + " disabled by -D" + property + "=true", "remove that flag to use it")
                     : probe.get();
             status = s;
         }

@@ -22,6 +22,7 @@ final class Probes {
     static final Path NR_HUGEPAGES = Path.of("/proc/sys/vm/nr_hugepages");
     static final Path NR_OVERCOMMIT_HUGEPAGES = Path.of("/proc/sys/vm/nr_overcommit_hugepages");
     static final Path MEMINFO = Path.of("/proc/meminfo");
+    static final Path NODE_DIR = Path.of("/sys/devices/system/node");
 
     private Probes() {
     }
@@ -31,7 +32,10 @@ final class Probes {
         MemorySegment es = ErrnoState.current();
         // Waking nobody on a private word succeeds (returns 0) wherever the syscall exists.
         long raw = Syscalls.futex_wake(es, word, 0xFFFF_FFFFL, 0, Futex.flags2(false));
-        return fromSyscall(raw, es, "futex_wake", "futex2 (futex_wait/futex_wake) needs Linux 6.7 or later");
+        return fromSyscall(raw, es, "futex_wake", Refusals.kernelAtLeast(6, 7),
+                "futex_wait/futex_wake/futex_requeue", "Docker 20.10's default profile does not know futex_wake",
+                "futex2 (futex_wait/futex_wake) needs Linux 6.7 or later", "upgrade to Linux 6.7 or later",
+                "");
     }
 
     static Feature.Status futexWaitv() {
@@ -41,43 +45,56 @@ final class Probes {
         if (raw == -1 && Native.errno(es) == Errno.EINVAL.value()) {
             return Feature.Status.available();
         }
-        return fromSyscall(raw, es, "futex_waitv", "futex_waitv needs Linux 5.16 or later");
+        return fromSyscall(raw, es, "futex_waitv", Refusals.kernelAtLeast(5, 16), "futex_waitv",
+                "profiles older than the syscall, such as Docker 20.10's default, do not know it",
+                "futex_waitv needs Linux 5.16 or later", "upgrade to Linux 5.16 or later", "");
     }
 
     static Feature.Status numa() {
         MemorySegment es = ErrnoState.current();
         long raw = Syscalls.get_mempolicy(es, MemorySegment.NULL, MemorySegment.NULL, 0, MemorySegment.NULL, 0);
-        Feature.Status s = fromSyscall(raw, es, "get_mempolicy",
-                "NUMA syscalls are missing: the kernel lacks CONFIG_NUMA, or this is an emulator such as "
-                        + "qemu-user; run on a NUMA-enabled kernel");
+        // A kernel built with CONFIG_NUMA has /sys/devices/system/node, whatever the filter says.
+        Feature.Status s = fromSyscall(raw, es, "get_mempolicy", Files.isDirectory(NODE_DIR),
+                "mbind/get_mempolicy/set_mempolicy/move_pages", "",
+                "NUMA syscalls are missing: the kernel lacks CONFIG_NUMA", "run on a kernel built with CONFIG_NUMA",
+                ", or grant CAP_SYS_NICE (docker run --cap-add SYS_NICE), with which Docker's default profile "
+                        + "allows them");
         if (s.enabled()) {
             try {
                 int nodes = NodeSet.online().size();
                 if (nodes < 1) {
-                    return Feature.Status.disabled("no NUMA node is online in /sys/devices/system/node/online");
+                    return Feature.Status.disabled("no NUMA node is online in /sys/devices/system/node/online",
+                            "bring a node online");
                 }
             } catch (RuntimeException e) {
                 return Feature.Status.disabled("cannot read /sys/devices/system/node/online (" + e.getMessage()
-                        + "); mount sysfs");
+                        + ")", "mount sysfs");
             }
         }
         return s;
     }
 
-    private static Feature.Status fromSyscall(long raw, MemorySegment es, String syscall, String enosysCause) {
+    /**
+     * Classifies a probe syscall's answer. ENOSYS goes to {@link Refusals#enosys}; EPERM is a seccomp filter, fixed
+     * by allowing {@code allow} in the profile ({@code epermAlternative} adds a feature-specific way out).
+     */
+    private static Feature.Status fromSyscall(long raw, MemorySegment es, String syscall, boolean kernelHasIt,
+                                              String allow, String profileNote, String kernelCause,
+                                              String kernelFix, String epermAlternative) {
         if (raw != -1) {
             return Feature.Status.available();
         }
         int errno = Native.errno(es);
+        String refusal = ErrnoException.message(syscall, errno);
         if (errno == Errno.ENOSYS.value()) {
-            return Feature.Status.unsupported(enosysCause + " (" + ErrnoException.message(syscall, errno) + ")");
+            return Refusals.enosys(refusal, syscall, kernelHasIt, allow, profileNote, kernelCause, kernelFix);
         }
         if (errno == Errno.EPERM.value()) {
-            return Feature.Status.disabled(syscall + " is blocked by a seccomp filter ("
-                    + ErrnoException.message(syscall, errno) + "), as under Docker's default profile; allow it "
-                    + "in the profile or run with --security-opt seccomp=unconfined");
+            return Feature.Status.disabled(syscall + " is blocked by a seccomp filter (" + refusal
+                    + "), as under Docker's default profile", "allow " + allow + " in the seccomp profile"
+                    + epermAlternative + ", or run with --security-opt seccomp=unconfined");
         }
-        return Feature.Status.disabled("probe failed: " + ErrnoException.message(syscall, errno));
+        return Feature.Status.disabled("probe failed: " + refusal, "see " + syscall + "(2) for " + Errno.of(errno));
     }
 
     /** The transparent huge page mode, or null when the kernel has no THP. */
@@ -96,11 +113,11 @@ final class Probes {
         String mode = thpMode();
         if (mode == null) {
             return Feature.Status.unsupported("the kernel has no transparent huge pages (no " + THP_ENABLED
-                    + "): build it with CONFIG_TRANSPARENT_HUGEPAGE");
+                    + ")", "build it with CONFIG_TRANSPARENT_HUGEPAGE");
         }
         if (mode.equals("never")) {
-            return Feature.Status.disabled("transparent huge pages are supported but disabled (mode never): run "
-                    + "'echo madvise > " + THP_ENABLED + "' as root");
+            return Feature.Status.disabled("transparent huge pages are supported but disabled (mode never)",
+                    "run 'echo madvise > " + THP_ENABLED + "' as root");
         }
         return Feature.Status.available();
     }
@@ -113,12 +130,12 @@ final class Probes {
             overcommit = Files.exists(NR_OVERCOMMIT_HUGEPAGES)
                     ? Long.parseLong(Files.readString(NR_OVERCOMMIT_HUGEPAGES).strip()) : 0;
         } catch (IOException | NumberFormatException e) {
-            return Feature.Status.unsupported("the kernel has no hugetlbfs (no " + NR_HUGEPAGES
-                    + "): build it with CONFIG_HUGETLBFS");
+            return Feature.Status.unsupported("the kernel has no hugetlbfs (no " + NR_HUGEPAGES + ")",
+                    "build it with CONFIG_HUGETLBFS");
         }
         if (pool + overcommit <= 0) {
             return Feature.Status.disabled("hugetlbfs is supported but no huge pages are reserved (vm.nr_hugepages"
-                    + " = 0): run 'sysctl -w vm.nr_hugepages=N' as root");
+                    + " = 0)", "run 'sysctl -w vm.nr_hugepages=N' as root, or set vm.nr_overcommit_hugepages");
         }
         return Feature.Status.available();
     }

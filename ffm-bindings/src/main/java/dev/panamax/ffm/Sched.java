@@ -13,8 +13,13 @@ import dev.panamax.ffm.internal.uapi.Syscalls;
 import dev.panamax.ffm.internal.uapi.sched_h;
 import dev.panamax.ffm.internal.uapi.sched_param;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -130,7 +135,8 @@ public final class Sched {
      * @param tid  the thread, 0 for the caller
      * @param cpus the CPUs, not empty, all online
      * @throws IllegalArgumentException if {@code cpus} is empty or names CPUs that are not online
-     * @throws ErrnoException           EINVAL if none of the CPUs is in the thread's cpuset (cgroup), EPERM
+     * @throws ErrnoException           EINVAL if none of the CPUs is in the thread's cpuset (cgroup); its message
+     *                                  then names the CPUs outside the allowed set and that set; EPERM
      * @see <a href="https://man7.org/linux/man-pages/man2/sched_setaffinity.2.html">sched_setaffinity(2)</a>
      */
     public static void setAffinity(int tid, CpuSet cpus) throws ErrnoException {
@@ -149,7 +155,78 @@ public final class Sched {
             MemorySegment mask = arena.allocate(bytes, LONG_BYTES);
             Bitmask.write(cpus.words(), mask);
             MemorySegment es = ErrnoState.current();
-            Check.result(Syscalls.sched_setaffinity(es, tid, bytes, mask), es, "sched_setaffinity");
+            long raw = Syscalls.sched_setaffinity(es, tid, bytes, mask);
+            if (raw == -1 && Check.lastErrno(es) == Errno.EINVAL.value()) {
+                // The kernel's only word for "no CPU of the mask is in the cpuset" is a bare EINVAL.
+                String detail = outsideAllowed(cpus);
+                if (detail != null) {
+                    throw new ErrnoException("sched_setaffinity", Errno.EINVAL.value(), detail);
+                }
+            }
+            Check.result(raw, es, "sched_setaffinity");
+        }
+    }
+
+    /**
+     * Names the requested CPUs outside the set this process may run on (its cgroup cpuset, else the
+     * {@code Cpus_allowed_list} that taskset or the parent left), or returns null when none is, or that set is
+     * unknown.
+     */
+    static String outsideAllowed(CpuSet requested) {
+        String[] allowed = allowedCpus();
+        if (allowed == null) {
+            return null;
+        }
+        CpuSet set = CpuSet.parse(allowed[0]);
+        CpuSet outside = requested.minus(set);
+        if (outside.isEmpty()) {
+            return null;
+        }
+        return (outside.size() == 1 ? "CPU " + outside + " is" : "CPUs " + outside + " are")
+                + " outside this process's allowed CPUs [" + set + "] (cgroup cpuset or taskset); allowed: " + set
+                + " (" + allowed[1] + ")";
+    }
+
+    /** The allowed CPU list and where it was read, or null. */
+    private static String[] allowedCpus() {
+        for (Path p : cpusetFiles()) {
+            String list = read(p);
+            if (list != null && !list.isEmpty()) {
+                return new String[] {list, p.toString()};
+            }
+        }
+        String status = read(Path.of("/proc/self/status"));
+        if (status != null) {
+            for (String line : status.split("\n")) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return new String[] {line.substring("Cpus_allowed_list:".length()).strip(),
+                        "/proc/self/status Cpus_allowed_list"};
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<Path> cpusetFiles() {
+        List<Path> files = new ArrayList<>();
+        String cgroup = read(Path.of("/proc/self/cgroup"));
+        if (cgroup != null) {
+            for (String line : cgroup.split("\n")) {
+                if (line.startsWith("0::/")) { // cgroup v2: the process's own group
+                    files.add(Path.of("/sys/fs/cgroup" + line.substring(3), "cpuset.cpus.effective"));
+                }
+            }
+        }
+        files.add(Path.of("/sys/fs/cgroup/cpuset.cpus.effective")); // v2 with a private cgroup namespace
+        files.add(Path.of("/sys/fs/cgroup/cpuset/cpuset.effective_cpus")); // v1
+        return files;
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path).strip();
+        } catch (IOException | SecurityException e) {
+            return null;
         }
     }
 

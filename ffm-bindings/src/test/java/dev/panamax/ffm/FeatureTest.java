@@ -31,15 +31,26 @@ class FeatureTest {
             if (f.isAvailable()) {
                 assertTrue(f.isSupported(), f.name());
                 assertNull(f.unavailabilityCause(), f.name());
+                assertNull(f.unavailabilityFix(), f.name());
                 f.ensureAvailable();
             } else {
                 String cause = f.unavailabilityCause();
                 assertTrue(cause != null && !cause.isBlank(), f.name());
+                // The fix is the cause's own ending, so a report that prints both can never contradict itself.
+                String fix = f.unavailabilityFix();
+                assertTrue(fix != null && cause.endsWith("; " + fix), cause + " / " + fix);
                 UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                         f::ensureAvailable);
                 assertEquals(cause, e.getMessage());
             }
         }
+    }
+
+    @Test
+    void shouldReadKernelReleaseWhenComparingVersions() {
+        assertTrue(Refusals.kernelRelease().matches("\\d+\\.\\d+.*"), Refusals.kernelRelease());
+        assertTrue(Refusals.kernelAtLeast(2, 6), Refusals.kernelRelease());
+        assertFalse(Refusals.kernelAtLeast(999, 0), Refusals.kernelRelease());
     }
 
     @Test

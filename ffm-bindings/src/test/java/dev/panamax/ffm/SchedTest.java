@@ -67,6 +67,20 @@ class SchedTest {
     }
 
     @Test
+    void shouldNameAllowedCpusWhenRequestedCpusAreOutsideThem() throws ErrnoException {
+        // A CPU number past every online CPU is outside any cpuset; the process's own affinity is inside it.
+        int beyond = CpuSet.online().bitLength() + 100;
+        String detail = Sched.outsideAllowed(CpuSet.of(beyond));
+        assertTrue(detail != null && detail.startsWith("CPU " + beyond + " is outside this process's allowed CPUs ["),
+                detail);
+        assertTrue(detail.contains("(cgroup cpuset or taskset); allowed: "), detail);
+        assertEquals(null, Sched.outsideAllowed(Sched.getAffinity(0)));
+        ErrnoException e = new ErrnoException("sched_setaffinity", Errno.EINVAL.value(), detail);
+        assertEquals("EINVAL (sched_setaffinity): Invalid argument: " + detail, e.getMessage());
+        assertSame(Errno.EINVAL, e.errno());
+    }
+
+    @Test
     void shouldThrowEsrchWhenThreadDoesNotExist() {
         ErrnoException e = assertThrows(ErrnoException.class, () -> Sched.getAffinity(Integer.MAX_VALUE));
         assertSame(Errno.ESRCH, e.errno());

@@ -17,6 +17,7 @@ import dev.panamax.cli.host.ProcStatus;
 import dev.panamax.cli.host.Sysctl;
 import dev.panamax.ffm.Arch;
 import dev.panamax.ffm.DirectIo;
+import dev.panamax.ffm.Errno;
 import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Feature;
 import dev.panamax.ffm.IoUringSyscalls;
@@ -312,7 +313,7 @@ public final class Doctor {
         }));
         s.add(safely("memory_policy", "mbind/get_mempolicy", () -> {
             Item feature = feature("memory_policy", "mbind/get_mempolicy", Feature.NUMA,
-                    "NUMA memory policy syscalls work", "use a kernel built with CONFIG_NUMA");
+                    "NUMA memory policy syscalls work");
             if (feature.status() != Status.OK) {
                 return feature;
             }
@@ -331,8 +332,7 @@ public final class Doctor {
         s.add(safely("enabled", "enabled", () -> {
             HugePageInfo.Mode m = HugePageInfo.readThp(fs, "enabled");
             String text = m.selected() + " (choices: " + String.join(" ", m.choices()) + ")";
-            Item feature = feature("enabled", "enabled", Feature.TRANSPARENT_HUGE_PAGES, text,
-                    "echo madvise > /sys/kernel/mm/transparent_hugepage/enabled (as root)");
+            Item feature = feature("enabled", "enabled", Feature.TRANSPARENT_HUGE_PAGES, text);
             return new Item("enabled", "enabled", feature.status(), m.selected(), feature.status() == Status.OK
                     ? text : text + ": not usable", feature.reason(), feature.fix());
         }));
@@ -370,8 +370,7 @@ public final class Doctor {
                         .append(p.total()).append(" pages, ").append(p.free()).append(" free");
             }
             String shown = pools.isEmpty() ? "no pool" : text.toString();
-            Item feature = feature("pools", "pools", Feature.HUGE_PAGES, shown, "reserve some: sysctl -w "
-                    + "vm.nr_hugepages=N (as root), or set vm.nr_overcommit_hugepages");
+            Item feature = feature("pools", "pools", Feature.HUGE_PAGES, shown);
             if (feature.status() != Status.OK) {
                 return new Item("pools", "pools", feature.status(), value, shown, feature.reason(), feature.fix());
             }
@@ -502,7 +501,7 @@ public final class Doctor {
         Section s = new Section("io_uring", "io_uring");
         Feature feature = IoUringSyscalls.FEATURE;
         s.add(safely("available", "io_uring", () -> feature("available", "io_uring", feature,
-                "available (a ring was created, mapped and probed)", ioUringFix())));
+                "available (a ring was created, mapped and probed)")));
         s.add(safely("ops", "supported ops", () -> {
             if (!feature.isAvailable()) {
                 return Item.info("ops", "supported ops", List.of(), "none (io_uring unavailable)");
@@ -537,27 +536,14 @@ public final class Doctor {
         return s;
     }
 
-    private String ioUringFix() {
-        try {
-            long disabled = Sysctl.readLong(fs, "kernel.io_uring_disabled");
-            if (disabled != 0) {
-                return "sysctl -w kernel.io_uring_disabled=0 (as root)";
-            }
-        } catch (HostFileException e) {
-            // no sysctl: a seccomp filter or an old kernel is the usual cause; the reason says which
-        }
-        return "see why: allow io_uring_setup/io_uring_enter/io_uring_register in the seccomp profile, "
-                + "or upgrade to Linux 5.6 or later";
-    }
-
     // ---------------------------------------------------------------------------------------------- futex
 
     Section futex() {
         Section s = new Section("futex", "futex");
         s.add(safely("futex2", "futex2 (futex_wait/wake)", () -> feature("futex2", "futex2 (futex_wait/wake)",
-                Feature.FUTEX2, "available (Linux 6.7+ syscalls)", "upgrade to Linux 6.7 or later")));
+                Feature.FUTEX2, "available (Linux 6.7+ syscalls)")));
         s.add(safely("futex_waitv", "futex_waitv", () -> feature("futex_waitv", "futex_waitv",
-                Feature.FUTEX_WAITV, "available (wait on several futexes)", "upgrade to Linux 5.16 or later")));
+                Feature.FUTEX_WAITV, "available (wait on several futexes)")));
         return s;
     }
 
@@ -573,7 +559,19 @@ public final class Doctor {
             String label = abs.toString();
             s.add(safely(key, label, () -> {
                 String fsType = Mounts.describe(fs, abs);
-                DirectIo d = DirectIo.probe(abs);
+                DirectIo d;
+                try {
+                    d = DirectIo.probe(abs);
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EROFS && e.errno() != Errno.EACCES) {
+                        throw e;
+                    }
+                    String why = "the probe needs to create a scratch file in " + abs + " and the directory is "
+                            + (e.errno() == Errno.EROFS ? "read-only (" + fsType + ")" : "not writable by this user")
+                            + ": " + e.getMessage();
+                    return new Item(key, label, Status.UNKNOWN, null, "unknown (" + why + ")", why,
+                            "pass --path a writable directory on the same file system");
+                }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("path", abs.toString());
                 m.put("file_system", fsType);
@@ -607,14 +605,17 @@ public final class Doctor {
 
     /**
      * Turns a bindings {@link Feature} into an item: OK with {@code okText}, else NO with the feature's own cause
-     * as the reason. Causes from the bindings already end in how to fix it; {@code fix} repeats the short form.
+     * as the reason and the feature's own fix, which the bindings derive from the same refusal (a seccomp filter
+     * gets a profile fix, a missing syscall a kernel fix), so the two never disagree.
      */
-    static Item feature(String key, String label, Feature feature, String okText, String fix) {
+    static Item feature(String key, String label, Feature feature, String okText) {
         if (feature.isAvailable()) {
             return Item.ok(key, label, true, okText);
         }
         String cause = feature.unavailabilityCause();
         String text = feature.isSupported() ? "supported but not usable" : "not supported by this kernel";
-        return Item.no(key, label, false, text, cause == null ? "unavailable" : cause, fix);
+        String fix = feature.unavailabilityFix();
+        return Item.no(key, label, false, text, cause == null ? "unavailable" : cause,
+                fix == null ? "see the reason" : fix);
     }
 }
