@@ -16,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -177,58 +178,94 @@ class PowerLossTest {
     }
 
     @Test
-    void shouldKeepNewLogAndAtomicFileWhenPowerIsLostAndReportPlainFileWithoutDirectoryFsync() throws Exception {
+    void shouldKeepNewLogAndAtomicFileButLoseRenameWithoutDirectoryFsyncWhenPowerIsLost() throws Exception {
         LoopMount fs = freshFileSystem();
         Path root = fs.mountPoint();
         byte[] v1 = "first version".getBytes(StandardCharsets.UTF_8);
         byte[] v2 = "second version, replaced atomically".getBytes(StandardCharsets.UTF_8);
         AtomicFile.replace(root.resolve("atomic"), v1);
-        AtomicFile.replace(root.resolve("atomic"), v2);
-        AtomicFile.replace(root.resolve("atomic-new"), v1);
         Path plainDir = Files.createDirectory(root.resolve("plain"));
         fsyncDirectory(root);
+        // Each case is the last operation before its own cut, so that only its own fsyncs can have made it
+        // durable (on ext4 any fsync commits the whole running journal transaction).
         LogOptions options = LogOptions.defaults().withDurability(Durability.FDATASYNC);
+        LoopMount afterLog;
         try (DurableLog log = DurableLog.open(root.resolve("fresh-log"), options)) {
             for (int i = 1; i <= 3; i++) {
                 log.append(payload(i, 300));
             }
-            // Last before the cut, so that no later fsync of anything else can commit its directory entry:
-            // created, written, fdatasync'd, its directory never fsynced.
-            Path plain = plainDir.resolve("no-dir-fsync");
-            byte[] plainBytes = pattern(16 * 1024, (byte) 0x3C);
-            try (FileChannel ch = FileChannel.open(plain, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, plainBytes, 0);
-                ch.force(false);
-            }
-            LoopMount after = powerLoss(fs);
-
-            try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("fresh-log"), options)) {
-                List<LogRecord> records = recovered.readAll();
-                assertEquals(3, records.size(), "new log lost acknowledged records: " + recovered.recoveryReport());
-                for (int i = 0; i < 3; i++) {
-                    assertArrayEquals(payload(i + 1, 300), records.get(i).payload(), "record " + (i + 1));
-                }
-            }
-            assertArrayEquals(v2, Files.readAllBytes(after.mountPoint().resolve("atomic")));
-            assertArrayEquals(v1, Files.readAllBytes(after.mountPoint().resolve("atomic-new")));
-            try (var leftovers = Files.list(after.mountPoint())) {
-                assertEquals(List.of(), leftovers.map(p -> p.getFileName().toString())
-                        .filter(s -> s.contains(".tmp-")).toList(), "AtomicFile left temporaries behind");
-            }
-
-            // Not asserted: POSIX lets this file vanish, but ext4 (jbd2) commits the transaction that holds the
-            // new directory entry together with the inode on fdatasync, so here it is expected to survive.
-            Path plainAfter = after.mountPoint().resolve("plain").resolve("no-dir-fsync");
-            String plainOutcome;
-            if (!Files.exists(plainAfter)) {
-                plainOutcome = "vanished (directory entry not durable)";
-            } else if (Arrays.equals(plainBytes, Files.readAllBytes(plainAfter))) {
-                plainOutcome = "survived intact (" + fsType(after) + " journal committed the directory entry)";
-            } else {
-                plainOutcome = "present with " + Files.size(plainAfter) + " bytes, contents differ";
-            }
-            System.out.println("power loss, new file fdatasync'd without directory fsync: " + plainOutcome);
+            afterLog = powerLoss(fs);
         }
+        try (DurableLog recovered = DurableLog.open(afterLog.mountPoint().resolve("fresh-log"), options)) {
+            List<LogRecord> records = recovered.readAll();
+            assertEquals(3, records.size(), "new log lost acknowledged records: " + recovered.recoveryReport());
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(payload(i + 1, 300), records.get(i).payload(), "record " + (i + 1));
+            }
+        }
+
+        // A plain new file: created, written, fdatasync'd, its directory never fsynced.
+        Path plain = plainDir.resolve("no-dir-fsync");
+        byte[] plainBytes = pattern(16 * 1024, (byte) 0x3C);
+        try (FileChannel ch = FileChannel.open(plain, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeFully(ch, plainBytes, 0);
+            ch.force(false);
+        }
+        LoopMount after = powerLoss(fs);
+        // Not asserted: POSIX lets this file vanish, but ext4 (jbd2) commits the transaction that holds the
+        // new directory entry together with the inode on fdatasync, so here it is expected to survive.
+        Path plainAfter = after.mountPoint().resolve("plain").resolve("no-dir-fsync");
+        String plainOutcome;
+        if (!Files.exists(plainAfter)) {
+            plainOutcome = "vanished (directory entry not durable)";
+        } else if (Arrays.equals(plainBytes, Files.readAllBytes(plainAfter))) {
+            plainOutcome = "survived intact (" + fsType(after) + " journal committed the directory entry)";
+        } else {
+            plainOutcome = "present with " + Files.size(plainAfter) + " bytes, contents differ";
+        }
+        System.out.println("power loss, new file fdatasync'd without directory fsync: " + plainOutcome);
+
+        // AtomicFile.replace as the very last operation before the cut: only its own fsyncs (the temporary
+        // file, then the directory after the rename) can have made the new contents and name durable.
+        AtomicFile.replace(root.resolve("atomic"), v2);
+        AtomicFile.replace(root.resolve("atomic-new"), v1);
+        LoopMount afterReplace = powerLoss(fs);
+        assertArrayEquals(v2, Files.readAllBytes(afterReplace.mountPoint().resolve("atomic")));
+        assertArrayEquals(v1, Files.readAllBytes(afterReplace.mountPoint().resolve("atomic-new")));
+        try (var leftovers = Files.list(afterReplace.mountPoint())) {
+            assertEquals(List.of(), leftovers.map(p -> p.getFileName().toString())
+                    .filter(n -> n.contains(".tmp-")).toList(), "AtomicFile left temporaries behind");
+        }
+
+        // What AtomicFile's directory fsync is for: a replace by rename whose directory is not fsynced is
+        // only in the running journal transaction, and the power cut takes it. Bounded retries with fresh
+        // files in case a journal commit (another process's sync(2), the commit interval) got in between.
+        String renameOutcome = "";
+        int attempt = 0;
+        while (!renameOutcome.startsWith("lost") && attempt < CONTROL_ATTEMPTS) {
+            attempt++;
+            Path target = plainDir.resolve("replaced-" + attempt);
+            writeSynced(target, v1);
+            fsyncDirectory(plainDir);
+            Path temp = plainDir.resolve("replaced-" + attempt + ".tmp");
+            writeSynced(temp, v2);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            LoopMount again = powerLoss(fs);
+            Path targetAfter = again.mountPoint().resolve("plain").resolve(target.getFileName().toString());
+            byte[] seen = Files.readAllBytes(targetAfter);
+            if (Arrays.equals(v1, seen)) {
+                renameOutcome = "lost: the old contents are back";
+            } else if (Arrays.equals(v2, seen)) {
+                renameOutcome = "survived: the journal committed the rename";
+            } else {
+                renameOutcome = "corrupt: " + seen.length + " bytes of neither version";
+            }
+        }
+        System.out.println("power loss control (replace by rename without directory fsync), attempt " + attempt
+                + ": " + renameOutcome);
+        assertTrue(renameOutcome.startsWith("lost"), "a rename without directory fsync survived the simulated "
+                + "power loss in " + attempt + " attempts, so AtomicFile's survival proves nothing: "
+                + renameOutcome);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -271,6 +308,14 @@ class PowerLossTest {
 
     private static String fsType(LoopMount m) throws IOException {
         return Files.getFileStore(m.mountPoint()).type();
+    }
+
+    /** Creates {@code file} with {@code bytes} and fdatasyncs it (not its directory). */
+    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeFully(ch, bytes, 0);
+            ch.force(false);
+        }
     }
 
     /** Creates {@code file} with 64 KiB of 0x11, fdatasyncs it and its directory. */
