@@ -64,11 +64,13 @@ public final class OffHeapAllocator implements AutoCloseable {
      *   allocate(n <= 2 MiB)   heap.allocateLarge: one buddy block, page state LARGE
      *   allocate(n > 2 MiB)    a dedicated mapping, keyed by address in `dedicated`
      *
-     * Ownership of a small object is one bit in its slab's `inUse` bitmap, set by allocate and cleared by free with
-     * volatile getAndBitwiseOr / getAndBitwiseAnd. That bit is the only slab state touched without a lock, and the
-     * atomic read-modify-write is what turns a second free of the same address into an exception instead of a
-     * duplicate entry in a cache. Everything else a free needs (region, slab, index) is immutable while the object is
-     * in use: a slab is only unmapped from its pages once all its objects are back under the central lock.
+     * Ownership of a small object is one byte in its slab's `inUse` table, set by allocate with a release store and
+     * cleared by free with a compare-and-set. That byte is the only slab state touched without a lock, and the CAS is
+     * what turns a second free of the same address into an exception instead of a duplicate entry in a cache; the
+     * allocate side needs no atomic instruction because only the thread whose cache holds the object writes its byte
+     * (a byte, not a bit in a shared word, so no other object's free can race with that store). Everything else a
+     * free needs (region, slab, index) is immutable while the object is in use: a slab is only unmapped from its
+     * pages once all its objects are back under the central lock.
      *
      * A thread cache's counts and stacks are plain fields: the owner is the only writer; stats() reads them racily
      * (documented as approximate) and reclaimDeadThreadCaches() reads them after Thread.isAlive() returned false,
@@ -137,6 +139,14 @@ public final class OffHeapAllocator implements AutoCloseable {
      * @throws OffHeapMemoryExhaustedError if the limit is reached or the kernel refuses memory
      */
     public MemorySegment allocate(long size) {
+        // Kept small so that it inlines into the caller and the segment can be scalar-replaced there.
+        if (size > 0 && size <= SizeClasses.MAX_SMALL_SIZE && !checked) {
+            ensureOpen();
+            long address = takeSmall(SizeClasses.classOfUnchecked(size));
+            Region r = heap.regionOf(address);
+            markInUse(r, address);
+            return r.segment.asSlice(address - r.base, size);
+        }
         return allocate(size, 8);
     }
 
@@ -178,6 +188,12 @@ public final class OffHeapAllocator implements AutoCloseable {
     public long allocateAddress(long size) {
         checkSize(size);
         ensureOpen();
+        if (size <= SizeClasses.MAX_SMALL_SIZE && !checked) {
+            // Fast path: no segment, one region lookup.
+            long address = takeSmall(SizeClasses.classOfUnchecked(size));
+            markInUse(heap.regionOf(address), address);
+            return address;
+        }
         return allocateChecked(size, 8);
     }
 
@@ -478,8 +494,13 @@ public final class OffHeapAllocator implements AutoCloseable {
     /** Pops a free object of class {@code cls} from this thread's cache or stripe. */
     private long takeSmall(int cls) {
         if (threadCaches && !Thread.currentThread().isVirtual()) {
-            return pop(platformCache(), cls);
+            ThreadCache c = cache.get();
+            return pop(c != null ? c : platformCache(), cls);
         }
+        return takeFromStripe(cls);
+    }
+
+    private long takeFromStripe(int cls) {
         ThreadCache c = stripe();
         try {
             return pop(c, cls);
@@ -499,35 +520,44 @@ public final class OffHeapAllocator implements AutoCloseable {
     private long pop(ThreadCache c, int cls) {
         int n = c.counts[cls];
         if (n == 0) {
-            CentralList list = central[cls];
-            list.lock.lock();
-            try {
-                n = list.refill(c.stacks[cls], SizeClasses.batch(cls));
-            } finally {
-                list.lock.unlock();
-            }
+            n = refill(c, cls);
         }
         c.counts[cls] = n - 1;
         return c.stacks[cls][n - 1];
+    }
+
+    private int refill(ThreadCache c, int cls) {
+        CentralList list = central[cls];
+        list.lock.lock();
+        try {
+            return list.refill(c.stacks[cls], SizeClasses.batch(cls));
+        } finally {
+            list.lock.unlock();
+        }
     }
 
     private void push(ThreadCache c, int cls, long address) {
         long[] stack = c.stacks[cls];
         int n = c.counts[cls];
         if (n == stack.length) {
-            int batch = SizeClasses.batch(cls);
-            CentralList list = central[cls];
-            list.lock.lock();
-            try {
-                list.release(stack, 0, batch);
-            } finally {
-                list.lock.unlock();
-            }
-            System.arraycopy(stack, batch, stack, 0, n - batch);
-            n -= batch;
+            n = releaseOldestBatch(stack, n, cls);
         }
         stack[n] = address;
         c.counts[cls] = n + 1;
+    }
+
+    /** Returns the oldest batch of a full stack to the central list; returns the new count. */
+    private int releaseOldestBatch(long[] stack, int n, int cls) {
+        int batch = SizeClasses.batch(cls);
+        CentralList list = central[cls];
+        list.lock.lock();
+        try {
+            list.release(stack, 0, batch);
+        } finally {
+            list.lock.unlock();
+        }
+        System.arraycopy(stack, batch, stack, 0, n - batch);
+        return n - batch;
     }
 
     private ThreadCache platformCache() {
@@ -600,6 +630,51 @@ public final class OffHeapAllocator implements AutoCloseable {
     /** Frees {@code address}; {@code byteSize} is the size of the segment being freed (0 for a raw address). */
     private void freeAddress0(long address, long byteSize) {
         Region r = heap.regionOf(address);
+        if (r != null && !checked) {
+            Slab s = r.slabAt(address);
+            if (s != null) {
+                freeSmall(s, address, byteSize);
+                return;
+            }
+        }
+        freeSlow(r, address, byteSize);
+    }
+
+    /** The unchecked small-object free: every check of the slow path except the canary, in as few bytecodes. */
+    private void freeSmall(Slab s, long address, long byteSize) {
+        int index = s.indexOf(address);
+        if (index < 0) {
+            throw interior(address);
+        }
+        if (byteSize > s.objectSize) {
+            checkFits(address, byteSize, s.objectSize);
+        }
+        if (!s.clearInUse(index)) {
+            throw doubleFree(address);
+        }
+        if (threadCaches && !Thread.currentThread().isVirtual()) {
+            ThreadCache c = cache.get();
+            push(c != null ? c : platformCache(), s.sizeClass, address);
+        } else {
+            pushToStripe(s.sizeClass, address);
+        }
+    }
+
+    private void pushToStripe(int cls, long address) {
+        ThreadCache c = stripe();
+        try {
+            push(c, cls, address);
+        } finally {
+            c.lock.unlock();
+        }
+    }
+
+    private static IllegalStateException doubleFree(long address) {
+        return new IllegalStateException("double free of 0x" + Long.toHexString(address)
+                + " (or a free of a slot never allocated)");
+    }
+
+    private void freeSlow(Region r, long address, long byteSize) {
         if (r == null) {
             Mapping mapping = dedicated.get(address);
             if (mapping == null) {
@@ -641,8 +716,7 @@ public final class OffHeapAllocator implements AutoCloseable {
             verifyCanary(address);
         }
         if (!s.clearInUse(index)) {
-            throw new IllegalStateException("double free of 0x" + Long.toHexString(address)
-                    + " (or a free of a slot never allocated)");
+            throw doubleFree(address);
         }
         if (checked) {
             segmentOf(address, s.objectSize).fill(POISON);
@@ -652,12 +726,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         if (threadCaches && !Thread.currentThread().isVirtual()) {
             push(platformCache(), cls, address);
         } else {
-            ThreadCache c = stripe();
-            try {
-                push(c, cls, address);
-            } finally {
-                c.lock.unlock();
-            }
+            pushToStripe(cls, address);
         }
     }
 

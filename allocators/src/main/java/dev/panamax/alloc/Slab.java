@@ -8,22 +8,27 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A buddy block carved into equal objects of one size class, with its state in two side bitmaps.
+ * A buddy block carved into equal objects of one size class, with its state in two side tables.
  *
- * <p>An object is in exactly one of three places, and the bitmaps encode which:
+ * <p>An object is in exactly one of three places, and the tables encode which:
  * <pre>
- *   inUse bit  free bit   place
- *       1          0      held by a user (between allocate and free)
- *       0          0      in a thread cache (or moving between a cache and the central list)
- *       0          1      in this slab, available to the central list
+ *   inUse byte  free bit   place
+ *       1           0      held by a user (between allocate and free)
+ *       0           0      in a thread cache (or moving between a cache and the central list)
+ *       0           1      in this slab, available to the central list
  * </pre>
- * {@code inUse} is flipped with atomic bitwise operations by whichever thread allocates or frees, so a second free
- * of the same object finds its bit already clear: that is how double frees are detected without a lock. {@code free}
- * is only touched under the size class's central lock.
+ * {@code inUse} has one byte per object, not one bit, so that each object's ownership is a memory location of its
+ * own: allocate sets it with a release store (no read-modify-write: the object comes from the allocating thread's
+ * cache, so no other thread may legitimately write that byte), and free clears it with a compare-and-set, so a
+ * second free of the same object, racing or not, finds it already clear: that is how double frees are detected
+ * without a lock, with one atomic instruction per allocate/free pair. {@code free} is only touched under the size
+ * class's central lock.
  */
 final class Slab {
 
-    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle OWNED = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final byte HELD = 1;
+    private static final byte RETURNED = 0;
 
     final Region region;
     final int headPage;
@@ -33,7 +38,10 @@ final class Slab {
     final int objectSize;
     final int capacity;
 
-    private final long[] inUse; // bits: atomic getAndBitwise{Or,And} (volatile) by allocating and freeing threads
+    // One byte per object: setRelease by the allocating thread (the only writer while the object is cached),
+    // compareAndSet (volatile) by the freeing thread; the release store pairs with the freeing thread's CAS through
+    // whatever hand-off gave it the object.
+    private final byte[] inUse;
     private final long[] free; // bits: guarded by the central lock of sizeClass
     int freeCount; // guarded by the central lock of sizeClass
     private int scanWord; // guarded by the central lock: first word that may hold a free bit
@@ -51,7 +59,7 @@ final class Slab {
         this.objectSize = SizeClasses.size(sizeClass);
         this.capacity = (int) ((Region.PAGE_SIZE << order) / objectSize);
         int words = (capacity + 63) >>> 6;
-        this.inUse = new long[words];
+        this.inUse = new byte[capacity];
         this.free = new long[words];
         for (int i = 0; i < capacity; i++) {
             free[i >>> 6] |= 1L << i;
@@ -75,21 +83,25 @@ final class Slab {
 
     /** Whether a user holds the object, with memory effects as specified by {@code VarHandle#getAcquire}. */
     boolean isInUse(int index) {
-        return ((long) BITS.getAcquire(inUse, index >>> 6) & (1L << index)) != 0;
+        return (byte) OWNED.getAcquire(inUse, index) == HELD;
     }
 
-    /** Marks an object as held by a user; false if it already was (allocator metadata corrupt). */
+    /**
+     * Marks an object taken from the calling thread's cache as held by a user, with memory effects as specified by
+     * {@code VarHandle#setRelease}; false if it already was (allocator metadata corrupt).
+     */
     boolean markInUse(int index) {
-        long bit = 1L << index;
-        long old = (long) BITS.getAndBitwiseOr(inUse, index >>> 6, bit);
-        return (old & bit) == 0;
+        // Plain read: only this thread writes the byte of an object in its cache; a racing bogus free fails its CAS.
+        if (inUse[index] != RETURNED) {
+            return false;
+        }
+        OWNED.setRelease(inUse, index, HELD);
+        return true;
     }
 
     /** Marks an object as returned by its user; false if it was not held (a double free or a never-allocated slot). */
     boolean clearInUse(int index) {
-        long bit = 1L << index;
-        long old = (long) BITS.getAndBitwiseAnd(inUse, index >>> 6, ~bit);
-        return (old & bit) != 0;
+        return OWNED.compareAndSet(inUse, index, HELD, RETURNED);
     }
 
     /** Takes up to {@code n} free objects into {@code out[from..]}; returns how many. Caller holds the lock. */

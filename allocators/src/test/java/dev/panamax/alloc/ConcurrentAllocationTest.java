@@ -204,6 +204,54 @@ class ConcurrentAllocationTest {
 
     @Test
     void shouldLetExactlyOneOfTwoRacingFreesSucceedWhenBothFreeTheSameBlock() throws Exception {
+        raceFrees(false);
+    }
+
+    @Test
+    void shouldLetExactlyOneOfTwoRacingFreesSucceedWhenBothFreeTheSameRawAddress() throws Exception {
+        raceFrees(true);
+    }
+
+    @Test
+    void shouldKeepLiveObjectsOwnedWhenAnotherThreadFreesTheirNeighbours() throws Exception {
+        // The producer keeps every third object and hands the others to the consumer, which frees them while the
+        // producer goes on marking neighbours in the same slabs as allocated: no mark may be lost to that race.
+        int count = 60_000;
+        BlockingQueue<Long> handoff = new ArrayBlockingQueue<>(256);
+        long[] kept = new long[count / 3];
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        Thread consumer = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < count - kept.length; i++) {
+                    long address = handoff.take();
+                    assertEquals(64, allocator.usableSize(address), "handed over live");
+                    allocator.freeAddress(address);
+                }
+            } catch (Throwable e) {
+                unexpected.compareAndSet(null, e);
+            }
+        });
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            long address = allocator.allocateAddress(64);
+            if (i % 3 == 0) {
+                kept[k++] = address;
+            } else {
+                assertTrue(handoff.offer(address, 30, TimeUnit.SECONDS), "consumer stalled");
+            }
+        }
+        consumer.join();
+        if (unexpected.get() != null) {
+            throw new AssertionError(unexpected.get());
+        }
+        for (long address : kept) {
+            assertEquals(64, allocator.usableSize(address), "kept object still owned");
+            allocator.freeAddress(address);
+        }
+        assertEquals(0, allocator.statsForTests(true).allocatedBytes());
+    }
+
+    private void raceFrees(boolean raw) throws Exception {
         int rounds = 2_000;
         MemorySegment[] target = new MemorySegment[1];
         // The action runs at every trip: at a round's start it hands both threads a fresh block, at its end it clears.
@@ -218,7 +266,11 @@ class ConcurrentAllocationTest {
                     for (int r = 0; r < rounds; r++) {
                         barrier.await(30, TimeUnit.SECONDS);
                         try {
-                            allocator.free(target[0]);
+                            if (raw) {
+                                allocator.freeAddress(target[0].address());
+                            } else {
+                                allocator.free(target[0]);
+                            }
                             wins.incrementAndGet(r);
                         } catch (IllegalStateException doubleFree) {
                             // The loser of the race.

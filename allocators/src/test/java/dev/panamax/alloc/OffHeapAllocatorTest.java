@@ -335,7 +335,27 @@ class OffHeapAllocatorTest {
         assertThrows(IllegalStateException.class, () -> allocator.allocate(64));
         assertThrows(IllegalStateException.class, () -> allocator.free(s));
         assertThrows(IllegalStateException.class, allocator::stats);
+        assertThrows(IllegalStateException.class, () -> allocator.allocateAddress(64));
+        assertThrows(IllegalStateException.class, () -> allocator.freeAddress(s.address()));
         allocator.close();
+    }
+
+    @Test
+    void shouldServeRawAddressesFromSizeClassesAndCheckTheirFreesWhenSmall() {
+        for (int size : new int[] {1, 8, 9, 64, 100, 256, 4095, 4096, 32768}) {
+            long raw = allocator.allocateAddress(size);
+            assertEquals(0, raw % 8, "8-byte aligned");
+            assertEquals(SizeClasses.size(SizeClasses.classOf(size)), allocator.usableSize(raw), "size " + size);
+            assertThrows(IllegalArgumentException.class, () -> allocator.freeAddress(raw + 1), "interior");
+            allocator.freeAddress(raw);
+            assertThrows(IllegalStateException.class, () -> allocator.usableSize(raw), "freed: not live");
+            assertThrows(IllegalStateException.class, () -> allocator.freeAddress(raw), "double free");
+        }
+        // Raw and segment frees of the same class share the ownership mark: either detects the other's double free.
+        MemorySegment s = allocator.allocate(64);
+        allocator.freeAddress(s.address());
+        assertThrows(IllegalStateException.class, () -> allocator.free(s));
+        assertEquals(0, allocator.stats().allocatedBytes());
     }
 
     @Test

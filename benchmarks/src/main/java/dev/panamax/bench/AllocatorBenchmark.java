@@ -34,17 +34,26 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Off-heap allocation against what users would pick instead, in the same run: one allocate, one write, one free
- * ({@link #allocateFree}), and a burst of {@value #BURST} allocations freed in allocation order ({@link #burst}),
- * which defeats a single-slot LIFO fast path.
+ * Off-heap allocation against what users would pick instead, in the same run. Every peer does the same work per
+ * block: allocate, write one byte at offset 0, free.
  *
- * <p>Peers: {@code panamax} ({@link OffHeapAllocator}, thread cache), {@code panamaxStripes} (the same without
- * a thread cache: the striped, locked path that virtual threads take), {@code arena} ({@code Arena.ofConfined()}
- * allocate + close: malloc + zeroing + free underneath), {@code directBuffer} ({@code ByteBuffer.allocateDirect},
- * freed by the GC's cleaner, as users do), {@code netty} ({@code PooledByteBufAllocator.DEFAULT.directBuffer} +
- * {@code release}), {@code malloc} (glibc through a downcall).
+ * <ul>
+ *   <li>{@link #allocateFree}: one allocate/write/free pair (the LIFO fast path of every thread cache);</li>
+ *   <li>{@link #batch}: {@value #BATCH} allocations, then their frees in allocation order (defeats a single-slot
+ *       LIFO path; reported per batch, divide by {@value #BATCH} for a pair).</li>
+ * </ul>
+ * Cross-thread frees (producer allocates, consumer frees) are in {@link AllocatorCrossThreadBenchmark}.
  *
- * <p>How to run: {@code java -jar benchmarks/target/benchmarks.jar AllocatorBenchmark -f 1 -wi 2 -i 3}.
+ * <p>Peers: {@code panamax} ({@link OffHeapAllocator#allocate(long)}, a bounds-checked segment, thread cache),
+ * {@code panamaxRaw} (the same allocator through {@link OffHeapAllocator#allocateAddress(long)} and
+ * {@link OffHeapAllocator#freeAddress(long)}: no segment), {@code panamaxStripes} (segments without a thread cache:
+ * the striped, locked path that virtual threads take), {@code arena} ({@code Arena.ofConfined()} allocate + close:
+ * malloc + zeroing + free underneath), {@code directBuffer} ({@code ByteBuffer.allocateDirect}, freed by the GC's
+ * cleaner, as users do), {@code netty} ({@code PooledByteBufAllocator.DEFAULT.directBuffer} + {@code release}),
+ * {@code malloc} (glibc through a downcall; the byte is written through a raw address, as for {@code panamaxRaw}).
+ *
+ * <p>How to run: {@code java -jar benchmarks/target/benchmarks.jar AllocatorBenchmark -f 1 -wi 3 -i 5 -w 500ms
+ * -r 500ms}; add {@code -prof gc} to see the segment object of {@code panamax} (and none for {@code panamaxRaw}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,24 +63,43 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @State(Scope.Thread)
 public class AllocatorBenchmark {
 
-    static final int BURST = 64;
+    static final int BATCH = 64;
 
-    @Param({"panamax", "panamaxStripes", "arena", "directBuffer", "netty", "malloc"})
+    @Param({"panamax", "panamaxRaw", "panamaxStripes", "arena", "directBuffer", "netty", "malloc"})
     String peer;
 
-    @Param({"64", "4096", "65536"})
+    @Param({"16", "64", "256", "4096"})
     int size;
 
+    private Peer kind;
     private OffHeapAllocator allocator;
-    private boolean ours;
     private PooledByteBufAllocator netty;
-    private final Object[] held = new Object[BURST];
+    private final Object[] held = new Object[BATCH];
+    private final long[] addresses = new long[BATCH];
+
+    /** The peers, as a switch the JIT folds (a string switch per call would be part of the measurement). */
+    enum Peer {
+        PANAMAX, PANAMAX_RAW, PANAMAX_STRIPES, ARENA, DIRECT_BUFFER, NETTY, MALLOC;
+
+        static Peer of(String name) {
+            return switch (name) {
+                case "panamax" -> PANAMAX;
+                case "panamaxRaw" -> PANAMAX_RAW;
+                case "panamaxStripes" -> PANAMAX_STRIPES;
+                case "arena" -> ARENA;
+                case "directBuffer" -> DIRECT_BUFFER;
+                case "netty" -> NETTY;
+                case "malloc" -> MALLOC;
+                default -> throw new IllegalArgumentException("unknown peer " + name);
+            };
+        }
+    }
 
     @Setup(Level.Trial)
     public void setUp() {
+        kind = Peer.of(peer);
         // panamaxStripes: the locked shared caches that virtual threads use, here taken by a platform thread.
-        allocator = OffHeapAllocator.builder().threadCaches(!peer.equals("panamaxStripes")).build();
-        ours = peer.startsWith("panamax");
+        allocator = OffHeapAllocator.builder().threadCaches(kind != Peer.PANAMAX_STRIPES).build();
         netty = PooledByteBufAllocator.DEFAULT;
     }
 
@@ -82,78 +110,112 @@ public class AllocatorBenchmark {
 
     @Benchmark
     public long allocateFree() {
-        Object block = allocate();
-        return release(block);
+        // Each case allocates, writes one byte and frees, inline, so escape analysis gets its best chance.
+        switch (kind) {
+            case PANAMAX, PANAMAX_STRIPES -> {
+                MemorySegment s = allocator.allocate(size);
+                s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                allocator.free(s);
+                return s.address();
+            }
+            case PANAMAX_RAW -> {
+                long address = allocator.allocateAddress(size);
+                MallocPeer.poke(address, (byte) 1);
+                allocator.freeAddress(address);
+                return address;
+            }
+            case MALLOC -> {
+                MemorySegment m = MallocPeer.malloc(size);
+                MallocPeer.poke(m.address(), (byte) 1);
+                MallocPeer.free(m);
+                return m.address();
+            }
+            default -> {
+                allocate(0);
+                return release(0);
+            }
+        }
     }
 
     @Benchmark
-    public long burst() {
+    public long batch() {
         long sum = 0;
-        for (int i = 0; i < BURST; i++) {
-            held[i] = allocate();
+        for (int i = 0; i < BATCH; i++) {
+            allocate(i);
         }
-        for (int i = 0; i < BURST; i++) {
-            sum += release(held[i]);
-            held[i] = null;
+        for (int i = 0; i < BATCH; i++) {
+            sum += release(i);
         }
         return sum;
     }
 
-    private Object allocate() {
-        switch (peer) {
-            case "panamax", "panamaxStripes" -> {
+    private void allocate(int i) {
+        switch (kind) {
+            case PANAMAX, PANAMAX_STRIPES -> {
                 MemorySegment s = allocator.allocate(size);
                 s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
-                return s;
+                held[i] = s;
             }
-            case "arena" -> {
+            case PANAMAX_RAW -> {
+                long address = allocator.allocateAddress(size);
+                MallocPeer.poke(address, (byte) 1);
+                addresses[i] = address;
+            }
+            case ARENA -> {
                 Arena arena = Arena.ofConfined();
                 arena.allocate(size).set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
-                return arena;
+                held[i] = arena;
             }
-            case "directBuffer" -> {
+            case DIRECT_BUFFER -> {
                 ByteBuffer b = ByteBuffer.allocateDirect(size);
                 b.put(0, (byte) 1);
-                return b;
+                held[i] = b;
             }
-            case "netty" -> {
+            case NETTY -> {
                 ByteBuf b = netty.directBuffer(size);
                 b.setByte(0, 1);
-                return b;
+                held[i] = b;
             }
-            case "malloc" -> {
-                MemorySegment address = MallocPeer.malloc(size);
-                return address;
+            case MALLOC -> {
+                long address = MallocPeer.malloc(size).address();
+                MallocPeer.poke(address, (byte) 1);
+                addresses[i] = address;
             }
-            default -> throw new IllegalArgumentException("unknown peer " + peer);
+            default -> throw new IllegalArgumentException("unknown peer " + kind);
         }
     }
 
-    private long release(Object block) {
-        switch (block) {
-            case MemorySegment s when ours -> {
-                long address = s.address();
+    private long release(int i) {
+        Object block = held[i];
+        held[i] = null;
+        switch (kind) {
+            case PANAMAX, PANAMAX_STRIPES -> {
+                MemorySegment s = (MemorySegment) block;
                 allocator.free(s);
-                return address;
+                return s.address();
             }
-            case MemorySegment s -> {
-                long address = s.address();
-                MallocPeer.free(s);
-                return address;
+            case PANAMAX_RAW -> {
+                allocator.freeAddress(addresses[i]);
+                return addresses[i];
             }
-            case Arena arena -> {
-                arena.close();
+            case ARENA -> {
+                ((Arena) block).close();
                 return 1;
             }
-            case ByteBuffer b -> {
-                return b.get(0);
+            case DIRECT_BUFFER -> {
+                return ((ByteBuffer) block).get(0);
             }
-            case ByteBuf b -> {
+            case NETTY -> {
+                ByteBuf b = (ByteBuf) block;
                 long v = b.getByte(0);
                 b.release();
                 return v;
             }
-            default -> throw new IllegalArgumentException("unknown block " + block);
+            case MALLOC -> {
+                MallocPeer.free(MemorySegment.ofAddress(addresses[i]));
+                return addresses[i];
+            }
+            default -> throw new IllegalArgumentException("unknown peer " + kind);
         }
     }
 

@@ -19,6 +19,8 @@ final class MallocPeer {
 
     private static final MethodHandle MALLOC;
     private static final MethodHandle FREE;
+    // Every address, so that malloc and raw-address peers write their one byte like the segment peers do.
+    private static final MemorySegment EVERYTHING = everything();
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -34,6 +36,16 @@ final class MallocPeer {
         MemorySegment symbol = linker.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc does not export " + name));
         return linker.downcallHandle(symbol, desc, Linker.Option.critical(false));
+    }
+
+    @SuppressWarnings("restricted")
+    private static MemorySegment everything() {
+        return MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    }
+
+    /** Writes one byte at a raw address (a malloc result or an {@code allocateAddress} result). */
+    static void poke(long address, byte value) {
+        EVERYTHING.set(ValueLayout.JAVA_BYTE, address, value);
     }
 
     static MemorySegment malloc(long size) {
