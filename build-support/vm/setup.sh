@@ -21,7 +21,7 @@
 # kernel merges concatenated archives.
 set -euo pipefail
 
-RECIPE=1   # bump when the layout of DIR changes, so older caches are rebuilt
+RECIPE=2   # bump when the layout of DIR changes, so older caches are rebuilt
 die() {
     echo "panamax vm setup: ERROR: $*" >&2
     exit 1
@@ -113,7 +113,8 @@ grep -q '^CONFIG_NUMA=y' "$T"/kx/boot/config-* || die "$KX was built without CON
 grep -q '^CONFIG_NUMA=y' "$T"/ka/boot/config-* || die "$KA was built without CONFIG_NUMA"
 grep -q '^CONFIG_IO_URING=y' "$T"/ka/boot/config-* || die "$KA was built without CONFIG_IO_URING"
 
-TOOLS="sh mount umount uname cat poweroff echo grep nproc date ls free sed mkdir rm cp env true false sleep"
+TOOLS="sh mount umount uname cat poweroff echo grep nproc date ls free sed mkdir rm cp mv ln touch chmod env true false sleep
+       mkfifo ip dd head tail wc kill ps id mktemp stat df sync"
 skeleton() {   # $1: root folder
     mkdir -p "$1/bin" "$1/proc" "$1/sys" "$1/dev" "$1/tmp" "$1/work" "$1/etc"
     for c in $TOOLS; do
