@@ -108,6 +108,7 @@ echo "$cmd" > "$T/r/cmd.sh"
 cat > "$T/r/init" <<EOF
 #!/bin/sh
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev; mount -t tmpfs tmp /tmp
+mkdir -p /dev/shm; mount -t tmpfs shm /dev/shm
 /bin/busybox ip link set lo up   # loopback only: the VM has no network card (-nic none)
 export PATH=/work/bin:/bin:/usr/bin:$jdk HOME=/tmp
 cd /work
