@@ -179,6 +179,29 @@ class DoctorInContainerTest {
     }
 
     @Test
+    void shouldReportDirectRungNotRunAndSyncedRungMeasuredWhenLadderRunsOnRamfs() throws IOException {
+        Path ramfs = Files.createDirectory(tmp.resolve("ladder-ramfs"));
+        HostMount mount = HostMount.ramfs(ramfs);
+        try (mount) {
+            InContainer.Result r = run(container(ALLOW_ALL, InContainer.ladder("/data", "--seconds", "0.3",
+                    "--threads", "0", "--rungs", "FDATASYNC,DIRECT"))
+                    .withFileSystemBind(ramfs.toString(), "/data", BindMode.READ_WRITE));
+            assertEquals(0, r.exitCode(), r.describe());
+            JsonNode rungs = r.json().path("rungs");
+            assertEquals(2, rungs.size(), r.describe());
+            JsonNode synced = rungs.get(0);
+            assertEquals("FDATASYNC", synced.path("rung").asText(), r.describe());
+            assertTrue(synced.path("ran").asBoolean() && synced.path("operations").asLong() > 0, r.describe());
+            JsonNode direct = rungs.get(1);
+            assertEquals("DIRECT", direct.path("rung").asText(), r.describe());
+            assertFalse(direct.path("ran").asBoolean(), r.describe());
+            String note = direct.path("note").asText();
+            assertTrue(note.contains("O_DIRECT") && note.contains("EINVAL (openat)"), note);
+        }
+        assertTrue(mount.wasUnmounted(), "ramfs still mounted at " + ramfs);
+    }
+
+    @Test
     void shouldSayUnknownWithReasonWhenSysIsEmpty() {
         InContainer.Result r = run(container(ALLOW_ALL, doctor()).withTmpFs(Map.of("/sys", "rw,size=1m")));
         JsonNode report = doctorIn(r);

@@ -79,15 +79,22 @@ final class InContainer {
             return facts;
         }
 
-        /** Parses stdout as the JSON of {@code panamax doctor --json}, failing with the whole output if it is not. */
-        JsonNode doctorJson() {
+        /** Parses stdout as one JSON object (what {@code --json} prints), failing with the whole output if not. */
+        JsonNode json() {
             try {
                 JsonNode root = JSON.readTree(stdout);
-                assertTrue(root != null && root.path("sections").isObject(), "no doctor JSON:\n" + describe());
+                assertTrue(root != null && root.isObject(), "no JSON object:\n" + describe());
                 return root;
             } catch (IOException e) {
-                return fail("doctor printed no valid JSON (" + e.getMessage() + "):\n" + describe());
+                return fail("printed no valid JSON (" + e.getMessage() + "):\n" + describe());
             }
+        }
+
+        /** Parses stdout as the JSON of {@code panamax doctor --json}. */
+        JsonNode doctorJson() {
+            JsonNode root = json();
+            assertTrue(root.path("sections").isObject(), "no doctor JSON:\n" + describe());
+            return root;
         }
     }
 
@@ -145,9 +152,18 @@ final class InContainer {
 
     /** {@code panamax doctor --json} plus {@code args}, run as the launcher runs it (module path). */
     static List<String> doctor(String... args) {
+        return panamax("doctor", args);
+    }
+
+    /** {@code panamax ladder --json} plus {@code args}, run as the launcher runs it (module path). */
+    static List<String> ladder(String... args) {
+        return panamax("ladder", args);
+    }
+
+    private static List<String> panamax(String command, String... args) {
         List<String> cmd = new ArrayList<>(List.of(JDK + "/bin/java", "--enable-native-access=dev.panamax.ffm",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-p", LIB, "-m",
-                "dev.panamax.cli/dev.panamax.cli.Panamax", "doctor", "--json"));
+                "dev.panamax.cli/dev.panamax.cli.Panamax", command, "--json"));
         cmd.addAll(List.of(args));
         return cmd;
     }
