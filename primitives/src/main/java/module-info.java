@@ -9,7 +9,8 @@
  * Native access is granted to {@code dev.panamax.ffm}, which performs every syscall.
  */
 module dev.panamax.sync {
-    requires dev.panamax.ffm;
+    requires transitive dev.panamax.ffm;
 
     exports dev.panamax.sync;
+    exports dev.panamax.thread;
 }

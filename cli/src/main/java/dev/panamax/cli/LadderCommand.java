@@ -5,7 +5,7 @@
 package dev.panamax.cli;
 
 import dev.panamax.cli.doctor.Json;
-import dev.panamax.cli.host.HostFs;
+import dev.panamax.thread.HostFs;
 import dev.panamax.cli.host.Mounts;
 import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.io.Durability;

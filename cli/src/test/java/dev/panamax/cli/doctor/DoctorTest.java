@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.panamax.cli.host.FakeTree;
-import dev.panamax.cli.host.HostFs;
+import dev.panamax.thread.HostFs;
 import dev.panamax.ffm.IoUringSyscalls;
 
 import java.lang.reflect.Method;

@@ -4,6 +4,8 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -4,6 +4,7 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.HostFs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

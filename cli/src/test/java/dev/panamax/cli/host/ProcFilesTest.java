@@ -4,6 +4,9 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.CpuList;
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,7 +2,7 @@
  * Copyright 2026 the panamax authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.panamax.cli.host;
+package dev.panamax.thread;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -122,7 +122,15 @@ public record CpuTopology(BitSet online, int packages, int cores, int maxThreads
         }
     }
 
-    static BitSet parseList(String path, String text) throws HostFileException {
+    /**
+     * Parses the CPU list held by a host file, reporting a malformed list as a failure of that file.
+     *
+     * @param path the documented absolute path the text was read from
+     * @param text the file's contents, such as {@code 0-3,8}
+     * @return the CPUs
+     * @throws HostFileException when the text is not a CPU list; its message names {@code path}
+     */
+    public static BitSet parseList(String path, String text) throws HostFileException {
         try {
             return CpuList.parse(text);
         } catch (IllegalArgumentException e) {
