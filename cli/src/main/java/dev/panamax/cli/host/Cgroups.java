@@ -7,6 +7,7 @@ package dev.panamax.cli.host;
 import dev.panamax.thread.CpuTopology;
 import dev.panamax.thread.HostFs;
 import dev.panamax.thread.HostFileException;
+
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

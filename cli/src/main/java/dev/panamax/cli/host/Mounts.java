@@ -6,6 +6,7 @@ package dev.panamax.cli.host;
 
 import dev.panamax.thread.HostFs;
 import dev.panamax.thread.HostFileException;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,12 +4,13 @@
  */
 package dev.panamax.cli.host;
 
-import dev.panamax.thread.HostFs;
-import dev.panamax.thread.HostFileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
 
 import java.nio.file.Path;
 import java.util.List;

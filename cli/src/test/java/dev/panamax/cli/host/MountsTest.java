@@ -4,9 +4,10 @@
  */
 package dev.panamax.cli.host;
 
-import dev.panamax.thread.HostFs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.panamax.thread.HostFs;
 
 import java.nio.file.Path;
 
