@@ -20,8 +20,10 @@ import dev.panamax.ffm.NodeSet;
 import dev.panamax.ffm.Numa;
 import dev.panamax.ffm.Sched;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -129,6 +131,22 @@ class NativeThreadTest {
         t.join();
         assertTrue(ran.get());
         assertEquals(Sched.Policy.FIFO, policy.get());
+    }
+
+    @Test
+    void shouldNameCapSysNiceAndNotRunTaskWhenFifoIsRefused() throws Exception {
+        // RLIMIT_RTPRIO 0 and no CAP_SYS_NICE: what an unprivileged service sees.
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/prlimit")),
+                "needs setpriv and prlimit (util-linux) to drop CAP_SYS_NICE in a child JVM");
+        Process p = SchedChild.builder(List.of("/usr/bin/prlimit", "--rtprio=0:0", "/usr/bin/setpriv",
+                "--inh-caps=-sys_nice", "--bounding-set=-sys_nice")).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        assumeTrue(rc == 0 || !out.contains("setpriv"), "setpriv could not drop CAP_SYS_NICE here: " + out);
+        assertEquals(0, rc, out);
+        assertTrue(out.contains("REFUSED EPERM"), out);
+        assertTrue(out.contains("CAP_SYS_NICE") && out.contains("RLIMIT_RTPRIO"), out);
+        assertTrue(out.contains("TASK-NOT-RUN"), out);
     }
 
     @Test
