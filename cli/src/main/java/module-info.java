@@ -12,6 +12,7 @@
 module dev.panamax.cli {
     requires dev.panamax.ffm;
     requires dev.panamax.io;
+    requires transitive dev.panamax.sync;
     requires info.picocli;
 
     // picocli reads and writes the annotated option fields reflectively.

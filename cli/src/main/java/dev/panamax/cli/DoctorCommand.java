@@ -6,7 +6,7 @@ package dev.panamax.cli;
 
 import dev.panamax.cli.doctor.Doctor;
 import dev.panamax.cli.doctor.Report;
-import dev.panamax.cli.host.HostFs;
+import dev.panamax.thread.HostFs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

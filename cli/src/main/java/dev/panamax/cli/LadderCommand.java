@@ -5,13 +5,13 @@
 package dev.panamax.cli;
 
 import dev.panamax.cli.doctor.Json;
-import dev.panamax.cli.host.HostFs;
 import dev.panamax.cli.host.Mounts;
 import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.io.Durability;
 import dev.panamax.io.LadderProbe;
 import dev.panamax.io.LogOptions;
 import dev.panamax.io.LogStats;
+import dev.panamax.thread.HostFs;
 
 import java.io.IOException;
 import java.io.PrintWriter;

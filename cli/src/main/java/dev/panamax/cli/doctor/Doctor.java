@@ -5,13 +5,8 @@
 package dev.panamax.cli.doctor;
 
 import dev.panamax.cli.host.Cgroups;
-import dev.panamax.cli.host.CpuList;
-import dev.panamax.cli.host.CpuTopology;
-import dev.panamax.cli.host.HostFileException;
-import dev.panamax.cli.host.HostFs;
 import dev.panamax.cli.host.HugePageInfo;
 import dev.panamax.cli.host.Mounts;
-import dev.panamax.cli.host.NumaNodes;
 import dev.panamax.cli.host.ProcLimits;
 import dev.panamax.cli.host.ProcStatus;
 import dev.panamax.cli.host.Sysctl;
@@ -24,6 +19,11 @@ import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.Numa;
 import dev.panamax.ffm.Processes;
 import dev.panamax.ffm.Sched;
+import dev.panamax.thread.CpuList;
+import dev.panamax.thread.CpuTopology;
+import dev.panamax.thread.HostFileException;
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.NumaNodes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,6 +4,10 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.CpuTopology;
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
+
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

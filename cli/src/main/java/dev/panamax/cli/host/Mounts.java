@@ -4,6 +4,9 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,6 +4,10 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.CpuList;
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
+
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;

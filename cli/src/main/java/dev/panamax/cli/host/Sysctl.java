@@ -4,6 +4,9 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
+
 /**
  * Kernel tunables under {@code /proc/sys}, named the way {@code sysctl(8)} names them
  * ({@code kernel.io_uring_disabled} is {@code /proc/sys/kernel/io_uring_disabled}).

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.panamax.cli.host.FakeTree;
-import dev.panamax.cli.host.HostFs;
 import dev.panamax.ffm.IoUringSyscalls;
+import dev.panamax.thread.HostFs;
 
 import java.lang.reflect.Method;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@
  */
 package dev.panamax.cli.host;
 
+import dev.panamax.thread.HostFs;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

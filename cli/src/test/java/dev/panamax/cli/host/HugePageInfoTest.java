@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.panamax.thread.HostFs;
+import dev.panamax.thread.HostFileException;
+
 import java.nio.file.Path;
 import java.util.List;
 

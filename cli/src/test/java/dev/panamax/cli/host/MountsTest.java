@@ -7,6 +7,8 @@ package dev.panamax.cli.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.panamax.thread.HostFs;
+
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;

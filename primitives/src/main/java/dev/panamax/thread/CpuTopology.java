@@ -2,7 +2,7 @@
  * Copyright 2026 the panamax authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.panamax.cli.host;
+package dev.panamax.thread;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -27,6 +27,7 @@ import java.util.Set;
 public record CpuTopology(BitSet online, int packages, int cores, int maxThreadsPerCore) {
 
     static final String CPU_DIR = "/sys/devices/system/cpu";
+    static final String STATUS = "/proc/self/status";
 
     /**
      * One kind of cache, summed over its instances.
@@ -122,7 +123,15 @@ public record CpuTopology(BitSet online, int packages, int cores, int maxThreads
         }
     }
 
-    static BitSet parseList(String path, String text) throws HostFileException {
+    /**
+     * Parses the CPU list held by a host file, reporting a malformed list as a failure of that file.
+     *
+     * @param path the documented absolute path the text was read from
+     * @param text the file's contents, such as {@code 0-3,8}
+     * @return the CPUs
+     * @throws HostFileException when the text is not a CPU list; its message names {@code path}
+     */
+    public static BitSet parseList(String path, String text) throws HostFileException {
         try {
             return CpuList.parse(text);
         } catch (IllegalArgumentException e) {
@@ -138,18 +147,82 @@ public record CpuTopology(BitSet online, int packages, int cores, int maxThreads
      * @throws HostFileException when the online CPUs or one of their topology files cannot be read
      */
     public static CpuTopology read(HostFs fs) throws HostFileException {
-        BitSet online = readOnline(fs);
+        return read(fs, readOnline(fs));
+    }
+
+    /**
+     * Reads packages, cores and SMT width of the CPUs this process may use: the online CPUs that are also in
+     * {@code Cpus_allowed_list} of {@code /proc/self/status}, which the kernel keeps inside the cgroup cpuset (and
+     * any taskset). In a container limited to {@code cpuset.cpus=0-3} of a 128-CPU host this counts 4 CPUs.
+     *
+     * @param fs the host tree
+     * @return the topology of the usable CPUs; {@link #online()} holds them
+     * @throws HostFileException when a file cannot be read, or no online CPU is allowed
+     */
+    public static CpuTopology readUsable(HostFs fs) throws HostFileException {
+        BitSet usable = readOnline(fs);
+        usable.and(readAllowed(fs));
+        if (usable.isEmpty()) {
+            throw new HostFileException(STATUS, "no online CPU in Cpus_allowed_list");
+        }
+        return read(fs, usable);
+    }
+
+    /**
+     * Reads the CPUs this process may run on: {@code Cpus_allowed_list} of {@code /proc/self/status}.
+     *
+     * @param fs the host tree
+     * @return the allowed CPUs
+     * @throws HostFileException when the file cannot be read or has no such line
+     */
+    public static BitSet readAllowed(HostFs fs) throws HostFileException {
+        for (String line : fs.lines(STATUS)) {
+            if (line.startsWith("Cpus_allowed_list:")) {
+                return parseList(STATUS, line.substring("Cpus_allowed_list:".length()));
+            }
+        }
+        throw new HostFileException(STATUS, "no Cpus_allowed_list line");
+    }
+
+    /**
+     * Reads the SMT siblings of a CPU ({@code thread_siblings_list}): the hardware threads sharing its core,
+     * itself included.
+     *
+     * @param fs the host tree
+     * @param cpu the CPU number
+     * @return the CPUs of its core
+     * @throws IllegalArgumentException when {@code cpu} is negative
+     * @throws HostFileException when the CPU has no readable topology
+     */
+    public static BitSet siblings(HostFs fs, int cpu) throws HostFileException {
+        if (cpu < 0) {
+            throw new IllegalArgumentException("CPU number must be >= 0: " + cpu);
+        }
+        String path = CPU_DIR + "/cpu" + cpu + "/topology/thread_siblings_list";
+        BitSet siblings = parseList(path, fs.readLine(path));
+        siblings.set(cpu);
+        return siblings;
+    }
+
+    /**
+     * Reads packages, cores and SMT width of the given CPUs; a core or package counts when one of its CPUs is
+     * given.
+     *
+     * @param fs the host tree
+     * @param cpus the CPUs to describe, such as the online or the usable ones
+     * @return the topology; {@link #online()} holds {@code cpus}
+     * @throws HostFileException when a topology file of one of the CPUs cannot be read
+     */
+    public static CpuTopology read(HostFs fs, BitSet cpus) throws HostFileException {
+        BitSet online = (BitSet) cpus.clone();
         Set<Long> packages = new HashSet<>();
         Set<BitSet> cores = new HashSet<>();
         int maxThreads = 0;
         for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
             String dir = CPU_DIR + "/cpu" + cpu + "/topology";
             packages.add(fs.readLong(dir + "/physical_package_id"));
-            String siblingsPath = dir + "/thread_siblings_list";
-            BitSet siblings = parseList(siblingsPath, fs.readLine(siblingsPath));
-            if (!siblings.get(cpu)) {
-                siblings.set(cpu);
-            }
+            BitSet siblings = siblings(fs, cpu);
+            siblings.and(online);
             cores.add(siblings);
             maxThreads = Math.max(maxThreads, siblings.cardinality());
         }

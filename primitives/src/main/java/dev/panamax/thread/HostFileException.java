@@ -2,7 +2,7 @@
  * Copyright 2026 the panamax authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.panamax.cli.host;
+package dev.panamax.thread;
 
 import java.io.IOException;
 

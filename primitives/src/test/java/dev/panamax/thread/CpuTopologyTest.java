@@ -2,7 +2,7 @@
  * Copyright 2026 the panamax authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.panamax.cli.host;
+package dev.panamax.thread;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +30,50 @@ class CpuTopologyTest {
         assertEquals(2, t.packages());
         assertEquals(64, t.cores());
         assertEquals(2, t.maxThreadsPerCore());
+    }
+
+    @Test
+    void shouldCountOnlyAllowedCpusWhenCpusetLimitsA128CpuHost() throws Exception {
+        HostFs fs = new FakeTree(tmp).machine(2, 32, 2)
+                .file("/proc/self/status", "Name:\tjava\nCpus_allowed:\tf\nCpus_allowed_list:\t0-3,64-67,200").fs();
+        assertEquals(CpuList.parse("0-3,64-67,200"), CpuTopology.readAllowed(fs));
+        CpuTopology t = CpuTopology.readUsable(fs);
+        assertEquals(CpuList.parse("0-3,64-67"), t.online(), "CPU 200 is allowed but not online");
+        assertEquals(1, t.packages());
+        assertEquals(4, t.cores());
+        assertEquals(2, t.maxThreadsPerCore());
+        assertEquals(CpuList.of(5, 69), CpuTopology.siblings(fs, 69));
+    }
+
+    @Test
+    void shouldCountOneThreadPerCoreWhenOnlyFirstThreadsAreAllowed() throws Exception {
+        HostFs fs = new FakeTree(tmp).machine(2, 32, 2).file("/proc/self/status", "Cpus_allowed_list:\t32-35").fs();
+        CpuTopology t = CpuTopology.readUsable(fs);
+        assertEquals(1, t.packages(), "CPUs 32-35 are the first cores of package 1");
+        assertEquals(4, t.cores());
+        assertEquals(1, t.maxThreadsPerCore());
+    }
+
+    @Test
+    void shouldNameStatusFileWhenNoAllowedCpuIsOnline() {
+        FakeTree tree = new FakeTree(tmp).machine(1, 4, 1).file("/proc/self/status", "Cpus_allowed_list:\t8-9");
+        HostFileException e = assertThrows(HostFileException.class, () -> CpuTopology.readUsable(tree.fs()));
+        assertEquals("/proc/self/status", e.path());
+        FakeTree bare = new FakeTree(tmp.resolve("bare")).machine(1, 4, 1).file("/proc/self/status", "Name:\tjava");
+        assertThrows(HostFileException.class, () -> CpuTopology.readAllowed(bare.fs()));
+        assertThrows(IllegalArgumentException.class, () -> CpuTopology.siblings(bare.fs(), -1));
+    }
+
+    @Test
+    void shouldMatchSchedGetaffinityWhenReadingThisMachine() throws Exception {
+        HostFs fs = HostFs.real();
+        CpuTopology usable = CpuTopology.readUsable(fs);
+        // The process's allowed set is the main thread's; this test thread inherits it unless someone pinned it.
+        BitSet mine = CpuList.parse(Affinity.cpus().toString());
+        BitSet online = CpuTopology.readOnline(fs);
+        mine.and(online);
+        assertEquals(mine, usable.online());
+        assertTrue(usable.cores() >= 1 && usable.cores() <= usable.online().cardinality(), usable.toString());
     }
 
     @Test
