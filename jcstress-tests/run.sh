@@ -28,15 +28,17 @@ esac
 panamax_find_jdk || exit 2
 java=$JAVA_HOME/bin/java
 jar=$here/target/jcstress.jar
-if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$root/primitives/src/main" "$root/ffm-bindings/src/main" -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$root/primitives/src/main" "$root/ffm-bindings/src/main" \
+        "$root/allocators/src/main" "$root/io/src/main" -newer "$jar" -print -quit)" ]; then
     echo "== building $jar (missing or older than its sources)"
     "$root/build" -q -Dstyle.color=never -pl jcstress-tests -am package -DskipTests
 fi
 
 out=${JCSTRESS_OUT:-$here/target/jcstress-results}
-real_filter='^dev\.panamax\.jcstress\.(mutex|condition|semaphore|spinlock|event)\.'
+real_filter='^dev\.panamax\.jcstress\.(mutex|condition|semaphore|spinlock|event|alloc|uring|log)\.'
 control_filter='^dev\.panamax\.jcstress\.controls\.'
-# The forked test VMs call the futex bindings: they need native access as much as the host would.
+# The forked test VMs call the futex, mmap, io_uring and file bindings: they need native access as much as the
+# host would.
 native=--enable-native-access=ALL-UNNAMED
 extra=()
 if [ -n "${JCSTRESS_ARGS:-}" ]; then
