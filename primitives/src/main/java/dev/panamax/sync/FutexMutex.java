@@ -19,9 +19,13 @@ import java.util.concurrent.locks.Lock;
  * segment, typically a {@code MAP_SHARED} file or memfd mapping: the operations are then shared and the mutex
  * excludes threads of every process that builds a {@code FutexMutex} over the same word.
  *
- * <p><b>Spinning.</b> {@link #adaptive()} (or a {@code maxSpins} argument) adds a bounded spin phase before
- * sleeping, sized like glibc's {@code PTHREAD_MUTEX_ADAPTIVE_NP}: up to {@code 2 * estimate + 10} spins, the
- * estimate following the spins that recent acquisitions needed.
+ * <p><b>Spinning.</b> Before sleeping, a contended acquisition spins while the word says the mutex is held with
+ * no sleeper (as Rust's {@code std} futex mutex does): a short critical section then ends without any syscall on
+ * either side. It stops spinning as soon as the word says a thread may sleep, and leaves the lock to that
+ * sleeper's turn instead of racing it. {@link #FutexMutex()} and {@link #inShared(MemorySegment, long)} do not spin.
+ * {@link #adaptive()} (or a {@code maxSpins} argument) bounds each spin phase like glibc's
+ * {@code PTHREAD_MUTEX_ADAPTIVE_NP}: up to {@code 2 * estimate + 10} spins (at most {@code maxSpins}), the estimate
+ * following the spins that recent acquisitions needed.
  *
  * <p><b>Virtual threads.</b> In-process mutexes park a waiting virtual thread ({@link java.util.concurrent.locks.
  * LockSupport#park}) in a queue beside the futex word, so it unmounts and frees its carrier; platform threads
@@ -51,13 +55,31 @@ public final class FutexMutex implements Lock {
      *
      *   word (32 bits):  0 = FREE, 1 = LOCKED (no sleeper), 2 = CONTENDED (locked, sleepers possible)
      *
-     *   lock:   CAS 0 -> 1; on failure loop { c = getAndSet(2); if c == 0: acquired; sleep while word == 2 }
+     *   lock:   CAS 0 -> 1; on failure:
+     *             spin while word == 1 (if maxSpins > 0, bounded); if it read 0: CAS 0 -> 1, acquired if that
+     *             succeeds
+     *             loop { c = getAndSet(2); if c == 0: acquired; sleep while word == 2; spin while word == 1 }
      *   unlock: if getAndSet(0) == 2: wake one
      *
-     * A thread that had to wait always takes the lock with getAndSet(2), so while anyone may sleep the word says
-     * so and the next unlock wakes; an unlock that sees 1 knows no one sleeps and makes no syscall. A woken thread
-     * that loses to a barging CAS 0 -> 1 sets 2 again before sleeping. FutexCondition relies on the same rule:
-     * threads it requeues onto this word are woken because waiters re-acquire with getAndSet(2).
+     *   FREE      --CAS 0 -> 1 (lock, tryLock, first spin)-->           LOCKED
+     *   LOCKED    --getAndSet(2) by a waiter, or markContended-->       CONTENDED
+     *   FREE      --getAndSet(2) by a waiter, which thereby acquires--> CONTENDED (a sleeper may remain)
+     *   LOCKED    --unlock: getAndSet(0) returns 1, no syscall-->        FREE
+     *   CONTENDED --unlock: getAndSet(0) returns 2, then wake one-->     FREE
+     *
+     * A thread that has slept always takes the lock with getAndSet(2), never CAS 0 -> 1: other sleepers may
+     * remain, so while anyone may sleep the word says so and the next unlock wakes; an unlock that sees 1 knows
+     * no one sleeps and makes no syscall. Only a thread that has not slept yet (the fast path and the first spin)
+     * may take the lock with CAS 0 -> 1, as a barging newcomer would. A woken thread that loses to such a CAS sets
+     * 2 again before sleeping. FutexCondition relies on the same rule: threads it requeues onto this word are
+     * woken because waiters re-acquire with getAndSet(2).
+     *
+     * The spin only waits while the word reads 1 (held, no sleeper) and only reads it (opaque): it never writes,
+     * so it never marks the word contended (which would make the holder's unlock pay a FUTEX_WAKE). A spin that
+     * reads 2 stops and goes to sleep rather than race a sleeper the next unlock will wake (it can still barge
+     * when it read 1 just before a waiter's getAndSet(2) and then reads the unlock's 0: that is the ordinary
+     * barging case above). With a short critical section the spinner sees 0 within a few iterations and no
+     * thread enters the kernel.
      *
      * The unlock exchange is volatile, not merely release: its store must be ordered before the wake's read of
      * the virtual-thread queue (see WaitSite), a store-then-load order that only a volatile access gives.
@@ -66,7 +88,7 @@ public final class FutexMutex implements Lock {
     /** The number of bytes a shared mutex occupies at its offset (one 4-byte aligned word). */
     public static final long BYTES = 4;
 
-    /** The spin limit of {@link #adaptive()}, as glibc's default {@code MAX_ADAPTIVE_COUNT}. */
+    /** The spin limit of {@link #adaptive()}, as glibc's default {@code MAX_ADAPTIVE_COUNT} and Rust std's. */
     public static final int DEFAULT_MAX_SPINS = 100;
 
     /** The bound on noticing an interrupt in a kernel wait, in milliseconds. */
@@ -347,7 +369,8 @@ public final class FutexMutex implements Lock {
         if (owner == me) {
             throw new IllegalMonitorStateException("FutexMutex is not reentrant: " + me + " already holds it");
         }
-        if (maxSpins > 0 && spin()) {
+        // Not slept yet: may barge with CAS 0 -> 1 (see the overview).
+        if (maxSpins > 0 && spinWhileLocked() == FREE && word.compareAndExchangeAcquire(FREE, LOCKED) == FREE) {
             return true;
         }
         boolean interrupted = false;
@@ -355,6 +378,9 @@ public final class FutexMutex implements Lock {
             int c = word.getAndSet(CONTENDED);
             while (c != FREE) {
                 int result = site.await(CONTENDED, deadlineNs, interruptible);
+                if (maxSpins > 0) {
+                    spinWhileLocked(); // slept: whatever it read, acquire only through getAndSet(2)
+                }
                 // Retry before acting on a timeout or interrupt: the wait may have consumed an unlock's wake-up.
                 c = word.getAndSet(CONTENDED);
                 if (c == FREE) {
@@ -379,22 +405,23 @@ public final class FutexMutex implements Lock {
         return true;
     }
 
-    private boolean spin() {
+    /**
+     * Spins while the word reads {@link #LOCKED}, at most the spin limit, and returns the last value read. Only
+     * reads: the caller acquires with its own atomic, which orders the critical section.
+     */
+    private int spinWhileLocked() {
         final Word word = this.word;
         int limit = Math.min(maxSpins, spinEstimate * 2 + 10);
         int spins = 0;
-        boolean acquired = false;
-        while (spins < limit) {
+        // Opaque reads: a hint on when to try.
+        int c = word.getOpaque();
+        while (c == LOCKED && spins < limit) {
             spins++;
             Thread.onSpinWait();
-            // Opaque read: a hint on when to try; the acquiring CAS orders the critical section.
-            if (word.getOpaque() == FREE && word.compareAndExchangeAcquire(FREE, LOCKED) == FREE) {
-                acquired = true;
-                break;
-            }
+            c = word.getOpaque();
         }
         spinEstimate += (spins - spinEstimate) / 8;
-        return acquired;
+        return c;
     }
 
     static FutexMutex requireSameMode(FutexMutex mutex, boolean shared) {
