@@ -37,6 +37,10 @@ import java.util.concurrent.locks.StampedLock;
  * two threads contending on a shared counter (short critical section), and handoff — two threads that take
  * turns, so every acquisition follows the other thread's release.
  *
+ * <p>handoff is the latency benchmark: with {@code -jvmArgsAppend -Dpanamax.bench.latency.dir=DIR} (as
+ * {@code panamax bench} runs it) each handoff operation is also recorded in a {@link LatencyLog}, whose percentile
+ * distribution the report draws as curves; without the property nothing extra runs.
+ *
  * <p>Targets (issue "primitives"): futex uncontended ≤ 1.0× ReentrantLock; futex 2-thread contended throughput
  * ≥ 1.3× ReentrantLock; spin contended ≥ 1.5× ReentrantLock.
  *
@@ -172,26 +176,40 @@ public class LockBenchmark {
         section.increment(this);
     }
 
-    /** Thread 0 of the handoff pair: returns once it took its turn, i.e. after thread 1 released. */
+    /**
+     * Thread 0 of the handoff pair: returns once it took its turn, i.e. after thread 1 released.
+     *
+     * @param control JMH's control, to stop waiting when the iteration ends
+     * @param latency this thread's latency recorder, idle unless {@link LatencyLog#ENABLED}
+     */
     @Benchmark
     @Group("handoff")
     @GroupThreads(1)
-    public void handoffPing(Control control) {
+    public void handoffPing(Control control, LatencyLog.Recorder latency) {
+        final long startNs = latency.start();
         // The partner stops at the end of the iteration; stop waiting for it then.
         while (!section.takeTurn(this, 0) && !control.stopMeasurement) {
             Thread.onSpinWait();
         }
+        latency.stop(startNs, control);
     }
 
-    /** Thread 1 of the handoff pair. */
+    /**
+     * Thread 1 of the handoff pair.
+     *
+     * @param control JMH's control, to stop waiting when the iteration ends
+     * @param latency this thread's latency recorder, idle unless {@link LatencyLog#ENABLED}
+     */
     @Benchmark
     @Group("handoff")
     @GroupThreads(1)
-    public void handoffPong(Control control) {
+    public void handoffPong(Control control, LatencyLog.Recorder latency) {
+        final long startNs = latency.start();
         // The partner stops at the end of the iteration; stop waiting for it then.
         while (!section.takeTurn(this, 1) && !control.stopMeasurement) {
             Thread.onSpinWait();
         }
+        latency.stop(startNs, control);
     }
 
     public static void main(String[] args) throws RunnerException {
