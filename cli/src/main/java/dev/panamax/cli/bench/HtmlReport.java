@@ -42,6 +42,19 @@ public final class HtmlReport {
      * @return the HTML text
      */
     public static String html(BenchRun run, List<Chart> charts) {
+        return html(run, charts, List.of());
+    }
+
+    /**
+     * Renders the page with latency percentiles: as {@link #html(BenchRun, List)}, then a section with each latency
+     * chart inlined and a table of its percentiles per implementation, linking the histogram files.
+     *
+     * @param run the run
+     * @param charts the bar charts, inlined in this order
+     * @param latency the latency charts, inlined in this order after the bar charts
+     * @return the HTML text
+     */
+    public static String html(BenchRun run, List<Chart> charts, List<LatencyChart> latency) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
         sb.append("<title>panamax bench ").append(Fmt.xml(run.started())).append("</title>\n");
@@ -77,9 +90,21 @@ public final class HtmlReport {
                         .append("</figure>\n");
             }
         }
+        if (!latency.isEmpty()) {
+            sb.append("<h2 id=\"latency\">Latency percentiles</h2>\n");
+            sb.append("<p class=\"note\">").append(Fmt.xml(Reports.LATENCY_LEGEND)).append("</p>\n");
+            for (LatencyChart chart : latency) {
+                String svg = chart.svg();
+                svg = svg.substring(svg.indexOf("<svg"));
+                sb.append("<figure id=\"").append(Fmt.xml(chart.fileName())).append("\">\n").append(svg);
+                latencyTable(sb, chart);
+                sb.append("</figure>\n");
+            }
+        }
         sb.append("<p class=\"note\">Files: <a href=\"summary.md\">summary.md</a>, <a href=\"jmh-result.json\">"
                 + "jmh-result.json</a> (JMH's raw results), <a href=\"figures.json\">figures.json</a>, "
-                + "<a href=\"jmh.log\">jmh.log</a>, charts/*.svg.</p>\n");
+                + "<a href=\"jmh.log\">jmh.log</a>, charts/*.svg"
+                + (latency.isEmpty() ? "" : ", latency/*.hgrm and *.hlog (HdrHistogram)") + ".</p>\n");
         sb.append("</body>\n</html>\n");
         return sb.toString();
     }
@@ -104,6 +129,27 @@ public final class HtmlReport {
             cell(sb, "num", Fmt.range(r));
             cell(sb, "", r.unit());
             cell(sb, !c.hasPeer() ? "" : c.speedup() >= 1 ? "faster" : "slower", c.verdict());
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    private static void latencyTable(StringBuilder sb, LatencyChart chart) {
+        sb.append("<table>\n<tr><th>Impl</th><th>Ops</th>");
+        for (double p : LatencyChart.TABLE_PERCENTILES) {
+            sb.append("<th>").append(LatencyChart.percentileName(p)).append("</th>");
+        }
+        sb.append("<th>max</th><th>Histogram</th></tr>\n");
+        for (LatencyCurve c : chart.curves()) {
+            sb.append(c.panamax() ? "<tr class=\"panamax\">" : "<tr>");
+            cell(sb, "", c.label());
+            cell(sb, "num", Long.toString(c.count()));
+            for (double p : LatencyChart.TABLE_PERCENTILES) {
+                cell(sb, "num", LatencyChart.duration(c.valueAt(p)));
+            }
+            cell(sb, "num", LatencyChart.duration(c.maxNs()));
+            String href = Fmt.xml(LatencyChart.DIR + "/" + c.file());
+            sb.append("<td><a href=\"").append(href).append("\">").append(Fmt.xml(c.file())).append("</a></td>");
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");

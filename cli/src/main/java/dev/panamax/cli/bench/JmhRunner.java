@@ -9,6 +9,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,20 +99,23 @@ public final class JmhRunner {
     }
 
     /**
-     * Runs JMH.
+     * Runs JMH. The forked JVMs record the latency benchmarks' histograms under {@code workDir/latency}
+     * ({@link LatencyChart#DIR}): this method empties that directory of earlier histograms, then passes its path to
+     * the forks as {@code -jvmArgsAppend -Dpanamax.bench.latency.dir=...}.
      *
-     * @param jmhArgs JMH's arguments: include patterns and options
-     * @param workDir the child's working directory
+     * @param jmhArgs JMH's arguments: include patterns and options, without {@code -jvmArgsAppend}
+     * @param workDir the child's working directory, the report directory
      * @param log where JMH's output (stdout and stderr) is copied
      * @param onLine called with every line of output as it arrives
      * @return JMH's exit code and its first error line
-     * @throws IOException when the JVM cannot be started or the log cannot be written
+     * @throws IOException when the JVM cannot be started or the log or latency directory cannot be written
      * @throws InterruptedException when interrupted; the child is destroyed then
      */
     public Outcome run(List<String> jmhArgs, Path workDir, Path log, Consumer<String> onLine)
             throws IOException, InterruptedException {
         List<String> cmd = command();
         cmd.addAll(jmhArgs);
+        cmd.addAll(latencyArgs(prepareLatencyDir(workDir.resolve(LatencyChart.DIR))));
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         // Ctrl-C on the cli must not leave a JMH run (and its forks) burning the CPUs.
@@ -146,6 +150,32 @@ public final class JmhRunner {
                 // The hook is running already; it destroys the child.
             }
         }
+    }
+
+    /**
+     * Returns JMH's arguments that make the forks record latency histograms in a directory.
+     *
+     * @param latencyDir an absolute directory
+     * @return {@code -jvmArgsAppend} and the system property, the path in double quotes (JMH splits the value at
+     *     spaces outside quotes); empty when the path holds a double quote, which JMH cannot pass
+     */
+    static List<String> latencyArgs(Path latencyDir) {
+        String dir = latencyDir.toAbsolutePath().toString();
+        if (dir.indexOf('"') >= 0) {
+            return List.of();
+        }
+        return List.of("-jvmArgsAppend", "-D" + LatencyChart.DIR_PROPERTY + "=\"" + dir + "\"");
+    }
+
+    /** Creates the latency directory, or empties it of an earlier run's histograms (forks add to what they find). */
+    private static Path prepareLatencyDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.{hgrm,hlog,tmp}")) {
+            for (Path f : old) {
+                Files.deleteIfExists(f);
+            }
+        }
+        return dir;
     }
 
     /**

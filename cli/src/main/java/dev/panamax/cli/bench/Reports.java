@@ -18,6 +18,12 @@ public final class Reports {
             + "peer: each panamax variant against the best non-panamax implementation measured with the same "
             + "benchmark and parameters in this run.";
 
+    /** What the latency percentiles are; printed with them. */
+    static final String LATENCY_LEGEND = "Latency of each operation of the measured iterations, recorded with "
+            + "HdrHistogram (3 significant digits) around the operation, so it includes two clock reads. A "
+            + "percentile is the value of the first listed percentile at or above it. Histograms: HdrHistogram "
+            + "percentile distributions (.hgrm, ns) and logs (.hlog) under latency/.";
+
     private static final String[] HEADER = {"Benchmark", "Params", "Mode", "Score", "± Error", "Median", "Unit",
         "vs best peer"};
 
@@ -78,6 +84,19 @@ public final class Reports {
      * @return the Markdown text
      */
     public static String markdown(BenchRun run, List<Chart> charts) {
+        return markdown(run, charts, List.of());
+    }
+
+    /**
+     * Renders {@code summary.md} with latency percentiles: as {@link #markdown(BenchRun, List)}, then, per latency
+     * chart, a table of percentiles per implementation and links to the chart and to the histogram files.
+     *
+     * @param run the run
+     * @param charts the bar charts, under {@code charts/}
+     * @param latency the latency charts, under {@code charts/}, their histograms under {@code latency/}
+     * @return the Markdown text
+     */
+    public static String markdown(BenchRun run, List<Chart> charts, List<LatencyChart> latency) {
         StringBuilder sb = new StringBuilder();
         sb.append("# panamax bench, ").append(run.started()).append("\n\n");
         sb.append("- Suites: ").append(run.suites().isEmpty() ? "none" : String.join(", ", run.suites()))
@@ -105,6 +124,33 @@ public final class Reports {
             for (Chart chart : charts) {
                 sb.append("![").append(Fmt.md(chart.title())).append("](charts/").append(chart.fileName())
                         .append(")\n\n");
+            }
+        }
+        if (!latency.isEmpty()) {
+            sb.append("## Latency percentiles\n\n");
+            sb.append(LATENCY_LEGEND).append("\n\n");
+            for (LatencyChart chart : latency) {
+                sb.append("### ").append(Fmt.md(chart.title())).append(chart.others().isEmpty() ? ""
+                        : " (" + Fmt.md(chart.others()) + ")").append("\n\n");
+                sb.append("![").append(Fmt.md(chart.title())).append(" latency percentiles](charts/")
+                        .append(chart.fileName()).append(")\n\n");
+                sb.append("| Impl | Ops |");
+                for (double p : LatencyChart.TABLE_PERCENTILES) {
+                    sb.append(' ').append(LatencyChart.percentileName(p)).append(" |");
+                }
+                sb.append(" max | Histogram |\n|---|--:|");
+                sb.append("--:|".repeat(LatencyChart.TABLE_PERCENTILES.length + 1)).append("---|\n");
+                for (LatencyCurve c : chart.curves()) {
+                    String impl = Fmt.md(c.label());
+                    sb.append("| ").append(c.panamax() ? "**" + impl + "**" : impl).append(" | ").append(c.count())
+                            .append(" |");
+                    for (double p : LatencyChart.TABLE_PERCENTILES) {
+                        sb.append(' ').append(LatencyChart.duration(c.valueAt(p))).append(" |");
+                    }
+                    sb.append(' ').append(LatencyChart.duration(c.maxNs())).append(" | [").append(Fmt.md(c.file()))
+                            .append("](").append(LatencyChart.DIR).append('/').append(c.file()).append(") |\n");
+                }
+                sb.append('\n');
             }
         }
         return sb.toString();

@@ -7,6 +7,7 @@ package dev.panamax.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -72,5 +73,12 @@ class JmhRunnerTest {
                         "java.lang.IllegalStateException: raw returned 1, expected ppid 2",
                         "\tat dev.panamax.bench.BindingsBenchmark.setUp(BindingsBenchmark.java:61)")).orElseThrow());
         assertTrue(JmhRunner.firstError(List.of("Iteration   1: 1 ns/op")).isEmpty());
+    }
+
+    @Test
+    void shouldPassTheLatencyDirectoryToTheForksQuotedWhenItHasSpaces() {
+        assertEquals(List.of("-jvmArgsAppend", "-Dpanamax.bench.latency.dir=\"/tmp/my report/latency\""),
+                JmhRunner.latencyArgs(Path.of("/tmp/my report/latency")));
+        assertEquals(List.of(), JmhRunner.latencyArgs(Path.of("/tmp/a\"b/latency")), "JMH cannot pass a quote");
     }
 }
