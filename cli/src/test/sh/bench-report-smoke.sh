@@ -2,13 +2,15 @@
 # End-to-end check of 'panamax bench' and of its HTML report: runs './panamax bench bindings --quick' (the
 # smallest suite: 3 benchmarks, about 15 s of JMH plus a build when the jars are stale), checks the exit code and
 # the report files, renders index.html with headless Chromium and checks that the screenshot shows the table
-# text and the charts' panamax-blue bars. Also checks 'bench <suite not in the jar>' (exit 0, "not built") and a
+# text and the charts' panamax-blue bars. Then runs 'bench locks --quick' (about 50 s) and checks the latency
+# percentile curves of LockBenchmark.handoff: histogram files, chart, links, and curve pixels in a screenshot. Also checks 'bench <suite not in the jar>' (exit 0, "not built") and a
 # bad suite name (exit 2, one line).
 # Usage: cli/src/test/sh/bench-report-smoke.sh   (from anywhere; CI calls it after './build verify')
 # Needs: python3 (standard library only) and Chromium ('apt-get install -y chromium' on Debian; CHROMIUM=path
 # to use another binary). BENCH_SMOKE_KEEP=DIR copies the report and the screenshot to DIR for a look.
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../../../.." && pwd)
 panamax=$repo/panamax
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -54,52 +56,21 @@ PY
 timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1600 \
     --screenshot="$work/shot.png" "file://$work/report/index.html" >"$work/chromium.log" 2>&1 \
     || fail "chromium could not render the report: $(tail -n 5 "$work/chromium.log")"
-python3 - "$work/shot.png" <<'PY' || fail "the screenshot of index.html does not show the report"
-import struct, sys, zlib
-data = open(sys.argv[1], "rb").read()
-assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-pos, idat, width = 8, b"", 0
-while pos < len(data):
-    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + length]
-    if kind == b"IHDR":
-        width, height, depth, color = struct.unpack(">IIBB", body[:10])
-        assert depth == 8 and color in (2, 6), f"unexpected PNG format depth={depth} color={color}"
-        bpp = 3 if color == 2 else 4
-    elif kind == b"IDAT":
-        idat += body
-    pos += 12 + length
-raw = zlib.decompress(idat)
-stride = width * bpp
-prev = bytearray(stride)
+python3 - "$work/shot.png" "$here" <<'PY' || fail "the screenshot of index.html does not show the report"
+import sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2])
+from png_pixels import near, rows
+width, height, pixels = rows(sys.argv[1])
 dark = blue = grey = 0
-for y in range(height):
-    f = raw[y * (stride + 1)]
-    line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):   # undo the PNG row filter (None, Sub, Up, Average, Paeth)
-        a = line[i - bpp] if i >= bpp else 0
-        b = prev[i]
-        c = prev[i - bpp] if i >= bpp else 0
-        if f == 1:
-            line[i] = (line[i] + a) & 255
-        elif f == 2:
-            line[i] = (line[i] + b) & 255
-        elif f == 3:
-            line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    for x in range(0, stride, bpp):
-        r, g, bl = line[x], line[x + 1], line[x + 2]
-        if r < 100 and g < 100 and bl < 100:
+for line in pixels:
+    for px in line:
+        if px[0] < 100 and px[1] < 100 and px[2] < 100:
             dark += 1
-        if abs(r - 0x25) < 12 and abs(g - 0x63) < 12 and abs(bl - 0xeb) < 12:
-            blue += 1   # panamax bars and legend swatch, #2563eb
-        elif (abs(r - 0x4b) < 12 and abs(g - 0x55) < 12 and abs(bl - 0x63) < 12) or \
-                (abs(r - 0x9c) < 12 and abs(g - 0xa3) < 12 and abs(bl - 0xaf) < 12):
-            grey += 1   # peer bars and swatches, #4b5563 and #9ca3af
-    prev = line
+        if near(px, "#2563eb"):
+            blue += 1   # panamax bars and legend swatch
+        elif near(px, "#4b5563") or near(px, "#9ca3af"):
+            grey += 1   # peer bars and swatches
 total = width * height
 print(f"screenshot {width}x{height}: {dark} dark (text) pixels, {blue} panamax-blue and {grey} peer-grey pixels")
 assert dark > total * 0.002, "almost no text: blank page?"
@@ -108,9 +79,63 @@ assert blue > 250, "no panamax bar: the chart did not render"
 assert blue + grey > 3000, "too few bar pixels: the chart did not render"
 PY
 
+# Latency percentile curves: 'bench locks --quick' (18 benchmarks, about 50 s) records every measured operation of
+# LockBenchmark.handoff with HdrHistogram in the forks (LatencyLog); the report must hold one histogram and one
+# curve per lock, and the screenshot must show the curves.
+"$panamax" bench locks --quick --ignore-lock --out "$work/locks" >"$work/locks-out.txt" 2>"$work/locks-err.txt" \
+    || fail "bench locks --quick exited $?: $(tail -n 5 "$work/locks-err.txt")"
+python3 - "$work/locks" <<'PY' || fail "the locks report lacks its latency histograms or percentile curves"
+import re, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+impls = ["futex", "futexAdaptive", "spin", "reentrant", "synchronized", "stamped"]
+for impl in impls:
+    name = f"latency/LockBenchmark.handoff-impl={impl}"
+    count = int(re.search(r"Total count\s*=\s*(\d+)", open(f"{d}/{name}.hgrm").read()).group(1))
+    assert count > 0, f"{name}.hgrm: no operation recorded"
+    assert open(f"{d}/{name}.hlog").read().startswith("#panamax LatencyLog"), f"{name}.hlog is no HdrHistogram log"
+S = "{http://www.w3.org/2000/svg}"
+svg = ET.parse(d + "/charts/LockBenchmark.handoff-latency.svg").getroot()
+lines = svg.findall(S + "polyline")
+assert sorted(l.find(S + "title").text.split(":")[0] for l in lines) == sorted(impls), "one curve per lock"
+assert all(len(l.get("points").split()) >= 3 for l in lines), "a curve with fewer than 3 points"
+texts = [t.text for t in svg.iter(S + "text")]
+assert {"0%", "90%", "99%"} <= set(texts), texts
+md = open(d + "/summary.md").read()
+assert "](charts/LockBenchmark.handoff-latency.svg)" in md, "summary.md does not link the latency chart"
+assert "](latency/LockBenchmark.handoff-impl=futex.hgrm)" in md, "summary.md does not link the histograms"
+page = ET.parse(d + "/index.html").getroot()
+fig = [f for f in page.iter("figure") if f.get("id") == "LockBenchmark.handoff-latency.svg"]
+assert fig and len(list(fig[0].iter(S + "polyline"))) == 6, "index.html does not inline the latency chart"
+PY
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,3400 \
+    --screenshot="$work/locks.png" "file://$work/locks/index.html" >"$work/chromium.log" 2>&1 \
+    || fail "chromium could not render the locks report: $(tail -n 5 "$work/chromium.log")"
+python3 - "$work/locks.png" "$here" <<'PY' || fail "the screenshot of the locks report shows no latency curve"
+import sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2])
+from png_pixels import near, rows
+# Curve colours that nothing else on the page uses: futexAdaptive, spin (panamax, solid), reentrant and
+# synchronized (peers, dashed). spin is drawn last, on top of every other curve.
+colors = {"futexAdaptive": "#7c3aed", "spin": "#0891b2", "reentrant": "#ea580c", "synchronized": "#16a34a"}
+counts = dict.fromkeys(colors, 0)
+width, height, pixels = rows(sys.argv[1])
+for line in pixels:
+    for px in line:
+        if px[0] + px[1] + px[2] < 700:   # skip the white background quickly
+            for name, color in colors.items():
+                if near(px, color):
+                    counts[name] += 1
+                    break
+print(f"screenshot {width}x{height}: latency curve pixels {counts}")
+# A legend line is 22x3 px; a curve spans the 850 px wide plot.
+assert counts["spin"] > 800, "the topmost latency curve (spin) is not on the page"
+assert sum(counts.values()) > 1500, "too few latency curve pixels: the chart did not render"
+PY
+
 if [ -n "${BENCH_SMOKE_KEEP:-}" ]; then
     mkdir -p "$BENCH_SMOKE_KEEP"
-    cp -r "$work/report" "$work/shot.png" "$BENCH_SMOKE_KEEP"/
+    cp -r "$work/report" "$work/shot.png" "$work/locks" "$work/locks.png" "$BENCH_SMOKE_KEEP"/
 fi
 
 # A suite whose class is not in the jar (yet) is reported, not an error.

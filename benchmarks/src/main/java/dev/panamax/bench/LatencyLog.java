@@ -55,8 +55,9 @@ import java.util.concurrent.TimeUnit;
  * }
  * Only operations inside JMH's measurement window are recorded: measurement iterations (not warmup ones), between
  * {@link Control#startMeasurement} and {@link Control#stopMeasurement}, so that the histogram counts what JMH's
- * score averages. Each recorded operation pays two {@link System#nanoTime()} calls (about 20-25 ns on x86_64 with
- * a TSC clock source), so a score measured with recording on includes them.
+ * score averages. Each recorded operation pays two {@link System#nanoTime()} reads (tens of nanoseconds each: 44 to
+ * 130 ns on the loaded 2-core build VM with its TSC clock source), so a score measured with recording on includes
+ * them; compare implementations within one run.
  *
  * <p>The CLI passes the property with JMH's {@code -jvmArgsAppend}, which replaces a benchmark's own
  * {@code @Fork(jvmArgsAppend = ...)}: benchmarks use {@code jvmArgsPrepend} for their JVM flags.

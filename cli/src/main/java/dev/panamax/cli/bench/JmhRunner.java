@@ -100,8 +100,8 @@ public final class JmhRunner {
 
     /**
      * Runs JMH. The forked JVMs record the latency benchmarks' histograms under {@code workDir/latency}
-     * ({@link LatencyChart#DIR}): this method empties that directory of earlier histograms, then passes its path to
-     * the forks as {@code -jvmArgsAppend -Dpanamax.bench.latency.dir=...}.
+     * ({@link LatencyChart#DIR}, created by the first fork that records one): this method empties that directory of
+     * earlier histograms, then passes its path to the forks as {@code -jvmArgsAppend -Dpanamax.bench.latency.dir=...}.
      *
      * @param jmhArgs JMH's arguments: include patterns and options, without {@code -jvmArgsAppend}
      * @param workDir the child's working directory, the report directory
@@ -114,8 +114,8 @@ public final class JmhRunner {
     public Outcome run(List<String> jmhArgs, Path workDir, Path log, Consumer<String> onLine)
             throws IOException, InterruptedException {
         List<String> cmd = command();
+        cmd.addAll(latencyArgs(prepareLatencyDir(workDir.toAbsolutePath().resolve(LatencyChart.DIR))));
         cmd.addAll(jmhArgs);
-        cmd.addAll(latencyArgs(prepareLatencyDir(workDir.resolve(LatencyChart.DIR))));
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         // Ctrl-C on the cli must not leave a JMH run (and its forks) burning the CPUs.
@@ -167,9 +167,11 @@ public final class JmhRunner {
         return List.of("-jvmArgsAppend", "-D" + LatencyChart.DIR_PROPERTY + "=\"" + dir + "\"");
     }
 
-    /** Creates the latency directory, or empties it of an earlier run's histograms (forks add to what they find). */
+    /** Empties the latency directory of an earlier run's histograms (forks add to what they find); they create it. */
     private static Path prepareLatencyDir(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            return dir;
+        }
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.{hgrm,hlog,tmp}")) {
             for (Path f : old) {
                 Files.deleteIfExists(f);

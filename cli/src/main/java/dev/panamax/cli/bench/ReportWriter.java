@@ -46,7 +46,8 @@ public final class ReportWriter {
             Files.writeString(chartDir.resolve(chart.fileName()), chart.svg());
         }
         Files.writeString(dir.resolve("summary.md"), Reports.markdown(run, charts, latency));
-        Files.writeString(dir.resolve("figures.json"), Json.write(Reports.json(run, dir.toString())) + "\n");
+        Files.writeString(dir.resolve("figures.json"), Json.write(Reports.json(run, dir.toString(), latency))
+                + "\n");
         Path index = dir.resolve("index.html");
         Files.writeString(index, HtmlReport.html(run, charts, latency));
         return index;

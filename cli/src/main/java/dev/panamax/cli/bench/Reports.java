@@ -184,6 +184,20 @@ public final class Reports {
      * @return the tree for {@code dev.panamax.cli.doctor.Json#write}
      */
     public static Map<String, Object> json(BenchRun run, String reportDir) {
+        return json(run, reportDir, List.of());
+    }
+
+    /**
+     * Returns the figures with latency percentiles as a JSON-ready tree: as {@link #json(BenchRun, String)}, plus a
+     * {@code latency} list with, per latency chart, each implementation's operation count and percentiles in
+     * nanoseconds.
+     *
+     * @param run the run
+     * @param reportDir where the report was written, null when none was
+     * @param latency the latency charts
+     * @return the tree for {@code dev.panamax.cli.doctor.Json#write}
+     */
+    public static Map<String, Object> json(BenchRun run, String reportDir, List<LatencyChart> latency) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("tool", "panamax bench");
         doc.put("started", run.started());
@@ -218,6 +232,31 @@ public final class Reports {
             results.add(m);
         }
         doc.put("results", results);
+        if (!latency.isEmpty()) {
+            List<Object> charts = new ArrayList<>();
+            for (LatencyChart chart : latency) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("benchmark", chart.title());
+                m.put("params", chart.others());
+                List<Object> curves = new ArrayList<>();
+                for (LatencyCurve c : chart.curves()) {
+                    Map<String, Object> curve = new LinkedHashMap<>();
+                    curve.put("impl", c.label());
+                    curve.put("panamax", c.panamax());
+                    curve.put("count", c.count());
+                    curve.put("mean_ns", finite(c.meanNs()));
+                    for (double p : LatencyChart.TABLE_PERCENTILES) {
+                        curve.put(LatencyChart.percentileName(p) + "_ns", c.valueAt(p));
+                    }
+                    curve.put("max_ns", c.maxNs());
+                    curve.put("histogram", LatencyChart.DIR + "/" + c.file());
+                    curves.add(curve);
+                }
+                m.put("curves", curves);
+                charts.add(m);
+            }
+            doc.put("latency", charts);
+        }
         return doc;
     }
 

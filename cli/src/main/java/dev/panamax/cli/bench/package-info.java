@@ -10,7 +10,8 @@
  *
  * <p>Conventions: {@link dev.panamax.cli.bench.Suite} is the one registry of suites and of which implementation
  * values are panamax's; everything else is a peer. Renderers are pure functions of a
- * {@link dev.panamax.cli.bench.BenchRun}; only {@link dev.panamax.cli.bench.JmhRunner} starts processes and only
+ * {@link dev.panamax.cli.bench.BenchRun} (and, for {@link dev.panamax.cli.bench.LatencyChart}, of the histogram
+ * files the run left under {@code latency/}); only {@link dev.panamax.cli.bench.JmhRunner} starts processes and only
  * {@link dev.panamax.cli.bench.ReportWriter} writes files. Numbers are formatted with {@code Locale.ROOT}.
  */
 package dev.panamax.cli.bench;

@@ -7,11 +7,15 @@ package dev.panamax.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JmhRunnerTest {
 
@@ -80,5 +84,29 @@ class JmhRunnerTest {
         assertEquals(List.of("-jvmArgsAppend", "-Dpanamax.bench.latency.dir=\"/tmp/my report/latency\""),
                 JmhRunner.latencyArgs(Path.of("/tmp/my report/latency")));
         assertEquals(List.of(), JmhRunner.latencyArgs(Path.of("/tmp/a\"b/latency")), "JMH cannot pass a quote");
+    }
+
+    @Test
+    void shouldEmptyTheLatencyDirectoryAndPassItToTheForksWhenRunning(@TempDir Path tmp) throws Exception {
+        Path report = Files.createDirectories(tmp.resolve("my report"));
+        Path latency = Files.createDirectories(report.resolve(LatencyChart.DIR));
+        Files.writeString(latency.resolve("LockBenchmark.handoff-impl=futex.hgrm"), "an earlier run's\n");
+        Files.writeString(latency.resolve("LockBenchmark.handoff-impl=futex.hlog"), "an earlier run's\n");
+        Files.writeString(latency.resolve("notes.txt"), "the user's\n");
+        Path args = tmp.resolve("args");
+        Path java = tmp.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + args + "'\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+        JmhRunner.Outcome outcome = new JmhRunner(java, tmp.resolve("benchmarks.jar"), List.of())
+                .run(List.of("LockBenchmark", "-f", "1"), report, tmp.resolve("jmh.log"), line -> { });
+        assertEquals(0, outcome.exitCode());
+        List<String> child = Files.readAllLines(args);
+        int i = child.indexOf("-jvmArgsAppend");
+        assertTrue(i > 0, child.toString());
+        assertEquals("-Dpanamax.bench.latency.dir=\"" + latency.toAbsolutePath() + "\"", child.get(i + 1));
+        assertEquals(List.of("LockBenchmark", "-f", "1"), child.subList(child.size() - 3, child.size()));
+        try (Stream<Path> left = Files.list(latency)) {
+            assertEquals(List.of(latency.resolve("notes.txt")), left.toList(), "stale histograms would be added to");
+        }
     }
 }

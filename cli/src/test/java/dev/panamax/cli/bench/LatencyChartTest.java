@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -232,5 +235,12 @@ class LatencyChartTest {
         }
         assertTrue(found, "the page inlines the latency chart with its two curves");
         assertTrue(html.contains("<a href=\"latency/" + FUTEX + "\">"), html);
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("figures.json").toFile());
+        JsonNode futex = report.path("latency").path(0).path("curves").path(0);
+        assertEquals("LockBenchmark.handoff", report.path("latency").path(0).path("benchmark").asText());
+        assertEquals("futex", futex.path("impl").asText());
+        assertEquals(40901, futex.path("count").asLong());
+        assertTrue(futex.path("p99.9_ns").isNumber() && futex.path("max_ns").asDouble() == 31997951, futex.toString());
+        assertEquals("latency/" + FUTEX, futex.path("histogram").asText());
     }
 }
