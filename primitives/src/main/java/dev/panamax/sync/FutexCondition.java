@@ -211,6 +211,7 @@ public final class FutexCondition implements Condition {
         }
         Thread me = Thread.currentThread();
         waiters.getAndAdd(1);
+        mutex.enterWaiting(); // counted from before the unlock: signalAll may requeue this thread onto the mutex
         int s = seq.getVolatile();
         mutex.releaseForWait();
         boolean signalled = true;
@@ -235,6 +236,7 @@ public final class FutexCondition implements Condition {
             }
         }
         mutex.reacquireAfterWait();
+        mutex.leaveWaiting();
         waiters.getAndAdd(-1);
         if (restoreInterrupt) {
             me.interrupt();

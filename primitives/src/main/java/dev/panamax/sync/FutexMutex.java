@@ -7,6 +7,7 @@ package dev.panamax.sync;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -58,21 +59,33 @@ public final class FutexMutex implements Lock {
      *   lock:   CAS 0 -> 1; on failure:
      *             spin while word == 1 (if maxSpins > 0, bounded); if it read 0: CAS 0 -> 1, acquired if that
      *             succeeds
-     *             loop { c = getAndSet(2); if c == 0: acquired; sleep while word == 2; spin while word == 1 }
+     *             waiters++; loop { CAS 0 -> (waiters > 1 ? 2 : 1) or c = getAndSet(2): acquired if it read 0;
+     *                               sleep while word == 2; spin while word == 1 }; waiters--
      *   unlock: if getAndSet(0) == 2: wake one
      *
      *   FREE      --CAS 0 -> 1 (lock, tryLock, first spin)-->           LOCKED
      *   LOCKED    --getAndSet(2) by a waiter, or markContended-->       CONTENDED
      *   FREE      --getAndSet(2) by a waiter, which thereby acquires--> CONTENDED (a sleeper may remain)
+     *   FREE      --CAS by a counted waiter, alone / not alone-->       LOCKED / CONTENDED (in-process only)
      *   LOCKED    --unlock: getAndSet(0) returns 1, no syscall-->        FREE
      *   CONTENDED --unlock: getAndSet(0) returns 2, then wake one-->     FREE
      *
-     * A thread that has slept always takes the lock with getAndSet(2), never CAS 0 -> 1: other sleepers may
-     * remain, so while anyone may sleep the word says so and the next unlock wakes; an unlock that sees 1 knows
-     * no one sleeps and makes no syscall. Only a thread that has not slept yet (the fast path and the first spin)
-     * may take the lock with CAS 0 -> 1, as a barging newcomer would. A woken thread that loses to such a CAS sets
-     * 2 again before sleeping. FutexCondition relies on the same rule: threads it requeues onto this word are
-     * woken because waiters re-acquire with getAndSet(2).
+     * While anyone may sleep the word must say so, so that the next unlock wakes; an unlock that sees 1 knows no
+     * one sleeps and makes no syscall. A thread that has not slept yet (the fast path and the first spin) may
+     * take the lock with CAS 0 -> 1, as a barging newcomer would: the sleeper the last unlock woke then finds the
+     * word taken and sets 2 again before sleeping. A thread that has slept must not hide other sleepers. Drepper's
+     * mutex makes it acquire with getAndSet(2), which leaves 2 behind after every sleep even when no one else
+     * waits: the next unlock pays a FUTEX_WAKE for nobody and a spinning acquirer, reading 2, goes to sleep, so
+     * two threads settle into a convoy of wake/sleep pairs. In-process mutexes therefore count the threads that
+     * may sleep on the word (waiters: incremented before the first getAndSet(2), decremented after acquiring or
+     * giving up; FutexCondition counts its waiters too, since signalAll may requeue them onto the word). A counted
+     * thread tries CAS 0 -> 1 when it is the only one counted and CAS 0 -> 2 otherwise, then getAndSet(2). The
+     * count is read after the thread's own wake-up; any sleeper it could hide incremented the count before its
+     * getAndSet(2), which came before the unlock that freed the word, so the read sees it. A sleeper counted too
+     * late to be seen did its getAndSet(2) after the read, and then either finds the word free, or makes the CAS
+     * fail, or sees the 1 the CAS wrote and replaces it with 2 before sleeping. Over-counting (a thread spinning
+     * after its wake-up) only costs a wake-up. Shared mutexes cannot count other processes' threads and keep
+     * Drepper's getAndSet(2).
      *
      * The spin only waits while the word reads 1 (held, no sleeper) and only reads it (opaque): it never writes,
      * so it never marks the word contended (which would make the holder's unlock pay a FUTEX_WAKE). A spin that
@@ -101,6 +114,7 @@ public final class FutexMutex implements Lock {
     private final Word word;
     private final WaitSite site;
     private final int maxSpins;
+    private final AtomicInteger waiters; // volatile RMWs; null if shared: threads that may sleep on the word
     private int spinEstimate;  // plain: a heuristic written by any acquirer; a lost update only changes a spin count
     private Thread owner;      // plain: written only by the holder, after acquiring and before releasing
 
@@ -126,6 +140,7 @@ public final class FutexMutex implements Lock {
         this.word = word;
         this.site = new WaitSite(word, shared);
         this.maxSpins = maxSpins;
+        this.waiters = shared ? null : new AtomicInteger();
     }
 
     /**
@@ -333,7 +348,7 @@ public final class FutexMutex implements Lock {
     void reacquireAfterWait() {
         Thread me = Thread.currentThread();
         boolean interrupted = false;
-        while (word.getAndSet(CONTENDED) != FREE) {
+        while (acquireAsWaiter() != FREE) {
             site.await(CONTENDED, WaitSite.NO_DEADLINE, false);
             if (me.isVirtual() && Thread.interrupted()) {
                 interrupted = true; // park returns at once while the status is set
@@ -374,15 +389,16 @@ public final class FutexMutex implements Lock {
             return true;
         }
         boolean interrupted = false;
+        enterWaiting();
         try {
-            int c = word.getAndSet(CONTENDED);
+            int c = acquireAsWaiter();
             while (c != FREE) {
                 int result = site.await(CONTENDED, deadlineNs, interruptible);
                 if (maxSpins > 0) {
-                    spinWhileLocked(); // slept: whatever it read, acquire only through getAndSet(2)
+                    spinWhileLocked();
                 }
                 // Retry before acting on a timeout or interrupt: the wait may have consumed an unlock's wake-up.
-                c = word.getAndSet(CONTENDED);
+                c = acquireAsWaiter();
                 if (c == FREE) {
                     break;
                 }
@@ -398,11 +414,39 @@ public final class FutexMutex implements Lock {
                 }
             }
         } finally {
+            leaveWaiting();
             if (interrupted) {
                 me.interrupt();
             }
         }
         return true;
+    }
+
+    /** Counts the calling thread as one that may sleep on the word, until {@link #leaveWaiting()}. */
+    void enterWaiting() {
+        if (waiters != null) {
+            waiters.getAndIncrement();
+        }
+    }
+
+    void leaveWaiting() {
+        if (waiters != null) {
+            waiters.getAndDecrement();
+        }
+    }
+
+    /**
+     * One acquisition attempt by a counted waiter (see the overview): CAS 0 -> 1 when no other thread is counted,
+     * CAS 0 -> 2 when one is, then getAndSet(2), which marks the word for the sleep that follows a failure.
+     *
+     * @return the word's value before the attempt that decided it: {@link #FREE} if acquired
+     */
+    private int acquireAsWaiter() {
+        if (waiters != null
+                && word.compareAndExchangeAcquire(FREE, waiters.get() > 1 ? CONTENDED : LOCKED) == FREE) {
+            return FREE;
+        }
+        return word.getAndSet(CONTENDED);
     }
 
     /**
