@@ -70,6 +70,10 @@ public final class DurableLog implements AutoCloseable {
      * preallocation, once the current segment is half full a background thread (Preparer) makes the next file
      * ready under the name NEXT (fallocate, zero fill, fsync): rolling over then costs writing the header,
      * fdatasync, a rename and a directory fsync. NEXT is never a segment: recovery deletes a leftover one.
+     * A WRITE log skips that fdatasync and directory fsync (lazy roll-over). Segments left with bytes written but
+     * not flushed (WRITE batches, a lazy header) are remembered, and the first batch that flushes flushes them
+     * and the directory too before anyone is acknowledged (flushEarlier): recovery cuts at the first segment it
+     * cannot read, so a durable record must never sit behind a segment that power loss could tear.
      *
      * Staging and group commit (RocksDB's write group, with a shared buffer instead of a writer queue):
      *
@@ -156,6 +160,8 @@ public final class DurableLog implements AutoCloseable {
     private boolean gathering; // guarded by lock: a leader waits on `gathered` before cutting its batch
     private long lastSyncNanos; // guarded by lock: how long the last flushed or synchronous batch took
     private Preparer preparer; // guarded by lock: the next segment being made ready, or null
+    private final List<Path> unflushedRetired = new ArrayList<>(); // guarded by lock: see flushEarlier
+    private boolean directoryUnsynced; // guarded by lock: a segment's name is not yet durable (lazy roll-over)
     private volatile long durableSequence; // written under lock by the leader; read lock-free by lastSequence()
     private int flushNeed; // guarded by lock: strongest flush asked for by a staged record
     private boolean leaderActive; // guarded by lock
@@ -177,6 +183,7 @@ public final class DurableLog implements AutoCloseable {
         Fd writer; // guarded by the log's lock; null once the segment is complete
         UringFile ring; // guarded by the log's lock (see the overview); null without io_uring or once complete
         long durableEnd; // guarded by the log's lock: offset past the last durable record
+        boolean unflushed; // guarded by the log's lock: bytes written (WRITE batches, a lazy header) not yet flushed
 
         Segment(long firstSequence, Path path, long durableEnd) {
             this.firstSequence = firstSequence;
@@ -446,11 +453,16 @@ public final class DurableLog implements AutoCloseable {
         MemorySegment header = buffers[active];
         RecordFormat.encodeSegmentHeader(header, firstSequence);
         Path ready = takePrepared();
+        // A WRITE log promises nothing across power loss: its header and name are made durable by the first
+        // flush asked for per call, if any (see flushEarlier), not by every roll-over.
+        boolean lazy = ready != null && durability == Durability.WRITE;
         if (ready != null) {
             // Size and extents (zeroed where zero-filled) were made durable by the preparer: only the header is new.
             try (Fd init = Fd.open(ready, Set.of(OpenFlag.WRITE), 0)) {
                 writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
-                init.fdatasync();
+                if (!lazy) {
+                    init.fdatasync();
+                }
             }
             renameNoReplace(ready, path);
         } else {
@@ -467,8 +479,13 @@ public final class DurableLog implements AutoCloseable {
                 init.fsync();
             }
         }
-        Fd.fsyncDirectory(directory);
+        if (lazy) {
+            directoryUnsynced = true;
+        } else {
+            Fd.fsyncDirectory(directory);
+        }
         Segment segment = new Segment(firstSequence, path, RecordFormat.SEGMENT_HEADER_BYTES);
+        segment.unflushed = lazy;
         try {
             segment.writer = openWriter(path);
             attachRing(segment);
@@ -477,6 +494,9 @@ public final class DurableLog implements AutoCloseable {
             throw e;
         }
         if (current != null && current.writer != null) {
+            if (current.unflushed) {
+                unflushedRetired.add(current.path);
+            }
             retire(current);
         }
         segments.add(segment);
@@ -844,6 +864,13 @@ public final class DurableLog implements AutoCloseable {
         final int need = flushNeed;
         final int batchBuffer = active;
         final boolean syncs = need != FLUSH_NONE || durability.openMode() != Durability.OpenMode.BUFFERED;
+        final List<Path> earlier = need == FLUSH_NONE || unflushedRetired.isEmpty() ? List.of()
+                : List.copyOf(unflushedRetired);
+        final boolean syncDirectory = need != FLUSH_NONE && directoryUnsynced;
+        if (need != FLUSH_NONE) {
+            unflushedRetired.clear(); // a failure below is fatal: nothing is flushed after it anyway
+            directoryUnsynced = false;
+        }
         final Segment segment = current;
         final Fd writer = segment.writer;
         final Fd flushFd = flushOverride != null ? flushOverride : writer;
@@ -879,6 +906,7 @@ public final class DurableLog implements AutoCloseable {
                     flushFd.fsync();
                 }
             }
+            flushEarlier(earlier, syncDirectory, need == FLUSH_DATA);
         } catch (IOException | RuntimeException | Error e) {
             error = e;
         } finally {
@@ -891,6 +919,10 @@ public final class DurableLog implements AutoCloseable {
         if (error == null) {
             durableSequence = last;
             segment.durableEnd = end;
+            // A flush covers the whole file; a page-cache write leaves it to be flushed.
+            segment.unflushed = need == FLUSH_NONE
+                    && (durability.openMode() == Durability.OpenMode.BUFFERED || segment.unflushed);
+            flushCalls += earlier.size() + (syncDirectory ? 1 : 0);
             batches++;
             writeCalls++;
             if (durability.openMode() != Durability.OpenMode.BUFFERED) {
@@ -924,6 +956,27 @@ public final class DurableLog implements AutoCloseable {
         }
         if (error instanceof Error er) {
             throw er;
+        }
+    }
+
+    /**
+     * Flushes what a flush of the current segment does not cover: earlier segments holding bytes written without
+     * a flush (WRITE appends, a lazily written header) and the directory after a lazy roll-over. A record is
+     * acknowledged at a flushing rung only once everything before it is durable too: recovery cuts at the first
+     * segment it cannot read, so an unflushed earlier segment lost to power would take this record with it.
+     */
+    private void flushEarlier(List<Path> earlier, boolean syncDirectory, boolean dataOnly) throws IOException {
+        for (Path p : earlier) {
+            try (Fd fd = Fd.open(p, Set.of(OpenFlag.READ), 0)) {
+                if (dataOnly) {
+                    fd.fdatasync();
+                } else {
+                    fd.fsync();
+                }
+            }
+        }
+        if (syncDirectory) {
+            Fd.fsyncDirectory(directory);
         }
     }
 
