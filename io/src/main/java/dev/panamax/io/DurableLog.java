@@ -539,20 +539,23 @@ public final class DurableLog implements AutoCloseable {
 
     /**
      * Makes the next segment file ready in the background, under {@link #NEXT_FILE}: created, preallocated,
-     * zero-filled when the log zero-fills, and fsynced. The header is written when it becomes a segment.
+     * zero-filled when the log zero-fills, and fsynced unless the log rolls over lazily (WRITE). The header is
+     * written when it becomes a segment.
      */
     private static final class Preparer implements Runnable {
         final Path path;
         final long bytes;
         final MemorySegment zeros; // null: preallocate only; read-only, owned by the log's arena
+        final boolean sync; // false for a lazily rolled WRITE log: flushEarlier makes the file durable if asked
         final Thread thread;
         volatile boolean cancelled; // written by the log under its lock, read by the preparing thread per chunk
         Throwable error; // written by the preparing thread; read by the log after thread.join()
 
-        Preparer(Path path, long bytes, MemorySegment zeros) {
+        Preparer(Path path, long bytes, MemorySegment zeros, boolean sync) {
             this.path = path;
             this.bytes = bytes;
             this.zeros = zeros;
+            this.sync = sync;
             this.thread = Thread.ofPlatform().daemon().name("panamax-log-prepare").unstarted(this);
         }
 
@@ -566,7 +569,7 @@ public final class DurableLog implements AutoCloseable {
                     if (zeros != null) {
                         zeroFill(fd, zeros, 0, bytes, this);
                     }
-                    if (!cancelled) {
+                    if (sync && !cancelled) {
                         fd.fsync();
                     }
                 }
@@ -595,7 +598,10 @@ public final class DurableLog implements AutoCloseable {
     /** Lock held. Starts preparing the next segment once the current one is half full, if not started yet. */
     private void maybePrepare() {
         if (preparer == null && options.preallocate() && stagedEnd > options.segmentBytes() / 2 && !closed) {
-            preparer = new Preparer(directory.resolve(NEXT_FILE), options.segmentBytes(), zeros);
+            // Under heavy page-cache writing an fsync can take longer than the segment takes to fill: a WRITE log,
+            // rolled lazily, leaves its new segments unsynced until a flush is asked for (see flushEarlier).
+            preparer = new Preparer(directory.resolve(NEXT_FILE), options.segmentBytes(), zeros,
+                    durability != Durability.WRITE);
             preparer.thread.start();
         }
     }
