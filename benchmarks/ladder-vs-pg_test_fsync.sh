@@ -3,7 +3,8 @@
 #
 # Usage: benchmarks/ladder-vs-pg_test_fsync.sh [DIR]     (default DIR: target/ladder-vs-pg in the checkout)
 #   SECONDS_PER_TEST=2 (seconds per pg test and per panamax rung), THREADS=8 (group-commit appenders),
-#   JMH_WRITE=1 (0 skips the WRITE-vs-FileChannel JMH run).
+#   JMH_WRITE=1 (0 skips the WRITE-vs-FileChannel JMH run), JMH_JAVA_OPTS (extra JVM flags for it, e.g.
+#   -Djmh.ignoreLock=true while another JMH run holds /tmp/jmh.lock).
 #
 # Installs Debian's postgresql-15 (for /usr/lib/postgresql/15/bin/pg_test_fsync) when it is missing, runs
 # `pg_test_fsync -f DIR/pgtest -s 2` and `./panamax ladder DIR --json --size 8192 --seconds 2`, and prints the
@@ -133,7 +134,8 @@ if [ "${JMH_WRITE:-1}" != 0 ]; then
         panamax_find_jdk
         echo "== JMH LadderBenchmark.append -p rung=WRITE -p impl=panamax,fileChannel,fileChannelHeap" >&2
         mkdir -p "$work/jmh"
-        "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dpanamax.bench.dir="$work/jmh" -cp "$jar" \
+        # shellcheck disable=SC2086  # JMH_JAVA_OPTS is a list of flags
+        "$JAVA_HOME/bin/java" ${JMH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamax.bench.dir="$work/jmh" -cp "$jar" \
             dev.panamax.bench.LadderBenchmark 'LadderBenchmark.append' -p rung=WRITE \
             -p impl=panamax,fileChannel,fileChannelHeap -f 1 -wi 2 -i 3 -w 1s -r 2s >"$work/jmh.txt" 2>&1 \
             || { tail -20 "$work/jmh.txt" >&2; echo "JMH run failed" >&2; }

@@ -65,6 +65,12 @@ final class LadderCommand implements Callable<Integer> {
      */
     static final long ZERO_FILL_SEGMENT_BYTES = 512L << 20;
 
+    /**
+     * Largest zero-filled segment of the group-commit run: group commit writes several times what one writer does,
+     * and a segment prepared in the background while it is timed would charge it for zeroing the next one.
+     */
+    static final long ZERO_FILL_GROUP_SEGMENT_BYTES = 2L << 30;
+
     /** The append rate a zero-filled segment is sized for: a fast NVMe drive's flushes, or group commit's. */
     static final long ZERO_FILL_SIZING_OPS_PER_SECOND = 100_000;
 
@@ -93,7 +99,8 @@ final class LadderCommand implements Callable<Integer> {
     @Option(names = "--zero-fill", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Whether the durable rungs' log segments are zero-filled before use, as PostgreSQL does "
                     + "for its WAL and as DurableLog does by default: flushes then carry data only, with no extent "
-                    + "conversion to journal. The first segment (64 to 512 MiB) is zeroed untimed; --no-zero-fill "
+                    + "conversion to journal. The first segment (64 MiB to 512 MiB, 2 GiB for group commit) is "
+                    + "zeroed untimed; --no-zero-fill "
                     + "measures preallocated, unwritten extents instead. WRITE is never zero-filled (default: on).")
     boolean zeroFill;
 
@@ -129,10 +136,13 @@ final class LadderCommand implements Callable<Integer> {
         long usable = Files.getFileStore(dir).getUsableSpace();
         LogOptions options = defaults.withSegmentBytes(Math.max(defaults.segmentBytes(),
                 Math.min(LadderProbe.TIMED_SEGMENT_BYTES, usable / 4)));
-        long sized = (long) Math.min(ZERO_FILL_SEGMENT_BYTES,
-                seconds * 1.1 * ZERO_FILL_SIZING_OPS_PER_SECOND * (size + 64.0));
+        long sized = (long) (seconds * 1.1 * ZERO_FILL_SIZING_OPS_PER_SECOND * (size + 64.0));
         LogOptions durableOptions = !zeroFill ? options.withZeroFill(false) : defaults.withZeroFill(true)
-                .withSegmentBytes(Math.max(defaults.segmentBytes(), Math.min(sized, usable / 4)));
+                .withSegmentBytes(Math.max(defaults.segmentBytes(),
+                        Math.min(Math.min(sized, ZERO_FILL_SEGMENT_BYTES), usable / 4)));
+        long groupBytes = Math.min(Math.min(sized, ZERO_FILL_GROUP_SEGMENT_BYTES), usable / 4);
+        LogOptions groupOptions = !zeroFill ? durableOptions
+                : durableOptions.withSegmentBytes(Math.max(defaults.segmentBytes(), groupBytes));
 
         // The FDATASYNC rung again with its writes and flushes as linked io_uring pairs, right after it.
         boolean uringRow = plan.contains(Durability.FDATASYNC) && IoUringSyscalls.FEATURE.isAvailable();
@@ -162,7 +172,7 @@ final class LadderCommand implements Callable<Integer> {
             }
             if (threads > 0) {
                 progress.step(step, "group commit, " + threads + " threads at FDATASYNC");
-                group = LadderProbe.measure(dir, Durability.FDATASYNC, durableOptions, size, threads, perRung);
+                group = LadderProbe.measure(dir, Durability.FDATASYNC, groupOptions, size, threads, perRung);
             }
         } finally {
             Runtime.getRuntime().removeShutdownHook(cleanUp);
