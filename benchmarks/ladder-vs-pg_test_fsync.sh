@@ -2,13 +2,19 @@
 # Compares `panamax ladder` with PostgreSQL's pg_test_fsync on the same directory, in one run.
 #
 # Usage: benchmarks/ladder-vs-pg_test_fsync.sh [DIR]     (default DIR: target/ladder-vs-pg in the checkout)
-#   SECONDS_PER_TEST=2 (seconds per pg test and per panamax rung), THREADS=8 (group-commit appenders).
+#   SECONDS_PER_TEST=2 (seconds per pg test and per panamax rung), THREADS=8 (group-commit appenders),
+#   JMH_WRITE=1 (0 skips the WRITE-vs-FileChannel JMH run), JMH_JAVA_OPTS (extra JVM flags for it, e.g.
+#   -Djmh.ignoreLock=true while another JMH run holds /tmp/jmh.lock).
 #
 # Installs Debian's postgresql-15 (for /usr/lib/postgresql/15/bin/pg_test_fsync) when it is missing, runs
-# `pg_test_fsync -f DIR/pgtest -s 2` and `./panamax ladder DIR --json --size 8192 --seconds 2`, and prints:
-#   - pg fdatasync ops/s vs panamax FDATASYNC ops/s, and the ratio (target >= 0.9), also with --zero-fill (a
-#     second, FDATASYNC-only ladder run on zero-filled segments: like pg, flushes of blocks written before);
+# `pg_test_fsync -f DIR/pgtest -s 2` and `./panamax ladder DIR --json --size 8192 --seconds 2`, and prints the
+# issue's three targets, then the other figures:
+#   - pg fdatasync ops/s vs panamax FDATASYNC ops/s, and the ratio (target >= 0.9); the durable rungs run on
+#     zero-filled segments, DurableLog's default (like pg's WAL: flushes of blocks written before); a second,
+#     FDATASYNC-only run with --no-zero-fill shows what unwritten extents cost (no target);
 #   - group commit, THREADS appenders vs one writer, both panamax at FDATASYNC (target >= 5x);
+#   - WRITE vs FileChannel.write of the same 8 kB heap array, from a short JMH run of LadderBenchmark.append in
+#     DIR (target >= 1.0; needs benchmarks/target/benchmarks.jar, built with `./build -pl benchmarks -am package`);
 #   - the other 8 kB single-write figures side by side (pg's open_datasync uses O_DIRECT|O_DSYNC like panamax
 #     DIRECT; pg's open_sync is O_DIRECT|O_SYNC while panamax SYNC is buffered O_SYNC), and pg's non-sync'ed
 #     "write" (which opens and closes the file around each write) vs panamax WRITE.
@@ -49,9 +55,9 @@ rm -f "$work/pgtest"
 
 echo "== panamax ladder $work --json --size 8192 --seconds $secs --threads $threads" >&2
 "$here/panamax" ladder "$work" --json --size 8192 --seconds "$secs" --threads "$threads" >"$work/ladder.json"
-# Like for like: pg_test_fsync flushes blocks it wrote before (no extent conversion for the journal to commit).
-echo "== panamax ladder $work --json --size 8192 --seconds $secs --rungs fdatasync --threads 0 --zero-fill" >&2
-"$here/panamax" ladder "$work" --json --size 8192 --seconds "$secs" --rungs fdatasync --threads 0 --zero-fill \
+# What zero fill buys: the same rung on preallocated but unwritten extents (each flush journals a conversion).
+echo "== panamax ladder $work --json --size 8192 --seconds $secs --rungs fdatasync --threads 0 --no-zero-fill" >&2
+"$here/panamax" ladder "$work" --json --size 8192 --seconds "$secs" --rungs fdatasync --threads 0 --no-zero-fill \
     >"$work/zero.json"
 
 # pg figure: ops/sec of the first line labelled $1 in the section whose heading contains $2.
@@ -108,7 +114,7 @@ echo
 row "pg method / panamax rung" "pg_test_fsync" "panamax" "ratio" "target"
 row "fdatasync / FDATASYNC" "$pg_fdatasync" "$fdatasync" "$r_sync" ">= 0.90: $(verdict "$r_sync" 0.9)"
 r_zero=$(ratio "$zero" "$pg_fdatasync")
-row "fdatasync / FDATASYNC --zero-fill" "$pg_fdatasync" "$zero" "$r_zero" ">= 0.90: $(verdict "$r_zero" 0.9)"
+row "fdatasync / FDATASYNC --no-zero-fill" "$pg_fdatasync" "$zero" "$r_zero" "(unwritten extents)"
 row "fsync / FSYNC" "$pg_fsync" "$(fig FSYNC)" "$(ratio "$(fig FSYNC)" "$pg_fsync")" ""
 row "open_datasync / DIRECT" "$pg_odsync" "$(fig DIRECT)" "$(ratio "$(fig DIRECT)" "$pg_odsync")" ""
 row "open_sync / SYNC" "$pg_osync" "$(fig SYNC)" "$(ratio "$(fig SYNC)" "$pg_osync")" ""
@@ -118,3 +124,30 @@ row "panamax group commit at FDATASYNC" "1 writer" "$(fig GROUP 4) threads" "rat
 row "records/s" "$fdatasync" "$group" "$r_group" ">= 5.00: $(verdict "$r_group" 5)"
 two() { awk -v x="$1" 'BEGIN { printf "%.2f", x }'; }
 printf '%-34s %14s %14s\n' "flushes per record" "$(two "$(fig FDATASYNC 3)")" "$(two "$(fig GROUP 3)")"
+
+# WRITE vs FileChannel.write of the same 8 kB heap array (and of a direct buffer): in-process peers, so JMH.
+jar=$here/benchmarks/target/benchmarks.jar
+w_heap=- w_direct=-
+if [ "${JMH_WRITE:-1}" != 0 ]; then
+    if [ -f "$jar" ]; then
+        . "$here/build-support/find-jdk.sh"
+        panamax_find_jdk
+        echo "== JMH LadderBenchmark.append -p rung=WRITE -p impl=panamax,fileChannel,fileChannelHeap" >&2
+        mkdir -p "$work/jmh"
+        # shellcheck disable=SC2086  # JMH_JAVA_OPTS is a list of flags
+        "$JAVA_HOME/bin/java" ${JMH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamax.bench.dir="$work/jmh" -cp "$jar" \
+            dev.panamax.bench.LadderBenchmark 'LadderBenchmark.append' -p rung=WRITE \
+            -p impl=panamax,fileChannel,fileChannelHeap -f 1 -wi 2 -i 3 -w 1s -r 2s >"$work/jmh.txt" 2>&1 \
+            || { tail -20 "$work/jmh.txt" >&2; echo "JMH run failed" >&2; }
+        firstnum() { awk -v k="$1" 'index($0, k) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) { print $i; exit } }' "$work/jmh.txt"; }
+        w_heap=$(firstnum "WRITE: panamax / fileChannelHeap")
+        w_direct=$(firstnum "WRITE: panamax / fileChannel (direct")
+        grep -E '^LadderBenchmark\.append' "$work/jmh.txt" >&2 || true
+    else
+        echo "no $jar: build it (./build -q -pl benchmarks -am package -DskipTests) for the WRITE ratio" >&2
+    fi
+fi
+echo
+row "panamax WRITE vs FileChannel.write" "(JMH, ops/s)" "" "ratio" "target"
+row "same heap byte[] (fileChannelHeap)" "" "" "${w_heap:--}" ">= 1.00: $(verdict "${w_heap:--}" 1)"
+row "direct buffer (fileChannel)" "" "" "${w_direct:--}" "(no copy on the JDK side)"

@@ -22,8 +22,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
@@ -34,7 +38,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -45,8 +51,11 @@ import java.util.stream.Stream;
  * write linked to the fdatasync in one io_uring submission, {@link LogOptions#withIoUring(boolean)}) and two JDK
  * peers:
  * <ul>
- *   <li>{@code fileChannel}: {@code FileChannel.write} at the end of the file, plus {@code force(false)} (which
- *       is {@code fdatasync(2)} on Linux) for FDATASYNC;</li>
+ *   <li>{@code fileChannel}: {@code FileChannel.write} of a direct buffer at the end of the file, plus
+ *       {@code force(false)} (which is {@code fdatasync(2)} on Linux) for FDATASYNC;</li>
+ *   <li>{@code fileChannelHeap}: the same with the heap buffer wrapping the very array panamax appends (the JDK
+ *       copies it into a temporary direct buffer, as panamax copies it into its staging buffer): the like-for-like
+ *       peer of the WRITE rung;</li>
  *   <li>{@code randomAccessFile}: {@code RandomAccessFile.write}, the file opened {@code "rw"} for WRITE and
  *       {@code "rwd"} ({@code O_DSYNC}, the class's only data-sync mode) for FDATASYNC.</li>
  * </ul>
@@ -60,9 +69,15 @@ import java.util.stream.Stream;
  * {@code -Dpanamax.bench.dir=DIR} (default {@code target/ladder-bench} under the working directory): put it on
  * the disk to measure, not on a tmpfs {@code /tmp}.
  *
- * <p>Targets (issue "ladder"): panamax FDATASYNC ≥ 0.9× fileChannel FDATASYNC; groupCommit ≥ 5× singleWriter.
+ * <p>Targets (issue "ladder"): panamax WRITE ≥ fileChannel WRITE (both peers are reported; fileChannelHeap is
+ * the like-for-like one); panamax FDATASYNC ≥ 0.9× fileChannel FDATASYNC (pg_test_fsync's figure comes from
+ * {@code benchmarks/ladder-vs-pg_test_fsync.sh}); groupCommit ≥ 5× singleWriter (panamax rows). {@link #main}
+ * prints the three ratios after the run.
  *
- * <p>Run: {@code java -Dpanamax.bench.dir=/data/bench -jar benchmarks/target/benchmarks.jar LadderBenchmark}
+ * <p>Run: {@code java -Dpanamax.bench.dir=/data/bench -jar benchmarks/target/benchmarks.jar LadderBenchmark}, or
+ * with the three ratios printed at the end: {@code java --enable-native-access=ALL-UNNAMED
+ * -Dpanamax.bench.dir=/data/bench -cp benchmarks/target/benchmarks.jar dev.panamax.bench.LadderBenchmark}
+ * (JMH options may follow).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -103,10 +118,11 @@ public class LadderBenchmark {
         return log;
     }
 
-    /** One appender's payload: the same bytes as an array and as a direct buffer. */
+    /** One appender's payload: the same bytes as an array, the array wrapped, and as a direct buffer. */
     @State(Scope.Thread)
     public static class Payload {
         final byte[] bytes = new byte[RECORD_BYTES];
+        final ByteBuffer heap = ByteBuffer.wrap(bytes);
         final ByteBuffer buffer = ByteBuffer.allocateDirect(RECORD_BYTES);
 
         /** Fills the payload with non-zero bytes. */
@@ -127,7 +143,7 @@ public class LadderBenchmark {
         public String rung;
 
         /** Who appends: panamax's DurableLog (by syscalls or through io_uring) or a JDK peer. */
-        @Param({"panamax", "panamaxUring", "fileChannel", "randomAccessFile"})
+        @Param({"panamax", "panamaxUring", "fileChannel", "fileChannelHeap", "randomAccessFile"})
         public String impl;
 
         Path dir;
@@ -149,8 +165,8 @@ public class LadderBenchmark {
             switch (impl) {
                 case "panamax" -> log = DurableLog.open(dir.resolve("log"), LogOptions.defaults().withDurability(r));
                 case "panamaxUring" -> log = openUring(dir, LogOptions.defaults().withDurability(r));
-                case "fileChannel" -> channel = FileChannel.open(dir.resolve("data"), StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                case "fileChannel", "fileChannelHeap" -> channel = FileChannel.open(dir.resolve("data"),
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 case "randomAccessFile" -> file = new RandomAccessFile(dir.resolve("data").toFile(),
                         sync ? "rwd" : "rw");
                 default -> throw new IllegalArgumentException("unknown impl " + impl);
@@ -261,8 +277,8 @@ public class LadderBenchmark {
             case "panamax", "panamaxUring" -> {
                 return s.log.append(p.bytes);
             }
-            case "fileChannel" -> {
-                ByteBuffer b = p.buffer;
+            case "fileChannel", "fileChannelHeap" -> {
+                ByteBuffer b = s.impl.equals("fileChannel") ? p.buffer : p.heap;
                 b.clear();
                 while (b.hasRemaining()) {
                     s.channel.write(b);
@@ -308,16 +324,59 @@ public class LadderBenchmark {
     }
 
     /**
-     * Runs this benchmark and fails on any error.
+     * Runs this benchmark (JMH options in {@code args}, e.g. {@code -p rung=WRITE -f 1}), fails on any error, and
+     * prints the issue's three ratios from the results that ran.
      *
-     * @param args unused
+     * @param args JMH command-line options
      * @throws RunnerException if a benchmark fails
+     * @throws CommandLineOptionException if {@code args} are not JMH options
      */
-    public static void main(String[] args) throws RunnerException {
-        Options opt = new OptionsBuilder()
-                .include(LadderBenchmark.class.getSimpleName())
-                .shouldFailOnError(true)
-                .build();
-        new Runner(opt).run();
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        CommandLineOptions cli = new CommandLineOptions(args);
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.parent(cli).shouldFailOnError(true);
+        if (cli.getIncludes().isEmpty()) { // a pattern given (e.g. LadderBenchmark.append) narrows the run
+            builder.include(LadderBenchmark.class.getSimpleName());
+        }
+        Options opt = builder.build();
+        Collection<RunResult> results = new Runner(opt).run();
+        System.out.println();
+        System.out.println("LadderBenchmark targets (ratio of ops/s):");
+        ratio(results, "WRITE: panamax / fileChannelHeap (heap byte[] both)", ">= 1.00", 1.0,
+                "append", "WRITE", "panamax", "append", "WRITE", "fileChannelHeap");
+        ratio(results, "WRITE: panamax / fileChannel (direct buffer)", ">= 1.00", 1.0,
+                "append", "WRITE", "panamax", "append", "WRITE", "fileChannel");
+        ratio(results, "FDATASYNC: panamax / fileChannel + force(false)", ">= 0.90", 0.9,
+                "append", "FDATASYNC", "panamax", "append", "FDATASYNC", "fileChannel");
+        ratio(results, "group commit: 8 threads / 1 thread (panamax)", ">= 5.00", 5.0,
+                "groupCommit", null, "panamax", "singleWriter", null, "panamax");
+    }
+
+    private static void ratio(Collection<RunResult> results, String label, String target, double min,
+                              String method, String rung, String impl, String baseMethod, String baseRung,
+                              String baseImpl) {
+        Double a = score(results, method, rung, impl);
+        Double b = score(results, baseMethod, baseRung, baseImpl);
+        if (a == null || b == null || b == 0) {
+            System.out.printf(Locale.ROOT, "  %-52s %8s  (not run)%n", label, "-");
+            return;
+        }
+        double r = a / b;
+        System.out.printf(Locale.ROOT, "  %-52s %8.2f  target %s: %s (%.0f vs %.0f ops/s)%n", label, r, target,
+                r >= min ? "met" : "MISSED", a, b);
+    }
+
+    private static Double score(Collection<RunResult> results, String method, String rung, String impl) {
+        for (RunResult r : results) {
+            BenchmarkParams p = r.getParams();
+            if (!p.getBenchmark().endsWith("." + method)) {
+                continue;
+            }
+            String who = method.equals("append") ? p.getParam("impl") : p.getParam("groupImpl");
+            if (impl.equals(who) && (rung == null || rung.equals(p.getParam("rung")))) {
+                return r.getPrimaryResult().getScore();
+            }
+        }
+        return null;
     }
 }

@@ -58,8 +58,21 @@ final class LadderCommand implements Callable<Integer> {
     /** The label of the FDATASYNC row that flushes through io_uring. */
     static final String URING_LABEL = "FDATASYNC (io_uring)";
 
-    /** Segment size with --zero-fill: zeroing is real writing, so less than a timed segment's full gigabyte. */
-    static final long ZERO_FILL_SEGMENT_BYTES = 256L << 20;
+    /**
+     * Largest segment of a zero-filled rung: zeroing is real writing, so less than a timed segment's full gigabyte.
+     * The segment is sized for {@link #ZERO_FILL_SIZING_OPS_PER_SECOND} over the rung's time, within
+     * [64 MiB, this]; a faster rung rolls over to segments prepared in the background, as a real log does.
+     */
+    static final long ZERO_FILL_SEGMENT_BYTES = 512L << 20;
+
+    /**
+     * Largest zero-filled segment of the group-commit run: group commit writes several times what one writer does,
+     * and a segment prepared in the background while it is timed would charge it for zeroing the next one.
+     */
+    static final long ZERO_FILL_GROUP_SEGMENT_BYTES = 2L << 30;
+
+    /** The append rate a zero-filled segment is sized for: a fast NVMe drive's flushes, or group commit's. */
+    static final long ZERO_FILL_SIZING_OPS_PER_SECOND = 100_000;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,10 +96,12 @@ final class LadderCommand implements Callable<Integer> {
             description = "The rungs to measure, comma separated, any case (default: all).")
     List<Durability> rungs;
 
-    @Option(names = "--zero-fill",
-            description = "Write zeros over each durable rung's log segment (of at most 256 MiB) before measuring, as "
-                    + "PostgreSQL does for its WAL: flushes then carry data only, with no extent conversion to "
-                    + "journal. Costs writing the segment once, untimed; WRITE is never zero-filled.")
+    @Option(names = "--zero-fill", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Whether the durable rungs' log segments are zero-filled before use, as PostgreSQL does "
+                    + "for its WAL and as DurableLog does by default: flushes then carry data only, with no extent "
+                    + "conversion to journal. The first segment (64 MiB to 512 MiB, 2 GiB for group commit) is "
+                    + "zeroed untimed; --no-zero-fill "
+                    + "measures preallocated, unwritten extents instead. WRITE is never zero-filled (default: on).")
     boolean zeroFill;
 
     @Option(names = "--json", description = "Print the figures as one JSON object instead of a table.")
@@ -121,8 +136,13 @@ final class LadderCommand implements Callable<Integer> {
         long usable = Files.getFileStore(dir).getUsableSpace();
         LogOptions options = defaults.withSegmentBytes(Math.max(defaults.segmentBytes(),
                 Math.min(LadderProbe.TIMED_SEGMENT_BYTES, usable / 4)));
-        LogOptions durableOptions = !zeroFill ? options : defaults.withZeroFill(true)
-                .withSegmentBytes(Math.max(defaults.segmentBytes(), Math.min(ZERO_FILL_SEGMENT_BYTES, usable / 4)));
+        long sized = (long) (seconds * 1.1 * ZERO_FILL_SIZING_OPS_PER_SECOND * (size + 64.0));
+        LogOptions durableOptions = !zeroFill ? options.withZeroFill(false) : defaults.withZeroFill(true)
+                .withSegmentBytes(Math.max(defaults.segmentBytes(),
+                        Math.min(Math.min(sized, ZERO_FILL_SEGMENT_BYTES), usable / 4)));
+        long groupBytes = Math.min(Math.min(sized, ZERO_FILL_GROUP_SEGMENT_BYTES), usable / 4);
+        LogOptions groupOptions = !zeroFill ? durableOptions
+                : durableOptions.withSegmentBytes(Math.max(defaults.segmentBytes(), groupBytes));
 
         // The FDATASYNC rung again with its writes and flushes as linked io_uring pairs, right after it.
         boolean uringRow = plan.contains(Durability.FDATASYNC) && IoUringSyscalls.FEATURE.isAvailable();
@@ -152,7 +172,7 @@ final class LadderCommand implements Callable<Integer> {
             }
             if (threads > 0) {
                 progress.step(step, "group commit, " + threads + " threads at FDATASYNC");
-                group = LadderProbe.measure(dir, Durability.FDATASYNC, durableOptions, size, threads, perRung);
+                group = LadderProbe.measure(dir, Durability.FDATASYNC, groupOptions, size, threads, perRung);
             }
         } finally {
             Runtime.getRuntime().removeShutdownHook(cleanUp);
@@ -272,7 +292,8 @@ final class LadderCommand implements Callable<Integer> {
                           LadderProbe.Result single) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "panamax ladder: %s (%s), %d-byte appends, %s s per rung%s%n%n", abs,
-                fileSystem, size, number(seconds), zeroFill ? ", zero-filled segments" : ""));
+                fileSystem, size, number(seconds),
+                zeroFill ? ", zero-filled segments" : ", segments not zero-filled"));
         if (!results.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%-20s %12s %10s %10s %10s %10s  %s%n", "rung", "ops/s", "p50 us",
                     "p99 us", "p99.9 us", "syncs/op", "note"));

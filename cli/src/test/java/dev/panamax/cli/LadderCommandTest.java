@@ -85,7 +85,7 @@ class LadderCommandTest {
         assertTrue(root.get("file_system").isTextual(), r.out());
         assertEquals(100, root.get("record_bytes").intValue());
         assertTrue(root.get("seconds_per_rung").isDouble(), r.out());
-        assertTrue(root.get("zero_fill").isBoolean() && !root.get("zero_fill").booleanValue(), r.out());
+        assertTrue(root.get("zero_fill").isBoolean() && root.get("zero_fill").booleanValue(), r.out());
         JsonNode rungs = root.get("rungs");
         boolean uring = IoUringSyscalls.FEATURE.isAvailable();
         assertEquals(uring ? "available" : IoUringSyscalls.FEATURE.unavailabilityCause(),
@@ -151,6 +151,18 @@ class LadderCommandTest {
         assertTrue(root.get("zero_fill").booleanValue(), r.out());
         assertTrue(root.at("/rungs/0/ran").booleanValue() && root.at("/rungs/1/ran").booleanValue(), r.out());
         assertTrue(root.at("/rungs/1/flush_calls").longValue() > 0, r.out());
+        assertNothingLeftIn(tmp);
+    }
+
+    @Test
+    void shouldMeasureDurableRungsOnUnwrittenExtentsWhenNoZeroFillIsAsked() throws IOException {
+        Run r = run("ladder", tmp.toString(), "--json", "--no-zero-fill", "--seconds", TINY, "--threads", "0",
+                "--rungs", "fdatasync");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertTrue(root.get("zero_fill").isBoolean() && !root.get("zero_fill").booleanValue(), r.out());
+        assertTrue(root.at("/rungs/0/ran").booleanValue(), r.out());
+        assertTrue(root.at("/rungs/0/flush_calls").longValue() > 0, r.out());
         assertNothingLeftIn(tmp);
     }
 

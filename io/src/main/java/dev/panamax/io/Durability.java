@@ -24,8 +24,10 @@ public enum Durability {
 
     /**
      * {@code pwrite(2)} then {@code fdatasync(2)}: data and the metadata needed to read it back (the file size)
-     * reach stable storage, timestamps need not. Survives a process crash and power loss. On a preallocated
-     * file the flush writes data blocks plus a cache flush; concurrent appenders share one call (group commit).
+     * reach stable storage, timestamps need not. Survives a process crash and power loss. On a preallocated,
+     * zero-filled segment (the default for this rung and the ones above it, see
+     * {@link LogOptions#withZeroFill(boolean)}) the flush writes data blocks plus a cache flush, with no journal
+     * commit for extent conversion; concurrent appenders share one call (group commit).
      * Cost: one device write and cache flush, tens of microseconds (NVMe with power-loss protection) to
      * milliseconds.
      */

@@ -66,18 +66,36 @@ public final class DurableLog implements AutoCloseable {
      *
      * Files: the directory holds LOCK (held with an fcntl lock through FileChannel.tryLock) and segment files
      * named by their first sequence number (RecordFormat). Only the last segment is written; a new one is
-     * created (fallocate, header, fsync, directory fsync) when the next record would not fit.
+     * created (fallocate, zero fill, header, fsync, directory fsync) when the next record would not fit. With
+     * preallocation, once the current segment is half full a background thread (Preparer) makes the next file
+     * ready under the name NEXT (fallocate, zero fill, fsync): rolling over then costs writing the header,
+     * fdatasync, a rename and a directory fsync. NEXT is never a segment: recovery deletes a leftover one.
+     * A WRITE log skips that fdatasync and directory fsync (lazy roll-over). Segments left with bytes written but
+     * not flushed (WRITE batches, a lazy header) are remembered, and the first batch that flushes flushes them
+     * and the directory too before anyone is acknowledged (flushEarlier): recovery cuts at the first segment it
+     * cannot read, so a durable record must never sit behind a segment that power loss could tear.
      *
      * Staging and group commit (RocksDB's write group, with a shared buffer instead of a writer queue):
      *
-     *   appender:  lock; stage frame into buffers[active] at stagedEnd; seq = nextSequence++;
-     *              while durableSequence < seq: if a leader runs, await; else lead();  unlock
-     *   lead():    take buffers[active] with everything staged; switch staging to the other buffer;
-     *              unlock; flush step; lock; durableSequence = last staged sequence of the batch; signalAll
+     *   appender:  lock; stage frame into buffers[active] at stagedEnd; seq = nextSequence++; staged++;
+     *              while durableSequence < seq: if a leader runs, await acked[buffer staged into]; else lead();
+     *              staged--; unlock
+     *   lead():    gather (below); take buffers[active] with everything staged; switch staging to the other
+     *              buffer; unlock; flush step; lock; durableSequence = last staged sequence of the batch;
+     *              signalAll acked[batch buffer] (exactly the batch's appenders); if records wait in the other
+     *              buffer, signal one of them to lead the next batch
      *   flush step (the flusher): either pwrite the batch, then fdatasync/fsync if any staged record asked for
      *              it (two syscalls); or, with io_uring and a flush needed, one submission of a WRITE SQE
      *              linked to an FSYNC SQE on the segment's ring, waiting for both CQEs (a short write breaks the
      *              link, the sync completes with ECANCELED: the rest is written and synced by syscall)
+     *
+     * Gathering: the appenders a flush acknowledges append again at once in a busy log, but they wake only after
+     * the next leader would have cut its batch, so without gathering batches alternate between two halves of
+     * the appenders. A leader whose batch needs a flush (or a synchronous write) therefore first waits, lock
+     * released, until no acknowledged appender is left inside append (staged, the appenders between staging and
+     * return, equals the records staged and not yet taken): by then most of them have staged again. The wait is
+     * bounded by half the last flush's duration, and a single appender never waits (its own record is all that
+     * is staged). WRITE batches are cut at once.
      *
      * Only one leader runs at a time (leaderActive), so the buffer it writes is never the one being staged
      * into, and two buffers suffice. Every record a leader takes was staged, under the lock, before the leader
@@ -101,6 +119,8 @@ public final class DurableLog implements AutoCloseable {
     private static final int FLUSH_DATA = 1;
     private static final int FLUSH_ALL = 2;
     private static final String LOCK_FILE = "LOCK";
+    private static final String NEXT_FILE = "NEXT";
+    private static final long MAX_GATHER_NANOS = 1_000_000;
     private static final long STAGING_BYTES = 1024 * 1024;
     private static final int FILE_MODE = 0644;
     private static final long ZERO_CHUNK_BYTES = 256 * 1024;
@@ -124,6 +144,9 @@ public final class DurableLog implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final Condition[] acked = {lock.newCondition(), lock.newCondition()}; // appenders, by staging buffer
+    private final Condition gathered = lock.newCondition(); // a gathering leader waits here
+    private final MemorySegment zeros; // null without zero fill: a chunk of zeros, never written
 
     private final List<Segment> segments = new ArrayList<>(); // guarded by lock; last one is being written
     private Segment current; // guarded by lock
@@ -132,13 +155,19 @@ public final class DurableLog implements AutoCloseable {
     private long stagedEnd; // guarded by lock
     private long nextSequence; // guarded by lock
     private long stagedSequence; // guarded by lock: last sequence staged
+    private long takenSequence; // guarded by lock: last sequence taken into a batch by a leader
+    private int staged; // guarded by lock: appenders between staging their record and returning
+    private boolean gathering; // guarded by lock: a leader waits on `gathered` before cutting its batch
+    private long lastSyncNanos; // guarded by lock: how long the last flushed or synchronous batch took
+    private Preparer preparer; // guarded by lock: the next segment being made ready, or null
+    private final List<Path> unflushedRetired = new ArrayList<>(); // guarded by lock: see flushEarlier
+    private boolean directoryUnsynced; // guarded by lock: a segment's name is not yet durable (lazy roll-over)
     private volatile long durableSequence; // written under lock by the leader; read lock-free by lastSequence()
     private int flushNeed; // guarded by lock: strongest flush asked for by a staged record
     private boolean leaderActive; // guarded by lock
     private LogFailedException failure; // guarded by lock: the first write or flush failure, fatal
     private volatile boolean closed; // written under lock by close(); read lock-free for the early check
     private Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
-    private MemorySegment zeros; // guarded by lock: a chunk of zeros for zero-filling new segments
     private long appends; // guarded by lock
     private long batches; // guarded by lock
     private long writeCalls; // guarded by lock
@@ -154,6 +183,7 @@ public final class DurableLog implements AutoCloseable {
         Fd writer; // guarded by the log's lock; null once the segment is complete
         UringFile ring; // guarded by the log's lock (see the overview); null without io_uring or once complete
         long durableEnd; // guarded by the log's lock: offset past the last durable record
+        boolean unflushed; // guarded by the log's lock: bytes written (WRITE batches, a lazy header) not yet flushed
 
         Segment(long firstSequence, Path path, long durableEnd) {
             this.firstSequence = firstSequence;
@@ -220,9 +250,10 @@ public final class DurableLog implements AutoCloseable {
             long alignment = Math.max(memAlign, 4096);
             this.buffers = new MemorySegment[] {arena.allocate(bufferBytes, alignment),
                 arena.allocate(bufferBytes, alignment)};
+            this.zeros = options.zeroFill() ? arena.allocate(ZERO_CHUNK_BYTES) : null; // allocate() zeroes memory
             this.recovery = recover();
         } catch (IOException | RuntimeException | Error e) {
-            closeSegments();
+            closeSegments(); // no preparer yet: only appends start one
             arena.close();
             throw e;
         }
@@ -294,6 +325,8 @@ public final class DurableLog implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- recovery
 
     private RecoveryReport recover() throws IOException {
+        // A next segment that was being prepared when the last opener stopped: never a segment, remade on demand.
+        Files.deleteIfExists(directory.resolve(NEXT_FILE));
         List<long[]> found = new ArrayList<>();
         try (Stream<Path> list = Files.list(directory)) {
             for (Path p : (Iterable<Path>) list::iterator) {
@@ -370,6 +403,7 @@ public final class DurableLog implements AutoCloseable {
         }
         nextSequence = expected;
         stagedSequence = expected - 1;
+        takenSequence = expected - 1;
         durableSequence = expected - 1;
         if (segments.isEmpty()) {
             createSegment(expected);
@@ -384,8 +418,8 @@ public final class DurableLog implements AutoCloseable {
     private void cutTail(Path path, long end) throws IOException {
         try (Fd fd = Fd.open(path, Set.of(OpenFlag.WRITE), 0)) {
             long size = fd.statx().size();
-            if (options.zeroFill() && size > end) {
-                zeroFill(fd, end, size); // keeps the blocks written, see LogOptions.withZeroFill
+            if (zeros != null && size > end) {
+                zeroFill(fd, zeros, end, size, null); // keeps the blocks written, see LogOptions.withZeroFill
             } else {
                 fd.ftruncate(end);
                 if (options.preallocate() && options.segmentBytes() > end) {
@@ -418,19 +452,40 @@ public final class DurableLog implements AutoCloseable {
         Path path = directory.resolve(RecordFormat.segmentFileName(firstSequence));
         MemorySegment header = buffers[active];
         RecordFormat.encodeSegmentHeader(header, firstSequence);
-        try (Fd init = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE), FILE_MODE)) {
-            if (options.preallocate()) {
-                preallocate(init, 0, options.segmentBytes());
+        Path ready = takePrepared();
+        // A WRITE log promises nothing across power loss: its header and name are made durable by the first
+        // flush asked for per call, if any (see flushEarlier), not by every roll-over.
+        boolean lazy = ready != null && durability == Durability.WRITE;
+        if (ready != null) {
+            // Size and extents (zeroed where zero-filled) were made durable by the preparer: only the header is new.
+            try (Fd init = Fd.open(ready, Set.of(OpenFlag.WRITE), 0)) {
+                writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
+                if (!lazy) {
+                    init.fdatasync();
+                }
             }
-            if (options.zeroFill()) {
-                zeroFill(init, RecordFormat.SEGMENT_HEADER_BYTES, options.segmentBytes());
+            renameNoReplace(ready, path);
+        } else {
+            try (Fd init = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE),
+                    FILE_MODE)) {
+                if (options.preallocate()) {
+                    preallocate(init, 0, options.segmentBytes());
+                }
+                if (zeros != null) {
+                    zeroFill(init, zeros, RecordFormat.SEGMENT_HEADER_BYTES, options.segmentBytes(), null);
+                }
+                writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
+                // Header, size and extents durable before any record: steady-state fdatasync has no size to write.
+                init.fsync();
             }
-            writeFully(init, header, RecordFormat.SEGMENT_HEADER_BYTES, 0);
-            // Header, size and extents durable before any record: steady-state fdatasync then has no size to write.
-            init.fsync();
         }
-        Fd.fsyncDirectory(directory);
+        if (lazy) {
+            directoryUnsynced = true;
+        } else {
+            Fd.fsyncDirectory(directory);
+        }
         Segment segment = new Segment(firstSequence, path, RecordFormat.SEGMENT_HEADER_BYTES);
+        segment.unflushed = lazy;
         try {
             segment.writer = openWriter(path);
             attachRing(segment);
@@ -439,6 +494,9 @@ public final class DurableLog implements AutoCloseable {
             throw e;
         }
         if (current != null && current.writer != null) {
+            if (current.unflushed) {
+                unflushedRetired.add(current.path);
+            }
             retire(current);
         }
         segments.add(segment);
@@ -464,13 +522,135 @@ public final class DurableLog implements AutoCloseable {
         }
     }
 
-    /** Writes zeros over {@code [from, to)} so that later writes land on written, not unwritten, extents. */
-    private void zeroFill(Fd fd, long from, long to) throws IOException {
-        if (zeros == null) {
-            zeros = arena.allocate(ZERO_CHUNK_BYTES); // Arena.allocate returns zeroed memory
+    /**
+     * Writes zeros over {@code [from, to)} so that later writes land on written, not unwritten, extents: on ext4
+     * and xfs a flush after writing into an unwritten extent must also journal its conversion (see
+     * {@link LogOptions#withZeroFill(boolean)}). Stops early, leaving the rest unwritten, once {@code stop} is
+     * cancelled.
+     */
+    private static void zeroFill(Fd fd, MemorySegment zeros, long from, long to, Preparer stop) throws IOException {
+        for (long pos = from; pos < to; pos += zeros.byteSize()) {
+            if (stop != null && stop.cancelled) {
+                return;
+            }
+            writeFully(fd, zeros, Math.min(zeros.byteSize(), to - pos), pos);
         }
-        for (long pos = from; pos < to; pos += ZERO_CHUNK_BYTES) {
-            writeFully(fd, zeros, Math.min(ZERO_CHUNK_BYTES, to - pos), pos);
+    }
+
+    /**
+     * Makes the next segment file ready in the background, under {@link #NEXT_FILE}: created, preallocated,
+     * zero-filled when the log zero-fills, and fsynced unless the log rolls over lazily (WRITE). The header is
+     * written when it becomes a segment.
+     */
+    private static final class Preparer implements Runnable {
+        final Path path;
+        final long bytes;
+        final MemorySegment zeros; // null: preallocate only; read-only, owned by the log's arena
+        final boolean sync; // false for a lazily rolled WRITE log: flushEarlier makes the file durable if asked
+        final Thread thread;
+        volatile boolean cancelled; // written by the log under its lock, read by the preparing thread per chunk
+        Throwable error; // written by the preparing thread; read by the log after thread.join()
+
+        Preparer(Path path, long bytes, MemorySegment zeros, boolean sync) {
+            this.path = path;
+            this.bytes = bytes;
+            this.zeros = zeros;
+            this.sync = sync;
+            this.thread = Thread.ofPlatform().daemon().name("panamax-log-prepare").unstarted(this);
+        }
+
+        @Override
+        public void run() {
+            try {
+                Files.deleteIfExists(path);
+                try (Fd fd = Fd.open(path, EnumSet.of(OpenFlag.WRITE, OpenFlag.CREATE, OpenFlag.EXCLUSIVE),
+                        FILE_MODE)) {
+                    preallocate(fd, 0, bytes);
+                    if (zeros != null) {
+                        zeroFill(fd, zeros, 0, bytes, this);
+                    }
+                    if (sync && !cancelled) {
+                        fd.fsync();
+                    }
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                error = e;
+            }
+        }
+
+        /** Waits for the preparing thread to end, uninterruptibly (an interrupt is kept for the caller). */
+        void await() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Lock held. Starts preparing the next segment once the current one is half full, if not started yet. */
+    private void maybePrepare() {
+        if (preparer == null && options.preallocate() && stagedEnd > options.segmentBytes() / 2 && !closed) {
+            // Under heavy page-cache writing an fsync can take longer than the segment takes to fill: a WRITE log,
+            // rolled lazily, leaves its new segments unsynced until a flush is asked for (see flushEarlier).
+            preparer = new Preparer(directory.resolve(NEXT_FILE), options.segmentBytes(), zeros,
+                    durability != Durability.WRITE);
+            preparer.thread.start();
+        }
+    }
+
+    /**
+     * Lock held. Waits for the next segment being prepared and returns its path, or null if none was started or
+     * preparing it failed (then logged: the caller creates the segment itself).
+     */
+    private Path takePrepared() throws IOException {
+        Preparer p = preparer;
+        preparer = null;
+        if (p == null) {
+            return null;
+        }
+        p.await();
+        if (p.error == null) {
+            return p.path;
+        }
+        System.getLogger("dev.panamax.io").log(System.Logger.Level.WARNING, "panamax log " + directory
+                + ": preparing the next segment in the background failed (" + p.error.getMessage()
+                + "); creating it in the appender's thread", p.error);
+        Files.deleteIfExists(p.path);
+        return null;
+    }
+
+    /** Lock held. Stops a preparation in progress, waits for its thread, and removes its file. */
+    private void stopPreparer() throws IOException {
+        Preparer p = preparer;
+        preparer = null;
+        if (p != null) {
+            p.cancelled = true;
+            p.await();
+            Files.deleteIfExists(p.path);
+        }
+    }
+
+    /** Renames a prepared file to its segment name, never replacing a file (as the create path's O_EXCL). */
+    private static void renameNoReplace(Path from, Path to) throws IOException {
+        try {
+            Fd.rename(from, to, true, false);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EINVAL) {
+                throw e;
+            }
+            // A file system without RENAME_NOREPLACE: the directory is locked, so check, then rename.
+            if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                throw new java.nio.file.FileAlreadyExistsException(to.toString());
+            }
+            Fd.rename(from, to, false, false);
         }
     }
 
@@ -610,16 +790,29 @@ public final class DurableLog implements AutoCloseable {
                 ensureWritable();
             }
             long sequence = nextSequence++;
-            RecordFormat.encodeRecord(buffers[active], stagedEnd - bufferBase, sequence, payload, crc);
+            int mine = active;
+            RecordFormat.encodeRecord(buffers[mine], stagedEnd - bufferBase, sequence, payload, crc);
             stagedEnd += frame;
             stagedSequence = sequence;
             flushNeed = Math.max(flushNeed, need);
-            while (durableSequence < sequence) {
-                if (failure != null) {
-                    throw new LogFailedException("record " + sequence + " not acknowledged: " + failure.getMessage(),
-                            failure.getCause());
+            staged++;
+            try {
+                signalIfGathered();
+                maybePrepare();
+                while (durableSequence < sequence) {
+                    if (failure != null) {
+                        throw new LogFailedException("record " + sequence + " not acknowledged: "
+                                + failure.getMessage(), failure.getCause());
+                    }
+                    if (leaderActive) {
+                        acked[mine].awaitUninterruptibly();
+                    } else {
+                        lead(true);
+                    }
                 }
-                waitOrLead();
+            } finally {
+                staged--;
+                signalIfGathered();
             }
             appends++;
             return sequence;
@@ -628,27 +821,62 @@ public final class DurableLog implements AutoCloseable {
         }
     }
 
+    /** Lock held. Wakes a gathering leader once every appender inside has a record waiting to be taken. */
+    private void signalIfGathered() {
+        if (gathering && stagedSequence - takenSequence >= staged) {
+            gathered.signal();
+        }
+    }
+
     /** Lock held. Becomes the leader if none runs, else waits for the running one to finish. */
     private void waitOrLead() throws IOException {
         if (leaderActive) {
             changed.awaitUninterruptibly();
         } else {
-            lead();
+            lead(false);
         }
     }
 
-    /** Lock held on entry and exit, released while writing. */
-    private void lead() throws IOException {
+    /**
+     * Lock held on entry and exit, released while gathering and writing.
+     *
+     * @param gather whether to wait for the appenders just acknowledged to stage again first (see the overview):
+     *               only an appender whose own record is staged gathers
+     */
+    private void lead(boolean gather) throws IOException {
         if (stagedSequence == durableSequence || failure != null) {
             return;
         }
         leaderActive = true;
+        if (gather && (flushNeed != FLUSH_NONE || durability.openMode() != Durability.OpenMode.BUFFERED)
+                && stagedSequence - takenSequence < staged) {
+            long left = Math.min(lastSyncNanos / 2, MAX_GATHER_NANOS);
+            gathering = true;
+            try {
+                while (left > 0 && stagedSequence - takenSequence < staged && failure == null) {
+                    left = gathered.awaitNanos(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // kept for the caller; the batch is cut now
+            } finally {
+                gathering = false;
+            }
+        }
         final MemorySegment batch = buffers[active];
         final long base = bufferBase;
         final long end = stagedEnd;
         final long last = stagedSequence;
         final long first = durableSequence + 1;
         final int need = flushNeed;
+        final int batchBuffer = active;
+        final boolean syncs = need != FLUSH_NONE || durability.openMode() != Durability.OpenMode.BUFFERED;
+        final List<Path> earlier = need == FLUSH_NONE || unflushedRetired.isEmpty() ? List.of()
+                : List.copyOf(unflushedRetired);
+        final boolean syncDirectory = need != FLUSH_NONE && directoryUnsynced;
+        if (need != FLUSH_NONE) {
+            unflushedRetired.clear(); // a failure below is fatal: nothing is flushed after it anyway
+            directoryUnsynced = false;
+        }
         final Segment segment = current;
         final Fd writer = segment.writer;
         final Fd flushFd = flushOverride != null ? flushOverride : writer;
@@ -662,8 +890,10 @@ public final class DurableLog implements AutoCloseable {
         active = next;
         bufferBase = nextBase;
         flushNeed = FLUSH_NONE;
+        takenSequence = last;
         Throwable error = null;
         int ringOutcome = RING_UNUSED;
+        long started = syncs ? System.nanoTime() : 0;
         lock.unlock();
         try {
             long length = end - base;
@@ -682,15 +912,23 @@ public final class DurableLog implements AutoCloseable {
                     flushFd.fsync();
                 }
             }
+            flushEarlier(earlier, syncDirectory, need == FLUSH_DATA);
         } catch (IOException | RuntimeException | Error e) {
             error = e;
         } finally {
             lock.lock();
         }
         leaderActive = false;
+        if (syncs) {
+            lastSyncNanos = System.nanoTime() - started;
+        }
         if (error == null) {
             durableSequence = last;
             segment.durableEnd = end;
+            // A flush covers the whole file; a page-cache write leaves it to be flushed.
+            segment.unflushed = need == FLUSH_NONE
+                    && (durability.openMode() == Durability.OpenMode.BUFFERED || segment.unflushed);
+            flushCalls += earlier.size() + (syncDirectory ? 1 : 0);
             batches++;
             writeCalls++;
             if (durability.openMode() != Durability.OpenMode.BUFFERED) {
@@ -712,13 +950,39 @@ public final class DurableLog implements AutoCloseable {
                     + last + " to " + segment.path.getFileName() + " failed (" + error.getMessage()
                     + "); the log refuses all further writes and never retries a failed flush: the kernel may "
                     + "have dropped the dirty pages. Reopen the log to recover", error);
+            acked[1 - batchBuffer].signalAll(); // nothing more will be written: everyone waiting must see it
         }
-        changed.signalAll();
+        acked[batchBuffer].signalAll(); // exactly the appenders of this batch
+        if (error == null && stagedSequence != takenSequence) {
+            acked[active].signal(); // one appender of the next batch leads it
+        }
+        changed.signalAll(); // appenders rolling over or waiting for buffer space, and close()
         if (error instanceof RuntimeException re) {
             throw re;
         }
         if (error instanceof Error er) {
             throw er;
+        }
+    }
+
+    /**
+     * Flushes what a flush of the current segment does not cover: earlier segments holding bytes written without
+     * a flush (WRITE appends, a lazily written header) and the directory after a lazy roll-over. A record is
+     * acknowledged at a flushing rung only once everything before it is durable too: recovery cuts at the first
+     * segment it cannot read, so an unflushed earlier segment lost to power would take this record with it.
+     */
+    private void flushEarlier(List<Path> earlier, boolean syncDirectory, boolean dataOnly) throws IOException {
+        for (Path p : earlier) {
+            try (Fd fd = Fd.open(p, Set.of(OpenFlag.READ), 0)) {
+                if (dataOnly) {
+                    fd.fdatasync();
+                } else {
+                    fd.fsync();
+                }
+            }
+        }
+        if (syncDirectory) {
+            Fd.fsyncDirectory(directory);
         }
     }
 
@@ -782,6 +1046,8 @@ public final class DurableLog implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             failure = new LogFailedException("log " + directory + " failed: cannot start a new segment ("
                     + e.getMessage() + ")", e);
+            acked[0].signalAll();
+            acked[1].signalAll();
             changed.signalAll();
             throw failure;
         }
@@ -949,7 +1215,11 @@ public final class DurableLog implements AutoCloseable {
                 changed.awaitUninterruptibly();
             }
             try {
-                closeSegments();
+                try {
+                    stopPreparer(); // joins the preparing thread before the arena holding its zeros closes
+                } finally {
+                    closeSegments();
+                }
                 if (flushOverride != null) {
                     flushOverride.close();
                 }

@@ -49,6 +49,8 @@ public final class LadderProbe {
     /**
      * A segment size that holds everything a timed rung writes, warmup included, so that {@link #measure} times
      * appends and not segment creation (an {@code fsync} each); preallocation makes it cost disk space, not time.
+     * Durable rungs zero-fill their segments by default ({@link LogOptions#withZeroFill(boolean)}), which writes the
+     * whole segment once when the log opens: give them a segment sized for what they write, or zero fill off.
      */
     public static final long TIMED_SEGMENT_BYTES = MAX_BYTES_PER_RUNG + MAX_BYTES_PER_RUNG / 8 + (16L << 20);
 

@@ -19,11 +19,11 @@ public final class LogOptions {
     private final int maxRecordBytes;
     private final boolean directFallback;
     private final boolean preallocate;
-    private final boolean zeroFill;
+    private final Boolean zeroFill; // null: the default, on for every rung but WRITE
     private final boolean ioUring;
 
     private LogOptions(Durability durability, long segmentBytes, int maxRecordBytes, boolean directFallback,
-                       boolean preallocate, boolean zeroFill, boolean ioUring) {
+                       boolean preallocate, Boolean zeroFill, boolean ioUring) {
         this.durability = durability;
         this.segmentBytes = segmentBytes;
         this.maxRecordBytes = maxRecordBytes;
@@ -35,12 +35,13 @@ public final class LogOptions {
 
     /**
      * Returns the defaults: {@link Durability#FDATASYNC}, 64 MiB segments, records up to 1 MiB, preallocation
-     * on, no O_DIRECT fallback, flushes by syscall (no io_uring).
+     * on, zero-filled segments for every rung but {@link Durability#WRITE} (see {@link #withZeroFill(boolean)}),
+     * no O_DIRECT fallback, flushes by syscall (no io_uring).
      *
      * @return the default options
      */
     public static LogOptions defaults() {
-        return new LogOptions(Durability.FDATASYNC, 64L * 1024 * 1024, 1024 * 1024, false, true, false, false);
+        return new LogOptions(Durability.FDATASYNC, 64L * 1024 * 1024, 1024 * 1024, false, true, null, false);
     }
 
     /**
@@ -98,23 +99,28 @@ public final class LogOptions {
      * Returns a copy with preallocation switched on or off. On (the default), each new segment is
      * {@code fallocate}d to its full size and flushed once, so appends never change the file size and a
      * steady-state {@code fdatasync} has no size to write. The blocks are allocated as <em>unwritten</em>
-     * extents, though, and the first write into each one converts it, which ext4 and xfs journal: for flushes
-     * that carry no metadata at all, add {@link #withZeroFill(boolean)}.
+     * extents, though, and the first write into each one converts it, which ext4 and xfs journal: zero fill
+     * (see {@link #withZeroFill(boolean)}, on by default for the durable rungs) removes that too. While off, no
+     * segment is zero-filled.
      *
      * @param on whether to preallocate
      * @return the new options
      */
     public LogOptions withPreallocation(boolean on) {
-        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, on, zeroFill && on,
-                ioUring);
+        return new LogOptions(durability, segmentBytes, maxRecordBytes, directFallback, on, zeroFill, ioUring);
     }
 
     /**
-     * Returns a copy that also writes zeros over each new segment (and flushes them) before using it, as
-     * PostgreSQL does for its WAL: every later write lands on written blocks, so {@code fdatasync} flushes data
-     * only. Costs writing the whole segment once at creation. Implies preallocation.
+     * Returns a copy that writes zeros over each new segment (and flushes them) before using it, or that does
+     * not. By default segments are zero-filled for every rung but {@link Durability#WRITE}, as PostgreSQL does for
+     * its WAL: {@code fallocate} leaves <em>unwritten</em> extents, and on ext4 and xfs every flush after a write
+     * into one must also commit the extent's conversion to the journal, which costs about as much again as the
+     * flush itself. On zeroed (written) blocks a {@code fdatasync}, an {@code O_DSYNC} or an {@code O_DIRECT}
+     * write carries data only. The price is writing each segment once: the first segment when the log is
+     * created, later ones in the background while the segment before them fills, so appenders do not wait for
+     * it. {@link Durability#WRITE} logs skip it by default since they never flush. On implies preallocation.
      *
-     * @param on whether to zero-fill new segments
+     * @param on whether to zero-fill new segments, whatever the rung
      * @return the new options
      */
     public LogOptions withZeroFill(boolean on) {
@@ -195,12 +201,13 @@ public final class LogOptions {
     }
 
     /**
-     * Tells whether new segments are zero-filled.
+     * Tells whether new segments are zero-filled: never without preallocation; else as set by
+     * {@link #withZeroFill(boolean)}, or by default for every rung but {@link Durability#WRITE}.
      *
      * @return true if on
      */
     public boolean zeroFill() {
-        return zeroFill;
+        return preallocate && (zeroFill != null ? zeroFill : durability != Durability.WRITE);
     }
 
     private static void check(long segmentBytes, int maxRecordBytes) {
@@ -221,7 +228,7 @@ public final class LogOptions {
     @Override
     public String toString() {
         return "LogOptions[" + durability + ", segmentBytes=" + segmentBytes + ", maxRecordBytes=" + maxRecordBytes
-                + ", directFallback=" + directFallback + ", preallocate=" + preallocate + ", zeroFill=" + zeroFill
+                + ", directFallback=" + directFallback + ", preallocate=" + preallocate + ", zeroFill=" + zeroFill()
                 + ", ioUring=" + ioUring + "]";
     }
 }

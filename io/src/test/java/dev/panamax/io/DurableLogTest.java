@@ -506,6 +506,53 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldZeroFillByDefaultForEveryRungButWrite() {
+        for (Durability rung : Durability.values()) {
+            LogOptions o = LogOptions.defaults().withDurability(rung);
+            assertEquals(rung != Durability.WRITE, o.zeroFill(), o.toString());
+            assertFalse(o.withZeroFill(false).zeroFill(), o.toString());
+            assertTrue(o.withZeroFill(true).zeroFill(), o.toString());
+            assertFalse(o.withPreallocation(false).zeroFill(), "no zero fill without preallocation: " + o);
+            assertTrue(o.withPreallocation(false).withZeroFill(true).preallocate(), o.toString());
+        }
+    }
+
+    @Test
+    void shouldRollOntoSegmentsPreparedInTheBackgroundAndRemoveLeftovers() throws IOException {
+        LogOptions opts = small(Durability.FDATASYNC).withSegmentBytes(128 * 1024);
+        assertTrue(opts.zeroFill(), opts.toString());
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("NEXT"), new byte[] {1, 2, 3}); // a preparation cut short by a crash
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            assertFalse(Files.exists(dir.resolve("NEXT")), "leftover NEXT not removed at open");
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            for (int s = 1; s <= 100; s++) {
+                assertEquals(s, log.append(big(s)));
+            }
+            assertBigRecords(log.readAll(), 100);
+        }
+        assertFalse(Files.exists(dir.resolve("NEXT")), "close left the prepared segment behind");
+        List<Path> files = segmentFiles(dir);
+        assertTrue(files.size() >= 3, files.toString());
+        for (Path f : files) {
+            assertEquals(128 * 1024, Files.size(f), f.toString());
+        }
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            assertEquals(100, log.recoveryReport().records());
+            assertBigRecords(log.readAll(), 100);
+        }
+    }
+
+    private static void assertBigRecords(List<LogRecord> records, int count) {
+        assertEquals(count, records.size());
+        for (int i = 0; i < count; i++) {
+            assertEquals(i + 1, records.get(i).sequence());
+            assertArrayEquals(big(i + 1), records.get(i).payload(), "record " + (i + 1));
+        }
+    }
+
+    @Test
     void shouldRoundTripEmptyRecord() throws IOException {
         try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
             assertEquals(1, log.append(new byte[0]));

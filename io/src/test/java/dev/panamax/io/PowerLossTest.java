@@ -121,6 +121,36 @@ class PowerLossTest {
     }
 
     @Test
+    void shouldKeepEarlierSegmentsWrittenAtWriteWhenAFdatasyncAppendIsAcknowledgedAndPowerIsLost()
+            throws Exception {
+        LoopMount fs = freshFileSystem();
+        Path logDir = fs.mountPoint().resolve("log");
+        int unsynced = 150;
+        // A WRITE log rolls over lazily (no header flush, no directory fsync): the FDATASYNC append at the end
+        // must make every earlier segment, and their names, durable before it is acknowledged.
+        LogOptions options = LogOptions.defaults().withDurability(Durability.WRITE)
+                .withMaxRecordBytes(4096).withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+        try (DurableLog log = DurableLog.open(logDir, options)) {
+            for (int i = 1; i <= unsynced; i++) {
+                assertEquals(i, log.append(payload(i, 2000)));
+            }
+            assertEquals(unsynced + 1, log.append(payload(unsynced + 1, 2000), Durability.FDATASYNC));
+            LoopMount after = powerLoss(fs);
+            try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"), options)) {
+                RecoveryReport report = recovered.recoveryReport();
+                List<LogRecord> records = recovered.readAll();
+                System.out.println("power loss, WRITE then one FDATASYNC: " + records.size() + " of "
+                        + (unsynced + 1) + " records found; " + report);
+                assertEquals(unsynced + 1, records.size(), "records before an acknowledged flush lost: " + report);
+                for (int i = 0; i <= unsynced; i++) {
+                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
+                }
+                assertTrue(report.segments() > 2, "the log should have rolled: " + report);
+            }
+        }
+    }
+
+    @Test
     void shouldRecoverIntactPrefixAndLoseUnsyncedDataWhenPowerIsLostAfterWriteAppends() throws Exception {
         LoopMount fs = freshFileSystem();
         Path logDir = fs.mountPoint().resolve("log");
