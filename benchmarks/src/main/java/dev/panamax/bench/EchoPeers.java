@@ -1,0 +1,522 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.bench;
+
+import dev.panamax.ffm.Epoll;
+import dev.panamax.ffm.Errno;
+import dev.panamax.ffm.ErrnoException;
+import dev.panamax.ffm.EventFd;
+import dev.panamax.ffm.Fd;
+import dev.panamax.ffm.IoUringOps;
+import dev.panamax.ffm.Sockets;
+import dev.panamax.io.net.EventLoop;
+import dev.panamax.io.net.Registration;
+import dev.panamax.io.net.Tcp;
+import dev.panamax.io.uring.IoUring;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The loopback echo servers of {@link IoNetBenchmark}, one per implementation, each on one server thread that
+ * accepts and serves every connection (no separate acceptor thread), with {@code TCP_NODELAY} on accepted sockets
+ * and a per-connection buffer of {@link #BUFFER_BYTES}. All echo what they read as soon as they read it.
+ */
+final class EchoPeers {
+
+    /** Bytes each server reads at most per receive. */
+    static final int BUFFER_BYTES = 16 * 1024;
+
+    private EchoPeers() {
+    }
+
+    /** A running echo server on the loopback address. */
+    interface EchoServer {
+        /**
+         * The port it listens on.
+         *
+         * @return the port
+         */
+        int port();
+
+        /**
+         * Stops the server thread and closes its sockets.
+         *
+         * @throws Exception when stopping fails
+         */
+        void stop() throws Exception;
+    }
+
+    /**
+     * Starts the server named by {@code impl}.
+     *
+     * @param impl panamaxEpoll, panamaxUring, nio, nettyEpoll or nettyIoUring
+     * @return the running server
+     * @throws Exception when it cannot start, e.g. a transport unavailable in this kernel
+     */
+    static EchoServer start(String impl) throws Exception {
+        return switch (impl) {
+            case "panamaxEpoll" -> new PanamaxEpoll();
+            case "panamaxUring" -> new PanamaxUring();
+            case "nio" -> new Nio();
+            case "nettyEpoll" -> new Netty(false);
+            case "nettyIoUring" -> new Netty(true);
+            default -> throw new IllegalArgumentException("unknown impl " + impl);
+        };
+    }
+
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** panamax {@link EventLoop}: level-triggered readiness, one receive and one send per readiness. */
+    static final class PanamaxEpoll implements EchoServer {
+        private final EventLoop loop;
+        private final Fd listener;
+        private final int port;
+        private final Arena arena = Arena.ofShared();
+        private final List<Fd> connections = new ArrayList<>(); // loop thread only until the loop is closed
+
+        PanamaxEpoll() throws IOException {
+            listener = Tcp.listen(loopback(0), 1024, false);
+            port = Tcp.localPort(listener);
+            loop = EventLoop.start("echo-panamax-epoll");
+            loop.register(listener, Epoll.IN, EventLoop.Trigger.LEVEL, false, (r, events) -> accept());
+        }
+
+        private void accept() throws IOException {
+            Fd c;
+            while ((c = Tcp.accept(listener)) != null) {
+                connections.add(c);
+                Connection conn = new Connection(c, arena.allocate(BUFFER_BYTES));
+                Registration r = loop.register(c, Epoll.IN, EventLoop.Trigger.LEVEL, false, conn::ready);
+                r.attach(conn);
+            }
+        }
+
+        /** One connection's buffer and unsent bytes; loop thread only. */
+        private static final class Connection {
+            private final Fd fd;
+            private final MemorySegment buffer;
+            private long unsentFrom;
+            private long unsentTo;
+
+            Connection(Fd fd, MemorySegment buffer) {
+                this.fd = fd;
+                this.buffer = buffer;
+            }
+
+            void ready(Registration r, int events) throws IOException {
+                try {
+                    serve(r);
+                } catch (ErrnoException e) { // a reset by the client: that connection only ends
+                    r.cancel();
+                    fd.close();
+                }
+            }
+
+            private void serve(Registration r) throws IOException {
+                if (unsentTo > unsentFrom) {
+                    if (flush(r)) {
+                        r.modify(Epoll.IN);
+                    }
+                    return;
+                }
+                long n = Sockets.receive(fd, buffer, 0);
+                if (n == Sockets.AGAIN || n == Sockets.INTERRUPTED) {
+                    return;
+                }
+                if (n == 0) {
+                    r.cancel();
+                    fd.close();
+                    return;
+                }
+                unsentFrom = 0;
+                unsentTo = n;
+                if (!flush(r)) {
+                    r.modify(Epoll.OUT); // the socket is full: stop reading until the echo has left
+                }
+            }
+
+            private boolean flush(Registration r) throws IOException {
+                while (unsentFrom < unsentTo) {
+                    long n = Sockets.send(fd, buffer.asSlice(unsentFrom, unsentTo - unsentFrom), Sockets.NO_SIGNAL);
+                    if (n == Sockets.AGAIN) {
+                        return false;
+                    }
+                    if (n > 0) {
+                        unsentFrom += n;
+                    }
+                }
+                return true;
+            }
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void stop() throws Exception {
+            loop.close();
+            for (Fd c : connections) {
+                c.close();
+            }
+            listener.close();
+            arena.close();
+        }
+    }
+
+    /**
+     * An io_uring echo loop on panamax {@link IoUring}: a multishot accept, then per connection a receive whose
+     * completion queues the send, whose completion queues the next receive. One {@code io_uring_enter} per loop
+     * turn submits everything queued and waits for the next completion. An eventfd read in the ring wakes the
+     * loop for {@link #stop()}.
+     */
+    static final class PanamaxUring implements EchoServer {
+        private final Fd listener;
+        private final int port;
+        private final EventFd wake;
+        private final Thread thread;
+        private final CountDownLatch started = new CountDownLatch(1);
+        private volatile boolean stopping; // written by stop(), read by the server thread
+        private volatile Throwable failure; // written by the server thread before it ends
+        private IoUring ring; // server thread only
+        private Arena arena; // server thread only
+        private final List<Fd> connections = new ArrayList<>(); // server thread only
+
+        PanamaxUring() throws Exception {
+            listener = Tcp.listen(loopback(0), 1024, false);
+            port = Tcp.localPort(listener);
+            wake = EventFd.create(0, 0);
+            thread = new Thread(this::run, "echo-panamax-uring");
+            thread.setDaemon(true);
+            thread.start();
+            if (!started.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the io_uring echo loop did not start in 10 s");
+            }
+            if (failure != null) {
+                throw new IllegalStateException("the io_uring echo loop failed to start", failure);
+            }
+        }
+
+        private void run() {
+            try (Arena a = Arena.ofConfined(); IoUring r = IoUring.open(IoUring.Options.of(256))) {
+                arena = a;
+                ring = r;
+                if (!r.supports(IoUringOps.OP_ACCEPT) || !r.supports(IoUringOps.OP_RECV)
+                        || !r.supports(IoUringOps.OP_SEND)) {
+                    throw new UnsupportedOperationException("this kernel's io_uring lacks accept, recv or send");
+                }
+                r.read(wake.fd(), a.allocate(Long.BYTES), -1, (res, flags) -> { });
+                r.accept(listener, true, this::accepted);
+                r.submit();
+                started.countDown();
+                while (!stopping) {
+                    r.submitAndWait(1);
+                    r.reap();
+                }
+                for (Fd c : connections) {
+                    c.close(); // pending receives end with an error or are cancelled by the ring's close
+                }
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                started.countDown();
+            }
+        }
+
+        private void accepted(int result, int flags) {
+            if (result < 0) {
+                if (!stopping && result != -Errno.ECANCELED.value()) {
+                    throw new IllegalStateException("io_uring accept failed: " + Errno.of(-result));
+                }
+                return;
+            }
+            Fd c = Fd.adopt(result);
+            connections.add(c);
+            try {
+                Sockets.setOption(c, Sockets.IntOption.TCP_NO_DELAY, 1);
+                new Connection(c, arena.allocate(BUFFER_BYTES)).receive();
+                if ((flags & IoUringOps.CQE_F_MORE) == 0 && !stopping) {
+                    ring.accept(listener, true, this::accepted); // the kernel ended the multishot: re-arm it
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** One connection: a receive or a send in flight at any time. */
+        private final class Connection {
+            private final Fd fd;
+            private final MemorySegment buffer;
+            private final IoUring.Completion received = this::received;
+            private final IoUring.Completion sent = this::sent;
+            private int unsentFrom;
+            private int unsentTo;
+
+            Connection(Fd fd, MemorySegment buffer) {
+                this.fd = fd;
+                this.buffer = buffer;
+            }
+
+            void receive() throws IOException {
+                ring.recv(fd, buffer, received);
+            }
+
+            private void received(int result, int flags) {
+                if (result <= 0 || stopping) {
+                    return; // end of stream, reset or cancelled: the fd is closed with the server
+                }
+                unsentFrom = 0;
+                unsentTo = result;
+                send();
+            }
+
+            private void send() {
+                try {
+                    ring.send(fd, buffer.asSlice(unsentFrom, unsentTo - unsentFrom), sent);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            private void sent(int result, int flags) {
+                if (result < 0 || stopping) {
+                    return;
+                }
+                unsentFrom += result;
+                if (unsentFrom < unsentTo) {
+                    send();
+                    return;
+                }
+                try {
+                    receive();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public void stop() throws Exception {
+            stopping = true;
+            wake.write(1);
+            thread.join(TimeUnit.SECONDS.toMillis(20));
+            if (thread.isAlive()) {
+                throw new IllegalStateException("the io_uring echo loop did not stop in 20 s");
+            }
+            listener.close();
+            wake.close();
+            if (failure != null) {
+                throw new IllegalStateException("the io_uring echo loop failed", failure);
+            }
+        }
+    }
+
+    /** The JDK's {@link Selector} (epoll underneath), direct buffers, one read and one write per readiness. */
+    static final class Nio implements EchoServer {
+        private final Selector selector;
+        private final ServerSocketChannel server;
+        private final Thread thread;
+        private volatile boolean stopping; // written by stop(), read by the server thread
+        private volatile Throwable failure; // written by the server thread before it ends
+
+        Nio() throws IOException {
+            selector = Selector.open();
+            server = ServerSocketChannel.open();
+            server.bind(loopback(0), 1024);
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            thread = new Thread(this::run, "echo-nio");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            try {
+                while (!stopping) {
+                    selector.select();
+                    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                    while (keys.hasNext()) {
+                        SelectionKey key = keys.next();
+                        keys.remove();
+                        if (!key.isValid()) {
+                            continue;
+                        }
+                        if (key.isAcceptable()) {
+                            accept();
+                        } else {
+                            try {
+                                serve(key);
+                            } catch (IOException e) { // a reset by the client: that connection only ends
+                                key.cancel();
+                                key.channel().close();
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        private void accept() throws IOException {
+            SocketChannel c;
+            while ((c = server.accept()) != null) {
+                c.configureBlocking(false);
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                c.register(selector, SelectionKey.OP_READ, ByteBuffer.allocateDirect(BUFFER_BYTES));
+            }
+        }
+
+        private static void serve(SelectionKey key) throws IOException {
+            SocketChannel c = (SocketChannel) key.channel();
+            ByteBuffer buffer = (ByteBuffer) key.attachment();
+            if (key.isReadable()) {
+                int n = c.read(buffer);
+                if (n < 0) {
+                    key.cancel();
+                    c.close();
+                    return;
+                }
+                buffer.flip();
+            }
+            c.write(buffer);
+            if (buffer.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_WRITE); // the socket is full: stop reading until the echo left
+            } else {
+                buffer.clear();
+                key.interestOps(SelectionKey.OP_READ);
+            }
+        }
+
+        @Override
+        public int port() {
+            return server.socket().getLocalPort();
+        }
+
+        @Override
+        public void stop() throws Exception {
+            stopping = true;
+            selector.wakeup();
+            thread.join(TimeUnit.SECONDS.toMillis(20));
+            for (SelectionKey key : selector.keys()) {
+                key.channel().close();
+            }
+            selector.close();
+            if (failure != null) {
+                throw new IllegalStateException("the NIO echo loop failed", failure);
+            }
+        }
+    }
+
+    /** Netty 4.2 with its JNI epoll or io_uring transport, one event loop thread, the canonical echo handler. */
+    static final class Netty implements EchoServer {
+        private final EventLoopGroup group;
+        private final Channel channel;
+
+        Netty(boolean ioUring) throws InterruptedException {
+            IoHandlerFactory factory;
+            Class<? extends ServerChannel> channelType;
+            if (ioUring) {
+                if (!io.netty.channel.uring.IoUring.isAvailable()) {
+                    throw new IllegalStateException("Netty's io_uring transport is unavailable here: "
+                            + io.netty.channel.uring.IoUring.unavailabilityCause(),
+                            io.netty.channel.uring.IoUring.unavailabilityCause());
+                }
+                factory = IoUringIoHandler.newFactory();
+                channelType = IoUringServerSocketChannel.class;
+            } else {
+                if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+                    throw new IllegalStateException("Netty's epoll transport is unavailable here: "
+                            + io.netty.channel.epoll.Epoll.unavailabilityCause(),
+                            io.netty.channel.epoll.Epoll.unavailabilityCause());
+                }
+                factory = EpollIoHandler.newFactory();
+                channelType = EpollServerSocketChannel.class;
+            }
+            group = new MultiThreadIoEventLoopGroup(1, factory);
+            try {
+                channel = new ServerBootstrap()
+                        .group(group)
+                        .channel(channelType)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new Echo())
+                        .bind(loopback(0)).sync().channel();
+            } catch (RuntimeException | InterruptedException e) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
+
+        /** Writes back what it reads, flushing once per read burst. */
+        @ChannelHandler.Sharable
+        private static final class Echo extends ChannelInboundHandlerAdapter {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.write(msg, ctx.voidPromise());
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                ctx.flush();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // a reset by the client at tear-down: that connection only ends
+            }
+        }
+
+        @Override
+        public int port() {
+            return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+
+        @Override
+        public void stop() throws Exception {
+            channel.close().sync();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+}
