@@ -46,7 +46,9 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +72,13 @@ final class EchoPeers {
          * @return the port
          */
         int port();
+
+        /**
+         * The thread that serves every connection.
+         *
+         * @return the server thread
+         */
+        Thread thread();
 
         /**
          * Stops the server thread and closes its sockets.
@@ -104,6 +113,7 @@ final class EchoPeers {
     /** panamax {@link EventLoop}: level-triggered readiness, one receive and one send per readiness. */
     static final class PanamaxEpoll implements EchoServer {
         private final EventLoop loop;
+        private final Thread thread;
         private final Fd listener;
         private final int port;
         private final Arena arena = Arena.ofShared();
@@ -113,6 +123,9 @@ final class EchoPeers {
             listener = Tcp.listen(loopback(0), 1024, false);
             port = Tcp.localPort(listener);
             loop = EventLoop.start("echo-panamax-epoll");
+            CompletableFuture<Thread> loopThread = new CompletableFuture<>();
+            loop.execute(() -> loopThread.complete(Thread.currentThread()));
+            thread = loopThread.join();
             loop.register(listener, Epoll.IN, EventLoop.Trigger.LEVEL, false, (r, events) -> accept());
         }
 
@@ -190,6 +203,11 @@ final class EchoPeers {
         }
 
         @Override
+        public Thread thread() {
+            return thread;
+        }
+
+        @Override
         public void stop() throws Exception {
             loop.close();
             for (Fd c : connections) {
@@ -202,8 +220,8 @@ final class EchoPeers {
 
     /**
      * An io_uring echo loop on panamax {@link IoUring}: a multishot accept, then per connection a receive whose
-     * completion queues the send, whose completion queues the next receive. One {@code io_uring_enter} per loop
-     * turn submits everything queued and waits for the next completion. An eventfd read in the ring wakes the
+     * completion queues the send with the next receive linked behind it. One {@code io_uring_enter} per loop turn
+     * submits everything queued and waits for the next completion. An eventfd read in the ring wakes the
      * loop for {@link #stop()}.
      */
     static final class PanamaxUring implements EchoServer {
@@ -279,36 +297,66 @@ final class EchoPeers {
             }
         }
 
-        /** One connection: a receive or a send in flight at any time. */
+        /*
+         * One connection, two buffers used in turn. A receive into buffer k completes; the echo of buffer k is
+         * queued together with the next receive, into buffer 1 - k, linked behind it (IOSQE_IO_LINK): the kernel
+         * arms that receive as soon as the send completes, in the same io_uring_enter, instead of one loop turn
+         * later. A send without MSG_WAITALL that sends fewer bytes still succeeds, so the chain goes on and the
+         * receive may fill the other buffer while the rest of buffer k is sent unlinked; such an echo waits until
+         * buffer k is out, and the receive into buffer k is armed only then. A chain the kernel does break (the
+         * receive completes with -ECANCELED after a failed send) is re-armed the same way.
+         */
         private final class Connection {
             private final Fd fd;
-            private final MemorySegment buffer;
+            private final MemorySegment[] buffers;
             private final IoUring.Completion received = this::received;
             private final IoUring.Completion sent = this::sent;
+            private int receiving; // the buffer the receive in flight fills, or -1 when none is in flight
+            private int sending = -1; // the buffer being echoed, or -1
             private int unsentFrom;
             private int unsentTo;
+            private int waitingBytes; // bytes received into 1 - sending while sending was still in flight
 
             Connection(Fd fd, MemorySegment buffer) {
                 this.fd = fd;
-                this.buffer = buffer;
+                long half = buffer.byteSize() / 2;
+                this.buffers = new MemorySegment[] {buffer.asSlice(0, half), buffer.asSlice(half, half)};
             }
 
             void receive() throws IOException {
-                ring.recv(fd, buffer, received);
+                receiving = 0;
+                ring.recv(fd, buffers[0], received);
             }
 
             private void received(int result, int flags) {
-                if (result <= 0 || stopping) {
-                    return; // end of stream, reset or cancelled: the fd is closed with the server
+                if (stopping) {
+                    return;
                 }
-                unsentFrom = 0;
-                unsentTo = result;
-                send();
+                int k = receiving;
+                receiving = -1;
+                if (result == -Errno.ECANCELED.value() && sending >= 0) {
+                    return; // the chain broke: sent() re-arms the receive once the echo is out
+                }
+                if (result <= 0) {
+                    return; // end of stream or reset: the fd is closed with the server
+                }
+                if (sending >= 0) {
+                    waitingBytes = result; // the echo before it is still going out
+                    return;
+                }
+                echo(k, result);
             }
 
-            private void send() {
+            private void echo(int k, int length) {
+                sending = k;
+                unsentFrom = 0;
+                unsentTo = length;
+                receiving = 1 - k;
                 try {
-                    ring.send(fd, buffer.asSlice(unsentFrom, unsentTo - unsentFrom), sent);
+                    ring.reserve(2);
+                    ring.send(fd, buffers[k].asSlice(0, length), sent);
+                    ring.link();
+                    ring.recv(fd, buffers[1 - k], received);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -316,15 +364,24 @@ final class EchoPeers {
 
             private void sent(int result, int flags) {
                 if (result < 0 || stopping) {
-                    return;
+                    return; // reset: the fd is closed with the server
                 }
                 unsentFrom += result;
-                if (unsentFrom < unsentTo) {
-                    send();
-                    return;
-                }
+                int k = sending;
                 try {
-                    receive();
+                    if (unsentFrom < unsentTo) {
+                        ring.send(fd, buffers[k].asSlice(unsentFrom, unsentTo - unsentFrom), sent);
+                        return;
+                    }
+                    sending = -1;
+                    if (waitingBytes > 0) {
+                        int length = waitingBytes;
+                        waitingBytes = 0;
+                        echo(1 - k, length);
+                    } else if (receiving < 0) {
+                        receiving = 1 - k;
+                        ring.recv(fd, buffers[1 - k], received);
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -334,6 +391,11 @@ final class EchoPeers {
         @Override
         public int port() {
             return port;
+        }
+
+        @Override
+        public Thread thread() {
+            return thread;
         }
 
         @Override
@@ -435,6 +497,11 @@ final class EchoPeers {
         }
 
         @Override
+        public Thread thread() {
+            return thread;
+        }
+
+        @Override
         public void stop() throws Exception {
             stopping = true;
             selector.wakeup();
@@ -453,8 +520,9 @@ final class EchoPeers {
     static final class Netty implements EchoServer {
         private final EventLoopGroup group;
         private final Channel channel;
+        private final Thread thread;
 
-        Netty(boolean ioUring) throws InterruptedException {
+        Netty(boolean ioUring) throws InterruptedException, ExecutionException {
             IoHandlerFactory factory;
             Class<? extends ServerChannel> channelType;
             if (ioUring) {
@@ -483,7 +551,8 @@ final class EchoPeers {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new Echo())
                         .bind(loopback(0)).sync().channel();
-            } catch (RuntimeException | InterruptedException e) {
+                thread = channel.eventLoop().submit(Thread::currentThread).get(); // the group's only thread
+            } catch (RuntimeException | InterruptedException | ExecutionException e) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 throw e;
             }
@@ -511,6 +580,11 @@ final class EchoPeers {
         @Override
         public int port() {
             return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+
+        @Override
+        public Thread thread() {
+            return thread;
         }
 
         @Override

@@ -197,6 +197,9 @@ public class IoNetBenchmark {
                     continue;
                 }
                 received[i] = 0;
+                if (replies[i].mismatch(message) >= 0) {
+                    throw new IOException("the " + impl + " server echoed different bytes on connection " + i);
+                }
                 send(i);
                 return;
             }
@@ -232,15 +235,47 @@ public class IoNetBenchmark {
         }
     }
 
+    /** The server thread's CPU time per round trip: less sensitive to a loaded machine than the rate. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class ServerCpu {
+        private Thread server;
+        private long startNs;
+        private long roundTrips;
+
+        /**
+         * Starts counting for an iteration.
+         *
+         * @param echo the server
+         */
+        @Setup(Level.Iteration)
+        public void start(Echo echo) {
+            server = echo.server.thread();
+            startNs = THREADS.getThreadCpuTime(server.threadId());
+            roundTrips = 0;
+        }
+
+        /**
+         * CPU nanoseconds (user + system) of the server thread per round trip in this iteration.
+         *
+         * @return the ratio, 0 before any round trip
+         */
+        public double serverCpuNsPerOp() {
+            return roundTrips == 0 ? 0 : (double) (THREADS.getThreadCpuTime(server.threadId()) - startNs) / roundTrips;
+        }
+    }
+
     /**
      * One loopback echo round trip.
      *
      * @param echo the server and clients
+     * @param cpu  server CPU counter
      * @throws IOException when the server stops answering
      */
     @Benchmark
-    public void echo(Echo echo) throws IOException {
+    public void echo(Echo echo, ServerCpu cpu) throws IOException {
         echo.roundTrip();
+        cpu.roundTrips++;
     }
 
     /** A page-cached file, a loopback connection and the sink thread draining its far end. */
