@@ -241,6 +241,7 @@ public class IoNetBenchmark {
     public static class ServerCpu {
         private Thread server;
         private long startNs;
+        private long endNs;
         private long roundTrips;
 
         /**
@@ -255,13 +256,19 @@ public class IoNetBenchmark {
             roundTrips = 0;
         }
 
+        /** Reads the server's CPU time while it still runs (JMH reads the counters after the trial's tear-down). */
+        @TearDown(Level.Iteration)
+        public void end() {
+            endNs = THREADS.getThreadCpuTime(server.threadId());
+        }
+
         /**
          * CPU nanoseconds (user + system) of the server thread per round trip in this iteration.
          *
          * @return the ratio, 0 before any round trip
          */
         public double serverCpuNsPerOp() {
-            return roundTrips == 0 ? 0 : (double) (THREADS.getThreadCpuTime(server.threadId()) - startNs) / roundTrips;
+            return roundTrips == 0 ? 0 : (double) (endNs - startNs) / roundTrips;
         }
     }
 
@@ -431,18 +438,45 @@ public class IoNetBenchmark {
         }
     }
 
-    /** The sender thread's CPU time per MiB. */
+    /**
+     * The sender thread's CPU time per MiB, and the sink's for reference: on loopback the receiving half of TCP
+     * (softirq) runs on the sender's thread, the copy to user space on the sink's.
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class SenderCpu {
         private long cpuNs;
         private long bytes;
+        private Thread sink;
+        private long sinkStartNs;
+        private long sinkEndNs;
 
-        /** Clears the sums before each iteration. */
+        /**
+         * Clears the sums before each iteration.
+         *
+         * @param state the sink to watch
+         */
         @Setup(Level.Iteration)
-        public void clear() {
+        public void clear(SendFile state) {
             cpuNs = 0;
             bytes = 0;
+            sink = state.sink;
+            sinkStartNs = THREADS.getThreadCpuTime(sink.threadId());
+        }
+
+        /**
+         * CPU nanoseconds of the sink thread per MiB received in this iteration (it reads what was sent).
+         *
+         * @return the ratio, 0 before anything was sent
+         */
+        public double sinkCpuNsPerMiB() {
+            return bytes == 0 ? 0 : (double) (sinkEndNs - sinkStartNs) * MIB / bytes;
+        }
+
+        /** Reads the sink's CPU time while it still runs (JMH reads the counters after the trial's tear-down). */
+        @TearDown(Level.Iteration)
+        public void end() {
+            sinkEndNs = THREADS.getThreadCpuTime(sink.threadId());
         }
 
         /**
