@@ -7,13 +7,13 @@ package dev.panamax.bench;
 import dev.panamax.ffm.Epoll;
 import dev.panamax.ffm.Errno;
 import dev.panamax.ffm.ErrnoException;
-import dev.panamax.ffm.EventFd;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.IoUringOps;
 import dev.panamax.ffm.Sockets;
 import dev.panamax.io.net.EventLoop;
 import dev.panamax.io.net.Registration;
 import dev.panamax.io.net.Tcp;
+import dev.panamax.io.net.UringLoop;
 import dev.panamax.io.uring.IoUring;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,8 +47,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -219,68 +219,51 @@ final class EchoPeers {
     }
 
     /**
-     * An io_uring echo loop on panamax {@link IoUring}: a multishot accept, then per connection a receive whose
-     * completion queues the send with the next receive linked behind it. One {@code io_uring_enter} per loop turn
-     * submits everything queued and waits for the next completion. An eventfd read in the ring wakes the
-     * loop for {@link #stop()}.
+     * An io_uring echo server on a panamax {@link UringLoop}: a multishot accept, then per connection a receive
+     * whose completion queues the send with the next receive linked behind it. One {@code io_uring_enter} per loop
+     * turn submits everything queued and waits for the next completion.
      */
     static final class PanamaxUring implements EchoServer {
         private final Fd listener;
         private final int port;
-        private final EventFd wake;
+        private final UringLoop loop;
         private final Thread thread;
-        private final CountDownLatch started = new CountDownLatch(1);
-        private volatile boolean stopping; // written by stop(), read by the server thread
-        private volatile Throwable failure; // written by the server thread before it ends
-        private IoUring ring; // server thread only
-        private Arena arena; // server thread only
-        private final List<Fd> connections = new ArrayList<>(); // server thread only
+        private final Arena arena = Arena.ofShared(); // connection buffers, closed after the ring
+        private volatile boolean stopping; // written by stop(), read by the loop thread
+        private volatile Throwable failure; // written by the loop thread when an accept fails
+        private final List<Fd> connections = new ArrayList<>(); // loop thread only until the loop is closed
 
         PanamaxUring() throws Exception {
             listener = Tcp.listen(loopback(0), 1024, false);
             port = Tcp.localPort(listener);
-            wake = EventFd.create(0, 0);
-            thread = new Thread(this::run, "echo-panamax-uring");
-            thread.setDaemon(true);
-            thread.start();
-            if (!started.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the io_uring echo loop did not start in 10 s");
-            }
-            if (failure != null) {
-                throw new IllegalStateException("the io_uring echo loop failed to start", failure);
-            }
-        }
-
-        private void run() {
-            try (Arena a = Arena.ofConfined(); IoUring r = IoUring.open(IoUring.Options.of(256))) {
-                arena = a;
-                ring = r;
-                if (!r.supports(IoUringOps.OP_ACCEPT) || !r.supports(IoUringOps.OP_RECV)
-                        || !r.supports(IoUringOps.OP_SEND)) {
-                    throw new UnsupportedOperationException("this kernel's io_uring lacks accept, recv or send");
+            loop = UringLoop.start("echo-panamax-uring", IoUring.Options.of(256));
+            CompletableFuture<Thread> armed = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    IoUring ring = loop.ring();
+                    if (!ring.supports(IoUringOps.OP_ACCEPT) || !ring.supports(IoUringOps.OP_RECV)
+                            || !ring.supports(IoUringOps.OP_SEND)) {
+                        throw new UnsupportedOperationException("this kernel's io_uring lacks accept, recv or send");
+                    }
+                    ring.accept(listener, true, this::accepted);
+                    armed.complete(Thread.currentThread());
+                } catch (IOException | RuntimeException e) {
+                    armed.completeExceptionally(e);
                 }
-                r.read(wake.fd(), a.allocate(Long.BYTES), -1, (res, flags) -> { });
-                r.accept(listener, true, this::accepted);
-                r.submit();
-                started.countDown();
-                while (!stopping) {
-                    r.submitAndWait(1);
-                    r.reap();
-                }
-                for (Fd c : connections) {
-                    c.close(); // pending receives end with an error or are cancelled by the ring's close
-                }
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                started.countDown();
+            });
+            try {
+                thread = armed.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                loop.close();
+                listener.close();
+                throw new IllegalStateException("the io_uring echo loop failed to start", e);
             }
         }
 
         private void accepted(int result, int flags) {
             if (result < 0) {
                 if (!stopping && result != -Errno.ECANCELED.value()) {
-                    throw new IllegalStateException("io_uring accept failed: " + Errno.of(-result));
+                    failure = new IllegalStateException("io_uring accept failed: " + Errno.of(-result));
                 }
                 return;
             }
@@ -290,7 +273,7 @@ final class EchoPeers {
                 Sockets.setOption(c, Sockets.IntOption.TCP_NO_DELAY, 1);
                 new Connection(c, arena.allocate(BUFFER_BYTES)).receive();
                 if ((flags & IoUringOps.CQE_F_MORE) == 0 && !stopping) {
-                    ring.accept(listener, true, this::accepted); // the kernel ended the multishot: re-arm it
+                    loop.ring().accept(listener, true, this::accepted); // the kernel ended the multishot: re-arm
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -308,6 +291,7 @@ final class EchoPeers {
          */
         private final class Connection {
             private final Fd fd;
+            private final IoUring ring = loop.ring(); // created on the loop thread, the ring's owner
             private final MemorySegment[] buffers;
             private final IoUring.Completion received = this::received;
             private final IoUring.Completion sent = this::sent;
@@ -401,13 +385,12 @@ final class EchoPeers {
         @Override
         public void stop() throws Exception {
             stopping = true;
-            wake.write(1);
-            thread.join(TimeUnit.SECONDS.toMillis(20));
-            if (thread.isAlive()) {
-                throw new IllegalStateException("the io_uring echo loop did not stop in 20 s");
+            loop.close(); // cancels the accept and the receives in flight, then joins the loop thread
+            for (Fd c : connections) {
+                c.close();
             }
             listener.close();
-            wake.close();
+            arena.close();
             if (failure != null) {
                 throw new IllegalStateException("the io_uring echo loop failed", failure);
             }
