@@ -51,10 +51,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Networking against what JVM services run instead, all peers in one run.
  *
- * <p>{@code echo}: loopback TCP echo of {@value #MESSAGE_BYTES}-byte messages. The score is round trips per second.
- * Servers ({@code impl}), each on one thread started in setup: {@code panamaxEpoll} (panamax
- * {@link dev.panamax.io.net.EventLoop}, level-triggered), {@code panamaxUring} (an io_uring echo loop on panamax
- * {@link dev.panamax.io.uring.IoUring}: multishot accept, recv, send; see {@link EchoPeers.PanamaxUring}),
+ * <p>{@code echo}: loopback TCP echo of {@value #MESSAGE_BYTES}-byte messages. The score is round trips per second;
+ * the auxiliary {@code serverCpuNsPerOp} is the server thread's CPU time per round trip, which a loaded machine
+ * disturbs much less than the rate. Servers ({@code impl}), each on one thread started in setup:
+ * {@code panamaxEpoll} (panamax {@link dev.panamax.io.net.EventLoop}, level-triggered), {@code panamaxUring}
+ * (panamax {@link dev.panamax.io.net.UringLoop}: multishot accept, then per connection a send with the next recv
+ * linked behind it),
  * {@code nio} (a {@code java.nio.channels.Selector} loop), {@code nettyEpoll} and {@code nettyIoUring} (Netty
  * 4.2's JNI transports, one event loop, the canonical echo handler). A transport the kernel refuses fails the
  * run in setup with the transport's own unavailability cause; it is never skipped. The client is the same for
@@ -68,8 +70,10 @@ import java.util.concurrent.TimeUnit;
  * {@link Transfer#fileToSocket}, {@code sendfile(2)}), {@code transferTo} ({@code FileChannel.transferTo} to a
  * blocking {@code SocketChannel}, also {@code sendfile} in the JDK) and {@code readWrite} (the copy loop:
  * {@code FileChannel.read} into a 64 KiB direct buffer, then {@code SocketChannel.write}). The score is files per
- * second; the auxiliary counters give {@code mebibytes} per second and {@code cpuNsPerMiB}, the sender thread's
- * CPU time (user + system, {@link ThreadMXBean#getCurrentThreadCpuTime()}) per MiB sent.
+ * second; the auxiliary counters give {@code mebibytes} per second, {@code cpuNsPerMiB}, the sender thread's
+ * CPU time (user + system, {@link ThreadMXBean#getCurrentThreadCpuTime()}) per MiB sent, and
+ * {@code sinkCpuNsPerMiB}, the receiving thread's. On loopback the kernel runs much of the receiving half of TCP
+ * on the sender's thread, so the sender's CPU holds more than the copies that sendfile avoids.
  *
  * <p>Targets (issue 5): panamaxEpoll and panamaxUring each ≥ 1.0× nio and ≥ 0.9× nettyEpoll / nettyIoUring;
  * zeroCopy ≥ 0.9× transferTo in MiB/s, and zeroCopy cpuNsPerMiB ≤ 0.5× readWrite.
