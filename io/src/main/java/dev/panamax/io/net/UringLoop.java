@@ -4,6 +4,8 @@
  */
 package dev.panamax.io.net;
 
+import dev.panamax.ffm.Errno;
+import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.EventFd;
 import dev.panamax.io.uring.IoUring;
 
@@ -59,6 +61,7 @@ public final class UringLoop implements Executor, AutoCloseable {
     private final EventFd wakeFd;
     private IoUring ring; // written once by the loop thread before `started` completes
     private MemorySegment wakeBuffer; // loop thread only
+    private int wakeError; // loop thread only: the errno of a failed wake-up read, 0 while it works
     private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
     private volatile boolean terminated; // written once by the loop as it exits
 
@@ -171,6 +174,9 @@ public final class UringLoop implements Executor, AutoCloseable {
                 }
                 awake.set(true);
                 reap(r);
+                if (wakeError != 0) {
+                    throw new ErrnoException("read", wakeError); // tasks could no longer wake the loop
+                }
             }
             runTasks(); // tasks accepted before close() still run
         } catch (IOException | RuntimeException | Error e) {
@@ -185,12 +191,17 @@ public final class UringLoop implements Executor, AutoCloseable {
 
     private void armWake(IoUring r) throws IOException {
         r.read(wakeFd.fd(), wakeBuffer, -1, (result, flags) -> {
-            if (!shutdown) {
-                try {
-                    armWake(r);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            if (shutdown) {
+                return; // -ECANCELED from close(), or a last wake-up
+            }
+            if (result < 0 && result != -Errno.EINTR.value() && result != -Errno.EAGAIN.value()) {
+                wakeError = -result; // re-arming would fail the same way, in a busy loop
+                return;
+            }
+            try {
+                armWake(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
     }
