@@ -26,6 +26,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
@@ -53,7 +55,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code echo}: loopback TCP echo of {@value #MESSAGE_BYTES}-byte messages. The score is round trips per second;
  * the auxiliary {@code serverCpuNsPerOp} is the server thread's CPU time per round trip, which a loaded machine
- * disturbs much less than the rate. Servers ({@code impl}), each on one thread started in setup:
+ * disturbs less than the rate (in a VM, time the host takes the vCPU away still counts). CPU counters are mean
+ * ratios over the measurement iterations; the per-iteration lines show each iteration's share of that mean.
+ * Servers ({@code impl}), each on one thread started in setup:
  * {@code panamaxEpoll} (panamax {@link dev.panamax.io.net.EventLoop}, level-triggered), {@code panamaxUring}
  * (panamax {@link dev.panamax.io.net.UringLoop}: multishot accept, then per connection a send with the next recv
  * linked behind it),
@@ -97,6 +101,18 @@ public class IoNetBenchmark {
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
     private static final int ECHO_TIMEOUT_MS = 10_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /**
+     * JMH sums an {@code EVENTS} counter over the measurement iterations; a per-iteration ratio divided by their
+     * number sums to the mean over them, which is what the score then shows. Warm-up iterations are reported
+     * whole.
+     *
+     * @param iteration this iteration's parameters
+     * @return the divisor for this iteration's ratio
+     */
+    static int shareOf(IterationParams iteration) {
+        return iteration.getType() == IterationType.MEASUREMENT ? Math.max(1, iteration.getCount()) : 1;
+    }
 
     /** An echo server and the client connections to it. */
     @State(Scope.Benchmark)
@@ -247,17 +263,20 @@ public class IoNetBenchmark {
         private long startNs;
         private long endNs;
         private long roundTrips;
+        private int share;
 
         /**
          * Starts counting for an iteration.
          *
-         * @param echo the server
+         * @param echo      the server
+         * @param iteration tells warm-up from measurement
          */
         @Setup(Level.Iteration)
-        public void start(Echo echo) {
+        public void start(Echo echo, IterationParams iteration) {
             server = echo.server.thread();
             startNs = THREADS.getThreadCpuTime(server.threadId());
             roundTrips = 0;
+            share = shareOf(iteration);
         }
 
         /** Reads the server's CPU time while it still runs (JMH reads the counters after the trial's tear-down). */
@@ -267,12 +286,13 @@ public class IoNetBenchmark {
         }
 
         /**
-         * CPU nanoseconds (user + system) of the server thread per round trip in this iteration.
+         * CPU nanoseconds (user + system) of the server thread per round trip in this iteration, divided by the
+         * number of measurement iterations (see {@link #shareOf}).
          *
-         * @return the ratio, 0 before any round trip
+         * @return the ratio's share, 0 before any round trip
          */
         public double serverCpuNsPerOp() {
-            return roundTrips == 0 ? 0 : (double) (endNs - startNs) / roundTrips;
+            return roundTrips == 0 ? 0 : (double) (endNs - startNs) / roundTrips / share;
         }
     }
 
@@ -454,27 +474,31 @@ public class IoNetBenchmark {
         private Thread sink;
         private long sinkStartNs;
         private long sinkEndNs;
+        private int share;
 
         /**
          * Clears the sums before each iteration.
          *
-         * @param state the sink to watch
+         * @param state     the sink to watch
+         * @param iteration tells warm-up from measurement
          */
         @Setup(Level.Iteration)
-        public void clear(SendFile state) {
+        public void clear(SendFile state, IterationParams iteration) {
             cpuNs = 0;
             bytes = 0;
             sink = state.sink;
             sinkStartNs = THREADS.getThreadCpuTime(sink.threadId());
+            share = shareOf(iteration);
         }
 
         /**
-         * CPU nanoseconds of the sink thread per MiB received in this iteration (it reads what was sent).
+         * CPU nanoseconds of the sink thread per MiB received in this iteration (it reads what was sent), divided
+         * by the number of measurement iterations (see {@link #shareOf}).
          *
-         * @return the ratio, 0 before anything was sent
+         * @return the ratio's share, 0 before anything was sent
          */
         public double sinkCpuNsPerMiB() {
-            return bytes == 0 ? 0 : (double) (sinkEndNs - sinkStartNs) * MIB / bytes;
+            return bytes == 0 ? 0 : (double) (sinkEndNs - sinkStartNs) * MIB / bytes / share;
         }
 
         /** Reads the sink's CPU time while it still runs (JMH reads the counters after the trial's tear-down). */
@@ -484,12 +508,13 @@ public class IoNetBenchmark {
         }
 
         /**
-         * CPU nanoseconds (user + system) of the sender thread per MiB sent in this iteration.
+         * CPU nanoseconds (user + system) of the sender thread per MiB sent in this iteration, divided by the
+         * number of measurement iterations (see {@link #shareOf}).
          *
-         * @return the ratio, 0 before anything was sent
+         * @return the ratio's share, 0 before anything was sent
          */
         public double cpuNsPerMiB() {
-            return bytes == 0 ? 0 : (double) cpuNs * MIB / bytes;
+            return bytes == 0 ? 0 : (double) cpuNs * MIB / bytes / share;
         }
     }
 
