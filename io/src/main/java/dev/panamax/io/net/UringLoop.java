@@ -1,0 +1,262 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io.net;
+
+import dev.panamax.ffm.Errno;
+import dev.panamax.ffm.ErrnoException;
+import dev.panamax.ffm.EventFd;
+import dev.panamax.io.uring.IoUring;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A single-threaded completion loop on {@link IoUring}: the loop thread owns the ring, and every
+ * {@link IoUring.Completion} and every task submitted from any thread ({@link #execute}) runs on it. Requests are
+ * queued on {@link #ring()} from the loop thread (inside a task or a completion); each loop turn hands all of them
+ * to the kernel and waits for the next completion in one {@code io_uring_enter}. An eventfd read kept armed in the
+ * ring wakes the loop for new tasks.
+ *
+ * <p>Typical server: {@code loop.execute(() -> loop.ring().accept(listener, true, onAccept))}, then from each
+ * completion queue the next receive or send.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/io_uring.7.html">io_uring(7)</a>
+ */
+public final class UringLoop implements Executor, AutoCloseable {
+
+    /*
+     * Overview.
+     *
+     * Wake-up protocol (a Dekker pair, both sides sequentially consistent), as in EventLoop:
+     *   execute(): tasks.offer(t); if (awake.compareAndSet(false, true)) wakeFd.write(1)
+     *   loop:      awake.set(false); if (tasks.isEmpty()) submitAndWait(1) else submit(); awake.set(true)
+     * A task offered after the loop's emptiness check finds awake false and writes the eventfd; the ring's pending
+     * read of the eventfd then completes and io_uring_enter returns. The read's completion re-arms it.
+     *
+     * Completions run inside IoUring.reap() on the loop thread. One that throws is logged; the CQEs after it stay
+     * in the ring for the next reap, so the loop goes on.
+     */
+
+    private static final AtomicInteger LOOPS = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
+
+    private final Thread thread;
+    private final IoUring.Options options;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean awake = new AtomicBoolean(true); // false only while the loop may sleep
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final EventFd wakeFd;
+    private IoUring ring; // written once by the loop thread before `started` completes
+    private MemorySegment wakeBuffer; // loop thread only
+    private int wakeError; // loop thread only: the errno of a failed wake-up read, 0 while it works
+    private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
+    private volatile boolean terminated; // written once by the loop as it exits
+
+    private UringLoop(String name, IoUring.Options options) throws IOException {
+        this.options = options;
+        this.wakeFd = EventFd.create(0, EventFd.NONBLOCK);
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Creates a ring on a new daemon thread and starts its loop.
+     *
+     * @param name    the thread's name, or null for {@code panamax-uring-N}
+     * @param options the ring's sizes
+     * @return the running loop
+     * @throws IOException                   ErrnoException when the ring or its eventfd cannot be created
+     * @throws UnsupportedOperationException when io_uring is unavailable here, with the kernel's cause
+     */
+    public static UringLoop start(String name, IoUring.Options options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        UringLoop loop = new UringLoop(name != null ? name : "panamax-uring-" + LOOPS.incrementAndGet(), options);
+        loop.thread.start();
+        try {
+            loop.started.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loop.close();
+            throw new InterruptedIOException("interrupted while the io_uring loop started");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("the io_uring loop failed to start", cause);
+        }
+        return loop;
+    }
+
+    /**
+     * The loop's ring. Its methods may be called on the loop thread only (others get a
+     * {@link WrongThreadException}): inside a task or a completion.
+     *
+     * @return the ring
+     */
+    public IoUring ring() {
+        return ring;
+    }
+
+    /**
+     * Tells whether the caller is the loop thread.
+     *
+     * @return true on the loop thread
+     */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, after the tasks submitted before it. Callable from any thread.
+     *
+     * @param task the task
+     * @throws RejectedExecutionException after {@link #close()}
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (shutdown) {
+            throw new RejectedExecutionException("io_uring loop " + thread.getName() + " is closed");
+        }
+        tasks.offer(task);
+        if (!inEventLoop() && awake.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        try {
+            wakeFd.write(1);
+        } catch (IOException e) {
+            // the eventfd is closed: the loop has terminated and will not run the task
+        }
+    }
+
+    private void run() {
+        IoUring r;
+        try {
+            r = IoUring.open(options);
+        } catch (IOException | RuntimeException | Error e) {
+            terminated = true;
+            closeWakeFd();
+            started.completeExceptionally(e);
+            return;
+        }
+        try (Arena arena = Arena.ofConfined(); r) {
+            ring = r;
+            wakeBuffer = arena.allocate(Long.BYTES);
+            armWake(r);
+            started.complete(null);
+            while (!shutdown) {
+                runTasks();
+                awake.set(false);
+                if (!tasks.isEmpty() || shutdown) {
+                    r.submit(); // work is queued: do not sleep
+                } else {
+                    r.submitAndWait(1);
+                }
+                awake.set(true);
+                reap(r);
+                if (wakeError != 0) {
+                    throw new ErrnoException("read", wakeError); // tasks could no longer wake the loop
+                }
+            }
+            runTasks(); // tasks accepted before close() still run
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "io_uring loop " + thread.getName() + " failed", e);
+            started.completeExceptionally(e);
+        } finally {
+            shutdown = true;
+            terminated = true;
+            closeWakeFd();
+        }
+    }
+
+    private void armWake(IoUring r) throws IOException {
+        r.read(wakeFd.fd(), wakeBuffer, -1, (result, flags) -> {
+            if (shutdown) {
+                return; // -ECANCELED from close(), or a last wake-up
+            }
+            if (result < 0 && result != -Errno.EINTR.value() && result != -Errno.EAGAIN.value()) {
+                wakeError = -result; // re-arming would fail the same way, in a busy loop
+                return;
+            }
+            try {
+                armWake(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void reap(IoUring r) throws IOException {
+        while (true) {
+            try {
+                r.reap();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "io_uring completion failed", e);
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "io_uring loop task failed", e);
+            }
+        }
+    }
+
+    private void closeWakeFd() {
+        try {
+            wakeFd.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the wake-up eventfd failed", e);
+        }
+    }
+
+    /**
+     * Stops the loop: tasks already submitted still run, then the ring is closed, which cancels every request in
+     * flight and runs their completions (with {@code -ECANCELED}); fds used by requests are not closed. Waits for
+     * the loop thread unless called on it. Idempotent.
+     *
+     * @throws InterruptedIOException when interrupted while waiting
+     */
+    @Override
+    public void close() throws InterruptedIOException {
+        shutdown = true;
+        if (inEventLoop()) {
+            return;
+        }
+        if (!terminated) {
+            wake();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the io_uring loop to stop");
+        }
+    }
+}
