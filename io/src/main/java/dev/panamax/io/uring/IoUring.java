@@ -133,6 +133,7 @@ public final class IoUring implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 1 << 20;
     private static final int SUBMIT_RETRIES = 16;
     private static final long CLOSE_TIMEOUT_NS = 10_000_000_000L;
+    private static final long CLOSE_TICK_NS = 100_000_000L;
     private static final long SOCKADDR_BYTES = 128; // sizeof(struct sockaddr_storage)
 
     private final IoUringSyscalls.Ring ring;
@@ -1341,7 +1342,12 @@ public final class IoUring implements AutoCloseable {
         if (inFlight > 0) {
             cancelAll();
             long deadline = System.nanoTime() + CLOSE_TIMEOUT_NS;
+            MemorySegment tick = arena.allocate(IoUringOps.TIMESPEC_BYTES, Long.BYTES);
+            IoUringOps.writeTimespec(tick, CLOSE_TICK_NS);
             while (inFlight > 0 && System.nanoTime() - deadline < 0) {
+                // A request the cancel cannot end (a SEND_ZC notification waiting for the peer) must not block
+                // this wait forever: an internal timer bounds each io_uring_enter.
+                IoUringOps.prepTimeout(ring, claimSqe(), tick, 0, 0, INTERNAL);
                 enter(1);
                 reap();
             }
@@ -1357,8 +1363,11 @@ public final class IoUring implements AutoCloseable {
             }
         } finally {
             bufferRings.clear();
-            arena.close();
-            ring.close();
+            try {
+                ring.close();
+            } finally {
+                arena.close(); // after the ring: an SQPOLL thread may read a timespec until the ring is gone
+            }
         }
     }
 
