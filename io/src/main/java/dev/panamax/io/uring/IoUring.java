@@ -30,13 +30,21 @@ import java.util.Set;
 
 /**
  * A high-level io_uring: an SQ/CQ pair owned by one thread, with submission batching, completion reaping, CQ
- * overflow handling, linked requests, registered buffers and files, timeouts and cancellation. Each request
- * names a {@link Completion} that runs on the owner thread, inside {@link #reap()}, with the kernel's result.
+ * overflow handling, linked requests, registered buffers and files, provided-buffer rings ({@link BufferRing}),
+ * timeouts and cancellation. Each request names a {@link Completion} that runs on the owner thread, inside
+ * {@link #reap()}, with the kernel's result.
  *
- * <p>Lifetime of buffers: the ring keeps a strong reference to every buffer (and its internal timespec) until the
- * request's last completion arrives, so a buffer from {@link Arena#ofAuto()} cannot be freed while the kernel
- * may still write to it. A buffer from an arena the caller closes explicitly must stay open until then: the ring
- * cannot stop {@link Arena#close()}. {@link #close()} cancels every request in flight and waits for their
+ * <p>Operations: NOP, READ/WRITE (and on registered files), READV/WRITEV, READ_FIXED/WRITE_FIXED, FSYNC,
+ * FALLOCATE, OPENAT, CLOSE, STATX, TIMEOUT, LINK_TIMEOUT, ASYNC_CANCEL, POLL_ADD, ACCEPT, CONNECT, RECV (into a
+ * buffer or a provided-buffer ring), SEND, SEND_ZC and SPLICE. An operation the running kernel lacks
+ * ({@code IORING_REGISTER_PROBE}) throws {@link UnsupportedOperationException} naming the opcode and the kernel,
+ * before any SQE is taken; so does every argument check.
+ *
+ * <p>Lifetime of buffers: the ring keeps a strong reference to every buffer (and to the iovec arrays, paths,
+ * socket addresses and timespecs it builds) until the request's last completion arrives (for SEND_ZC the
+ * notification), so a buffer from {@link Arena#ofAuto()} cannot be freed while the kernel may still use it. A
+ * buffer from an arena the caller closes explicitly must stay open until then: the ring cannot stop
+ * {@link Arena#close()}. {@link #close()} cancels every request in flight and waits (up to 10 s) for their
  * completions before it unmaps the ring.
  *
  * <p>Threading: not thread-safe. The creating thread is the owner and the only one that may prepare, submit,
