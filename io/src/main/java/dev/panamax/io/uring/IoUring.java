@@ -142,6 +142,7 @@ public final class IoUring implements AutoCloseable {
     private static final int SUBMIT_RETRIES = 16;
     private static final long CLOSE_TIMEOUT_NS = 10_000_000_000L;
     private static final long CLOSE_TICK_NS = 100_000_000L;
+    private static final long SQ_WAIT_TIMEOUT_NS = 1_000_000_000L;
     private static final long SOCKADDR_BYTES = 128; // sizeof(struct sockaddr_storage)
 
     private final IoUringSyscalls.Ring ring;
@@ -1246,8 +1247,13 @@ public final class IoUring implements AutoCloseable {
     private void makeRoom(int count) {
         try {
             enter(0);
-            if (sqPoll && freeSqes() < count) {
-                IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_SQ_WAIT); // wait for the poller
+            long deadline = System.nanoTime() + SQ_WAIT_TIMEOUT_NS;
+            while (sqPoll && freeSqes() < count && System.nanoTime() - deadline < 0) {
+                // SQ_WAIT returns once the poller has taken SQEs in its private head; the shared SQ head it
+                // publishes after the batch may still lag, so wait again until our acquire read sees the room.
+                // acquire: pairs with the SQPOLL thread setting NEED_WAKEUP before it sleeps
+                int wake = (ring.getSqFlagsAcquire() & IoUringOps.SQ_NEED_WAKEUP) != 0 ? IoUringOps.ENTER_SQ_WAKEUP : 0;
+                IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_SQ_WAIT | wake);
             }
         } catch (IOException e) {
             throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and "
