@@ -123,6 +123,22 @@ public final class Fd implements AutoCloseable {
     }
 
     /**
+     * Gives up ownership without closing: returns the number and marks this {@code Fd} closed, so that
+     * {@link #close()} does nothing and every other call throws {@link ClosedChannelException}. For handing the
+     * descriptor to something that closes it itself, such as an io_uring {@code IORING_OP_CLOSE}.
+     *
+     * @return the descriptor number, now owned by the caller
+     * @throws ClosedChannelException if already closed or released
+     */
+    public int release() throws ClosedChannelException {
+        int old = (int) FD.getAndSet(this, -1);
+        if (old < 0) {
+            throw new ClosedChannelException();
+        }
+        return old;
+    }
+
+    /**
      * Opens a file relative to the working directory ({@code openat(AT_FDCWD, ...)}).
      *
      * @param path  the file
@@ -497,13 +513,20 @@ public final class Fd implements AutoCloseable {
         if (length <= 0) {
             throw new IllegalArgumentException("length must be > 0, got " + length);
         }
+        int mode = fallocateBits(modes);
+        int fd = fd();
+        MemorySegment es = ErrnoState.current();
+        Check.result(Syscalls.fallocate(es, fd, mode, position, length), es, "fallocate");
+    }
+
+    /** The {@code mode} argument of {@code fallocate} for a set of modes (also used by io_uring). */
+    static int fallocateBits(Set<FallocateMode> modes) {
+        Objects.requireNonNull(modes, "modes");
         int mode = 0;
         for (FallocateMode m : modes) {
             mode |= m.bits;
         }
-        int fd = fd();
-        MemorySegment es = ErrnoState.current();
-        Check.result(Syscalls.fallocate(es, fd, mode, position, length), es, "fallocate");
+        return mode;
     }
 
     /**
@@ -551,10 +574,7 @@ public final class Fd implements AutoCloseable {
             int mask = stat_h.STATX_BASIC_STATS() | stat_h.STATX_DIOALIGN();
             MemorySegment es = ErrnoState.current();
             Check.result(Syscalls.statx(es, dirFd, path, flags, mask, buf), es, "statx");
-            return new Statx(statx.stx_mask(buf), statx.stx_size(buf), statx.stx_blocks(buf),
-                    statx.stx_blksize(buf), Short.toUnsignedInt(statx.stx_mode(buf)), statx.stx_nlink(buf),
-                    statx.stx_ino(buf), statx.stx_dev_major(buf), statx.stx_dev_minor(buf),
-                    statx.stx_dio_mem_align(buf), statx.stx_dio_offset_align(buf));
+            return Statx.read(buf);
         }
     }
 

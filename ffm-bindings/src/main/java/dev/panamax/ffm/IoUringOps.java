@@ -9,13 +9,23 @@ import dev.panamax.ffm.internal.uapi.io_uring_cqe;
 import dev.panamax.ffm.internal.uapi.io_uring_h;
 import dev.panamax.ffm.internal.uapi.io_uring_params;
 import dev.panamax.ffm.internal.uapi.io_uring_sqe;
+import dev.panamax.ffm.internal.uapi.fcntl_h;
+import dev.panamax.ffm.internal.uapi.io_uring_buf;
+import dev.panamax.ffm.internal.uapi.io_uring_buf_reg;
 import dev.panamax.ffm.internal.uapi.iovec;
+import dev.panamax.ffm.internal.uapi.stat_h;
+import dev.panamax.ffm.internal.uapi.statx;
+import dev.panamax.ffm.internal.uapi.uio_h;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Typed access to the SQE and CQE slots of an {@link IoUringSyscalls.Ring}: one {@code prep*} method per
@@ -58,6 +68,24 @@ public final class IoUringOps {
     public static final int OP_SEND = io_uring_h.IORING_OP_SEND();
     /** {@code IORING_OP_RECV}. */
     public static final int OP_RECV = io_uring_h.IORING_OP_RECV();
+    /** {@code IORING_OP_READV}. */
+    public static final int OP_READV = io_uring_h.IORING_OP_READV();
+    /** {@code IORING_OP_WRITEV}. */
+    public static final int OP_WRITEV = io_uring_h.IORING_OP_WRITEV();
+    /** {@code IORING_OP_FALLOCATE} (5.6). */
+    public static final int OP_FALLOCATE = io_uring_h.IORING_OP_FALLOCATE();
+    /** {@code IORING_OP_OPENAT} (5.6). */
+    public static final int OP_OPENAT = io_uring_h.IORING_OP_OPENAT();
+    /** {@code IORING_OP_CLOSE} (5.6). */
+    public static final int OP_CLOSE = io_uring_h.IORING_OP_CLOSE();
+    /** {@code IORING_OP_STATX} (5.6). */
+    public static final int OP_STATX = io_uring_h.IORING_OP_STATX();
+    /** {@code IORING_OP_CONNECT} (5.5). */
+    public static final int OP_CONNECT = io_uring_h.IORING_OP_CONNECT();
+    /** {@code IORING_OP_SPLICE} (5.7). */
+    public static final int OP_SPLICE = io_uring_h.IORING_OP_SPLICE();
+    /** {@code IORING_OP_SEND_ZC} (6.0). */
+    public static final int OP_SEND_ZC = io_uring_h.IORING_OP_SEND_ZC();
 
     /** SQE flag {@code IOSQE_FIXED_FILE}: the fd field is an index into the registered files. */
     public static final int SQE_FIXED_FILE = io_uring_h.IOSQE_FIXED_FILE();
@@ -67,6 +95,9 @@ public final class IoUringOps {
     public static final int SQE_IO_HARDLINK = io_uring_h.IOSQE_IO_HARDLINK();
     /** SQE flag {@code IOSQE_ASYNC}: go straight to the io-wq worker pool. */
     public static final int SQE_ASYNC = io_uring_h.IOSQE_ASYNC();
+    /** SQE flag {@code IOSQE_BUFFER_SELECT}: take the buffer from a provided-buffer group (set by
+     *  {@link #prepRecvBufferSelect}). */
+    public static final int SQE_BUFFER_SELECT = io_uring_h.IOSQE_BUFFER_SELECT();
 
     /** Setup flag {@code IORING_SETUP_SQPOLL}: a kernel thread polls the SQ. */
     public static final int SETUP_SQPOLL = io_uring_h.IORING_SETUP_SQPOLL();
@@ -104,6 +135,25 @@ public final class IoUringOps {
 
     /** CQE flag {@code IORING_CQE_F_MORE}: a multishot request stays armed; more CQEs follow. */
     public static final int CQE_F_MORE = io_uring_h.IORING_CQE_F_MORE();
+    /** CQE flag {@code IORING_CQE_F_BUFFER}: the upper 16 bits hold the id of the provided buffer used. */
+    public static final int CQE_F_BUFFER = io_uring_h.IORING_CQE_F_BUFFER();
+    /** CQE flag {@code IORING_CQE_F_NOTIF}: the zero-copy notification; the kernel no longer reads the buffer. */
+    public static final int CQE_F_NOTIF = io_uring_h.IORING_CQE_F_NOTIF();
+    /** {@code IORING_CQE_BUFFER_SHIFT}: where the buffer id starts in the CQE flags. */
+    public static final int CQE_BUFFER_SHIFT = io_uring_h.IORING_CQE_BUFFER_SHIFT();
+
+    /** {@code AT_FDCWD}: a directory fd meaning the working directory, for {@link #prepOpenat}. */
+    public static final int AT_FDCWD = fcntl_h.AT_FDCWD();
+    /** Size of the {@code struct statx} that {@link #prepStatx} fills. */
+    public static final long STATX_BYTES = statx.sizeof();
+    /** Size of one {@code struct iovec}, as {@link #iovecs} writes them. */
+    public static final long IOVEC_BYTES = iovec.sizeof();
+    /** Size of one {@code struct io_uring_buf}, an entry of a provided-buffer ring. */
+    public static final long BUF_RING_ENTRY_BYTES = io_uring_buf.sizeof();
+    /** The most entries of a provided-buffer ring (the kernel's limit, a power of two). */
+    public static final int MAX_BUF_RING_ENTRIES = 32768;
+    /** The most buffers of one readv/writev ({@code UIO_MAXIOV}). */
+    public static final int MAX_IOVECS = uio_h.UIO_MAXIOV();
 
     /** Timeout flag {@code IORING_TIMEOUT_ABS}: the timespec is an absolute CLOCK_MONOTONIC time. */
     public static final int TIMEOUT_ABS = io_uring_h.IORING_TIMEOUT_ABS();
@@ -116,7 +166,24 @@ public final class IoUringOps {
     public static final long TIMESPEC_BYTES = 2L * Long.BYTES;
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    private static final long IOVEC_BYTES = iovec.sizeof();
+    // struct io_uring_buf_ring overlays its u16 tail on bufs[0].resv (offset 14): the first entry's resv.
+    private static final long BUF_RING_TAIL_OFFSET = io_uring_buf.resv$offset();
+    private static final VarHandle BUF_RING_TAIL = ValueLayout.JAVA_SHORT.varHandle();
+    private static final int STATX_MASK = stat_h.STATX_BASIC_STATS() | stat_h.STATX_DIOALIGN();
+    private static final int SPLICE_FLAGS = fcntl_h.SPLICE_F_MOVE() | fcntl_h.SPLICE_F_NONBLOCK()
+            | fcntl_h.SPLICE_F_MORE();
+    private static final Map<Integer, String> OP_NAMES = Map.ofEntries(
+            Map.entry(OP_NOP, "IORING_OP_NOP"), Map.entry(OP_FSYNC, "IORING_OP_FSYNC"),
+            Map.entry(OP_READ_FIXED, "IORING_OP_READ_FIXED"), Map.entry(OP_WRITE_FIXED, "IORING_OP_WRITE_FIXED"),
+            Map.entry(OP_POLL_ADD, "IORING_OP_POLL_ADD"), Map.entry(OP_TIMEOUT, "IORING_OP_TIMEOUT"),
+            Map.entry(OP_ACCEPT, "IORING_OP_ACCEPT"), Map.entry(OP_ASYNC_CANCEL, "IORING_OP_ASYNC_CANCEL"),
+            Map.entry(OP_LINK_TIMEOUT, "IORING_OP_LINK_TIMEOUT"), Map.entry(OP_READ, "IORING_OP_READ"),
+            Map.entry(OP_WRITE, "IORING_OP_WRITE"), Map.entry(OP_SEND, "IORING_OP_SEND"),
+            Map.entry(OP_RECV, "IORING_OP_RECV"), Map.entry(OP_READV, "IORING_OP_READV"),
+            Map.entry(OP_WRITEV, "IORING_OP_WRITEV"), Map.entry(OP_FALLOCATE, "IORING_OP_FALLOCATE"),
+            Map.entry(OP_OPENAT, "IORING_OP_OPENAT"), Map.entry(OP_CLOSE, "IORING_OP_CLOSE"),
+            Map.entry(OP_STATX, "IORING_OP_STATX"), Map.entry(OP_CONNECT, "IORING_OP_CONNECT"),
+            Map.entry(OP_SPLICE, "IORING_OP_SPLICE"), Map.entry(OP_SEND_ZC, "IORING_OP_SEND_ZC"));
     private static final int ACCEPT_MULTISHOT = io_uring_h.IORING_ACCEPT_MULTISHOT();
     private static final int POLL_ADD_MULTI = io_uring_h.IORING_POLL_ADD_MULTI();
     private static final int RECV_MULTISHOT = io_uring_h.IORING_RECV_MULTISHOT();
@@ -177,32 +244,9 @@ public final class IoUringOps {
      * @return e.g. {@code IORING_OP_READ_FIXED}, or {@code IORING_OP_<n>} for one not named here
      */
     public static String opcodeName(int opcode) {
-        if (opcode == OP_NOP) {
-            return "IORING_OP_NOP";
-        } else if (opcode == OP_FSYNC) {
-            return "IORING_OP_FSYNC";
-        } else if (opcode == OP_READ_FIXED) {
-            return "IORING_OP_READ_FIXED";
-        } else if (opcode == OP_WRITE_FIXED) {
-            return "IORING_OP_WRITE_FIXED";
-        } else if (opcode == OP_POLL_ADD) {
-            return "IORING_OP_POLL_ADD";
-        } else if (opcode == OP_TIMEOUT) {
-            return "IORING_OP_TIMEOUT";
-        } else if (opcode == OP_ACCEPT) {
-            return "IORING_OP_ACCEPT";
-        } else if (opcode == OP_ASYNC_CANCEL) {
-            return "IORING_OP_ASYNC_CANCEL";
-        } else if (opcode == OP_LINK_TIMEOUT) {
-            return "IORING_OP_LINK_TIMEOUT";
-        } else if (opcode == OP_READ) {
-            return "IORING_OP_READ";
-        } else if (opcode == OP_WRITE) {
-            return "IORING_OP_WRITE";
-        } else if (opcode == OP_SEND) {
-            return "IORING_OP_SEND";
-        } else if (opcode == OP_RECV) {
-            return "IORING_OP_RECV";
+        String name = OP_NAMES.get(opcode);
+        if (name != null) {
+            return name;
         }
         return "IORING_OP_<" + opcode + ">";
     }
@@ -420,6 +464,385 @@ public final class IoUringOps {
     }
 
     /**
+     * Writes one {@code struct iovec} per buffer into native memory from {@code allocator}, for
+     * {@link #prepReadv}/{@link #prepWritev}.
+     *
+     * @param allocator where the array goes; it must stay valid until the request's CQE arrives
+     * @param buffers   1 to {@link #MAX_IOVECS} live native segments
+     * @return the iovec array, {@code buffers.length * IOVEC_BYTES} bytes
+     * @throws IllegalArgumentException for no buffers, too many, or a heap segment
+     * @throws IllegalStateException    for a segment whose arena is closed
+     */
+    public static MemorySegment iovecs(SegmentAllocator allocator, MemorySegment... buffers) {
+        Objects.requireNonNull(allocator, "allocator");
+        checkIovecBuffers(buffers);
+        MemorySegment array = allocator.allocate(IOVEC_BYTES * buffers.length, Long.BYTES);
+        for (int i = 0; i < buffers.length; i++) {
+            MemorySegment v = array.asSlice(i * IOVEC_BYTES, IOVEC_BYTES);
+            iovec.iov_base(v, buffers[i]);
+            iovec.iov_len(v, buffers[i].byteSize());
+        }
+        return array;
+    }
+
+    /**
+     * Checks buffers as {@link #iovecs} does, without allocating.
+     *
+     * @param buffers the buffers of a vectored request
+     * @throws IllegalArgumentException for no buffers, too many, or a heap segment
+     * @throws IllegalStateException    for a segment whose arena is closed
+     */
+    public static void checkIovecBuffers(MemorySegment... buffers) {
+        Objects.requireNonNull(buffers, "buffers");
+        if (buffers.length == 0 || buffers.length > MAX_IOVECS) {
+            throw new IllegalArgumentException("a vectored request takes 1 to " + MAX_IOVECS + " buffers: "
+                    + buffers.length);
+        }
+        for (int i = 0; i < buffers.length; i++) {
+            Words.checkNative("buffers", i, Objects.requireNonNull(buffers[i], "buffers[" + i + "]"));
+        }
+    }
+
+    /**
+     * {@code io_uring_prep_readv}: read into the buffers an iovec array describes, in order.
+     *
+     * @param ring     the ring
+     * @param index    the SQ tail value of the slot
+     * @param fd       the fd (or registered-file index)
+     * @param iovecs   an array from {@link #iovecs}, valid (with its buffers) until the CQE arrives
+     * @param count    the number of iovecs, 1 to {@link #MAX_IOVECS}
+     * @param position the file offset, or -1 for the file position
+     * @param userData the word returned in the CQE
+     */
+    public static void prepReadv(IoUringSyscalls.Ring ring, int index, int fd, MemorySegment iovecs, int count,
+            long position, long userData) {
+        prepVectored(ring, index, OP_READV, fd, iovecs, count, position, userData);
+    }
+
+    /**
+     * {@code io_uring_prep_writev}: write the buffers an iovec array describes, in order.
+     *
+     * @param ring     the ring
+     * @param index    the SQ tail value of the slot
+     * @param fd       the fd (or registered-file index)
+     * @param iovecs   an array from {@link #iovecs}, valid (with its buffers) until the CQE arrives
+     * @param count    the number of iovecs, 1 to {@link #MAX_IOVECS}
+     * @param position the file offset, or -1 for the file position
+     * @param userData the word returned in the CQE
+     */
+    public static void prepWritev(IoUringSyscalls.Ring ring, int index, int fd, MemorySegment iovecs, int count,
+            long position, long userData) {
+        prepVectored(ring, index, OP_WRITEV, fd, iovecs, count, position, userData);
+    }
+
+    private static void prepVectored(IoUringSyscalls.Ring ring, int index, int opcode, int fd,
+            MemorySegment iovecs, int count, long position, long userData) {
+        Objects.requireNonNull(iovecs, "iovecs");
+        Words.checkNative("iovecs", iovecs);
+        if (count < 1 || count > MAX_IOVECS || iovecs.byteSize() < count * IOVEC_BYTES) {
+            throw new IllegalArgumentException("count must be in [1, " + MAX_IOVECS + "] and fit the "
+                    + iovecs.byteSize() + "-byte iovec array: " + count);
+        }
+        checkPosition(position);
+        prep(ring, index, opcode, fd, iovecs.address(), count, position, userData);
+    }
+
+    /**
+     * {@code io_uring_prep_fallocate}: allocates (or with modes punches, zeroes, ...) a range of the file.
+     *
+     * @param ring     the ring
+     * @param index    the SQ tail value of the slot
+     * @param fd       the fd (or registered-file index)
+     * @param modes    the modes; empty allocates and extends the size
+     * @param position the start, >= 0
+     * @param length   the bytes, > 0
+     * @param userData the word returned in the CQE
+     */
+    public static void prepFallocate(IoUringSyscalls.Ring ring, int index, int fd, Set<Fd.FallocateMode> modes,
+            long position, long length, long userData) {
+        int mode = Fd.fallocateBits(modes);
+        Words.checkNonNegative("position", position);
+        if (length <= 0) {
+            throw new IllegalArgumentException("length must be > 0, got " + length);
+        }
+        // liburing io_uring_prep_fallocate: the mode travels in len, the length in addr.
+        prep(ring, index, OP_FALLOCATE, fd, length, mode, position, userData);
+    }
+
+    /**
+     * {@code io_uring_prep_openat}: the CQE carries the new fd ({@code O_CLOEXEC} always added) or
+     * {@code -errno}.
+     *
+     * @param ring     the ring
+     * @param index    the SQ tail value of the slot
+     * @param dirFd    the directory fd relative paths start from, or {@link #AT_FDCWD}
+     * @param path     a NUL-terminated path ({@link Arena#allocateFrom(String)}), valid until the CQE arrives
+     * @param flags    the open flags
+     * @param mode     permission bits for created files, e.g. {@code 0644}
+     * @param userData the word returned in the CQE
+     */
+    public static void prepOpenat(IoUringSyscalls.Ring ring, int index, int dirFd, MemorySegment path,
+            Set<OpenFlag> flags, int mode, long userData) {
+        long address = checkPath(path);
+        int bits = OpenFlag.toBits(Objects.requireNonNull(flags, "flags"));
+        MemorySegment sqe = prep(ring, index, OP_OPENAT, dirFd, address, mode, 0, userData);
+        io_uring_sqe.open_flags(sqe, bits);
+    }
+
+    /**
+     * {@code io_uring_prep_close}. The caller gives up the number: nothing may use it once the SQE is queued.
+     *
+     * @param ring     the ring
+     * @param index    the SQ tail value of the slot
+     * @param fd       the fd to close
+     * @param userData the word returned in the CQE
+     */
+    public static void prepClose(IoUringSyscalls.Ring ring, int index, int fd, long userData) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must be >= 0: " + fd);
+        }
+        prep(ring, index, OP_CLOSE, fd, 0, 0, 0, userData);
+    }
+
+    /**
+     * {@code io_uring_prep_statx} with the mask {@code STATX_BASIC_STATS | STATX_DIOALIGN}, as {@link Fd#statx()}
+     * asks; read the result with {@link #readStatx}.
+     *
+     * @param ring      the ring
+     * @param index     the SQ tail value of the slot
+     * @param dirFd     the directory fd (or the file itself with {@code emptyPath}), or {@link #AT_FDCWD}
+     * @param path      a NUL-terminated path ({@code ""} with {@code emptyPath}), valid until the CQE arrives
+     * @param emptyPath {@code AT_EMPTY_PATH}: describe {@code dirFd} itself
+     * @param statxBuf  at least {@link #STATX_BYTES} bytes, 8-byte aligned, valid until the CQE arrives
+     * @param userData  the word returned in the CQE
+     */
+    public static void prepStatx(IoUringSyscalls.Ring ring, int index, int dirFd, MemorySegment path,
+            boolean emptyPath, MemorySegment statxBuf, long userData) {
+        long address = checkPath(path);
+        checkStatxBuffer(statxBuf);
+        // liburing io_uring_prep_statx: path in addr, mask in len, the statx buffer in off (addr2).
+        MemorySegment sqe = prep(ring, index, OP_STATX, dirFd, address, STATX_MASK, statxBuf.address(), userData);
+        io_uring_sqe.statx_flags(sqe, emptyPath ? fcntl_h.AT_EMPTY_PATH() : 0);
+    }
+
+    /**
+     * Checks a buffer for {@link #prepStatx}.
+     *
+     * @param statxBuf the buffer
+     * @throws IllegalArgumentException when it is on the heap, too small or misaligned
+     * @throws IllegalStateException    when its arena is closed
+     */
+    public static void checkStatxBuffer(MemorySegment statxBuf) {
+        Objects.requireNonNull(statxBuf, "statxBuf");
+        Words.checkNative("statx buffer", statxBuf);
+        if (statxBuf.byteSize() < STATX_BYTES) {
+            throw new IllegalArgumentException("a statx buffer needs " + STATX_BYTES + " bytes: "
+                    + statxBuf.byteSize());
+        }
+        Words.checkAligned("statx buffer", statxBuf, 0, Long.BYTES);
+    }
+
+    /**
+     * Reads the {@code struct statx} a completed {@link #prepStatx} filled.
+     *
+     * @param statxBuf the buffer given to {@link #prepStatx}
+     * @return the attributes
+     */
+    public static Statx readStatx(MemorySegment statxBuf) {
+        checkStatxBuffer(statxBuf);
+        return Statx.read(statxBuf);
+    }
+
+    /**
+     * {@code io_uring_prep_connect}.
+     *
+     * @param ring        the ring
+     * @param index       the SQ tail value of the slot
+     * @param socket      the socket fd
+     * @param sockaddr    the peer written by {@link Sockets#writeAddress}, valid until the CQE arrives
+     * @param addressLength the length {@link Sockets#writeAddress} returned
+     * @param userData    the word returned in the CQE
+     */
+    public static void prepConnect(IoUringSyscalls.Ring ring, int index, int socket, MemorySegment sockaddr,
+            int addressLength, long userData) {
+        Objects.requireNonNull(sockaddr, "sockaddr");
+        Words.checkNative("sockaddr", sockaddr);
+        if (addressLength <= 0 || addressLength > sockaddr.byteSize()) {
+            throw new IllegalArgumentException("addressLength must be in [1, " + sockaddr.byteSize() + "]: "
+                    + addressLength);
+        }
+        // liburing io_uring_prep_connect: the address length travels in off.
+        prep(ring, index, OP_CONNECT, socket, sockaddr.address(), 0, addressLength, userData);
+    }
+
+    /**
+     * {@code io_uring_prep_send_zc}: sends without copying. Two CQEs follow: the result (bytes or
+     * {@code -errno}) with {@link #CQE_F_MORE} when a notification follows, then the notification with
+     * {@link #CQE_F_NOTIF}; the buffer must stay valid and unchanged until the notification.
+     *
+     * @param ring     the ring
+     * @param index    the SQ tail value of the slot
+     * @param socket   the socket fd
+     * @param buffer   the bytes to send
+     * @param msgFlags {@code MSG_*} flags ({@link Sockets#NO_SIGNAL} recommended)
+     * @param userData the word returned in both CQEs
+     */
+    public static void prepSendZc(IoUringSyscalls.Ring ring, int index, int socket, MemorySegment buffer,
+            int msgFlags, long userData) {
+        MemorySegment sqe = prep(ring, index, OP_SEND_ZC, socket, checkBuffer(buffer), length(buffer), 0, userData);
+        io_uring_sqe.msg_flags(sqe, msgFlags);
+    }
+
+    /**
+     * {@code io_uring_prep_splice}: moves up to {@code length} bytes between two fds, one of which is a pipe.
+     *
+     * @param ring        the ring
+     * @param index       the SQ tail value of the slot
+     * @param fdIn        the source fd
+     * @param offsetIn    the source offset, or -1 (a pipe, or the file position)
+     * @param fdOut       the destination fd
+     * @param offsetOut   the destination offset, or -1
+     * @param length      the most bytes to move, > 0
+     * @param spliceFlags {@link ZeroCopy#MOVE}, {@link ZeroCopy#NONBLOCK}, {@link ZeroCopy#MORE} bits
+     * @param userData    the word returned in the CQE
+     */
+    public static void prepSplice(IoUringSyscalls.Ring ring, int index, int fdIn, long offsetIn, int fdOut,
+            long offsetOut, int length, int spliceFlags, long userData) {
+        checkPosition(offsetIn);
+        checkPosition(offsetOut);
+        if (length <= 0) {
+            throw new IllegalArgumentException("length must be > 0: " + length);
+        }
+        Sockets.requireFlags(spliceFlags, SPLICE_FLAGS, "MOVE, NONBLOCK, MORE");
+        MemorySegment sqe = prep(ring, index, OP_SPLICE, fdOut, 0, length, offsetOut, userData);
+        io_uring_sqe.splice_off_in(sqe, offsetIn);
+        io_uring_sqe.splice_fd_in(sqe, fdIn);
+        io_uring_sqe.splice_flags(sqe, spliceFlags);
+    }
+
+    /**
+     * {@code io_uring_prep_recv} with {@code IOSQE_BUFFER_SELECT}: the kernel picks a buffer of group
+     * {@code groupId} when data arrives; the CQE flags carry {@link #CQE_F_BUFFER} and the buffer id
+     * ({@link #cqeBufferId}). With no buffer left the CQE carries {@code -ENOBUFS}.
+     *
+     * @param ring      the ring
+     * @param index     the SQ tail value of the slot
+     * @param socket    the socket fd
+     * @param groupId   the group of {@link #registerBufferRing}, in [0, 65535]
+     * @param msgFlags  {@code MSG_*} flags
+     * @param multishot true to stay armed ({@code IORING_RECV_MULTISHOT}, 6.0): one CQE per received chunk
+     * @param userData  the word returned in the CQE(s)
+     */
+    public static void prepRecvBufferSelect(IoUringSyscalls.Ring ring, int index, int socket, int groupId,
+            int msgFlags, boolean multishot, long userData) {
+        short group = checkGroupId(groupId);
+        MemorySegment sqe = prep(ring, index, OP_RECV, socket, 0, 0, 0, userData);
+        io_uring_sqe.msg_flags(sqe, msgFlags);
+        io_uring_sqe.flags(sqe, (byte) SQE_BUFFER_SELECT);
+        io_uring_sqe.buf_group(sqe, group);
+        if (multishot) {
+            io_uring_sqe.ioprio(sqe, (short) RECV_MULTISHOT);
+        }
+    }
+
+    /**
+     * The id of the provided buffer a CQE used.
+     *
+     * @param cqeFlags the CQE flags
+     * @return the buffer id, or -1 when {@link #CQE_F_BUFFER} is not set
+     */
+    public static int cqeBufferId(int cqeFlags) {
+        return (cqeFlags & CQE_F_BUFFER) != 0 ? cqeFlags >>> CQE_BUFFER_SHIFT : -1;
+    }
+
+    /**
+     * Registers a provided-buffer ring ({@code IORING_REGISTER_PBUF_RING}, 5.19) of {@code entries}
+     * {@link #BUF_RING_ENTRY_BYTES}-byte entries that the application fills with {@link #writeBufRingEntry} and
+     * publishes with {@link #setBufRingTailRelease}. The memory must stay valid until
+     * {@link #unregisterBufferRing}.
+     *
+     * @param ring       the ring
+     * @param bufRing    page-aligned native memory of {@code entries * BUF_RING_ENTRY_BYTES} bytes or more
+     * @param entries    a power of two in [1, {@link #MAX_BUF_RING_ENTRIES}]
+     * @param groupId    the buffer group id, in [0, 65535]
+     * @throws ErrnoException EEXIST when the group is registered, EINVAL on kernels before 5.19
+     */
+    public static void registerBufferRing(IoUringSyscalls.Ring ring, MemorySegment bufRing, int entries,
+            int groupId) throws IOException {
+        Objects.requireNonNull(ring, "ring");
+        checkBufRing(bufRing, entries);
+        Words.checkAligned("buffer ring", bufRing, 0, Memory.pageSize());
+        short group = checkGroupId(groupId);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = io_uring_buf_reg.allocate(arena);
+            reg.fill((byte) 0);
+            io_uring_buf_reg.ring_addr(reg, bufRing.address());
+            io_uring_buf_reg.ring_entries(reg, entries);
+            io_uring_buf_reg.bgid(reg, group);
+            IoUringSyscalls.register(ring.fd(), io_uring_h.IORING_REGISTER_PBUF_RING(), reg, 1);
+        }
+    }
+
+    /**
+     * Unregisters a provided-buffer ring ({@code IORING_UNREGISTER_PBUF_RING}).
+     *
+     * @param ring    the ring
+     * @param groupId the group id
+     * @throws ErrnoException ENOENT when no such group is registered
+     */
+    public static void unregisterBufferRing(IoUringSyscalls.Ring ring, int groupId) throws IOException {
+        Objects.requireNonNull(ring, "ring");
+        short group = checkGroupId(groupId);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = io_uring_buf_reg.allocate(arena);
+            reg.fill((byte) 0);
+            io_uring_buf_reg.bgid(reg, group);
+            IoUringSyscalls.register(ring.fd(), io_uring_h.IORING_UNREGISTER_PBUF_RING(), reg, 1);
+        }
+    }
+
+    /**
+     * Fills entry {@code slot & (entries - 1)} of a provided-buffer ring ({@code io_uring_buf_ring_add}); the
+     * kernel sees it only after {@link #setBufRingTailRelease} moves the tail past it.
+     *
+     * @param bufRing  the ring memory given to {@link #registerBufferRing}
+     * @param entries  its entry count, a power of two
+     * @param slot     a free-running tail value
+     * @param buffer   the buffer, 1 byte to 2^31 - 1 bytes of native memory
+     * @param bufferId the id the CQE will carry, in [0, 65535]
+     */
+    public static void writeBufRingEntry(MemorySegment bufRing, int entries, int slot, MemorySegment buffer,
+            int bufferId) {
+        checkBufRing(bufRing, entries);
+        long address = checkBuffer(buffer);
+        if (buffer.byteSize() == 0) {
+            throw new IllegalArgumentException("a provided buffer must hold at least 1 byte");
+        }
+        short id = checkGroupId(bufferId);
+        MemorySegment entry = bufRing.asSlice((slot & (entries - 1)) * BUF_RING_ENTRY_BYTES, BUF_RING_ENTRY_BYTES);
+        io_uring_buf.addr(entry, address);
+        io_uring_buf.len(entry, length(buffer));
+        io_uring_buf.bid(entry, id);
+    }
+
+    /**
+     * Publishes provided-buffer ring entries up to {@code tail} ({@code io_uring_buf_ring_advance}), with memory
+     * effects as specified by {@link VarHandle#setRelease}: the entry writes before it are visible to the kernel
+     * once it reads the tail.
+     *
+     * @param bufRing the ring memory given to {@link #registerBufferRing}
+     * @param tail    the new free-running tail (stored as a u16)
+     */
+    public static void setBufRingTailRelease(MemorySegment bufRing, int tail) {
+        Objects.requireNonNull(bufRing, "bufRing");
+        Words.checkNative("buffer ring", bufRing);
+        if (bufRing.byteSize() < BUF_RING_ENTRY_BYTES) {
+            throw new IllegalArgumentException("buffer ring too small: " + bufRing.byteSize());
+        }
+        BUF_RING_TAIL.setRelease(bufRing, BUF_RING_TAIL_OFFSET, (short) tail);
+    }
+
+    /**
      * Adds {@code IOSQE_*} flags to a prepared SQE.
      *
      * @param ring     the ring
@@ -568,9 +991,7 @@ public final class IoUringOps {
 
     private static void prepRw(IoUringSyscalls.Ring ring, int index, int opcode, int fd, MemorySegment buffer,
             long position, long userData) {
-        if (position < -1) {
-            throw new IllegalArgumentException("position must be >= 0, or -1 for the file position: " + position);
-        }
+        checkPosition(position);
         prep(ring, index, opcode, fd, checkBuffer(buffer), length(buffer), position, userData);
     }
 
@@ -600,6 +1021,41 @@ public final class IoUringOps {
                     + buffer.byteSize());
         }
         return buffer.address();
+    }
+
+    private static void checkPosition(long position) {
+        if (position < -1) {
+            throw new IllegalArgumentException("position must be >= 0, or -1 for the file position: " + position);
+        }
+    }
+
+    private static long checkPath(MemorySegment path) {
+        Objects.requireNonNull(path, "path");
+        Words.checkNative("path", path);
+        if (path.byteSize() == 0 || path.get(ValueLayout.JAVA_BYTE, path.byteSize() - 1) != 0) {
+            throw new IllegalArgumentException("path must be a NUL-terminated string (Arena.allocateFrom): " + path);
+        }
+        return path.address();
+    }
+
+    private static void checkBufRing(MemorySegment bufRing, int entries) {
+        Objects.requireNonNull(bufRing, "bufRing");
+        Words.checkNative("buffer ring", bufRing);
+        if (entries < 1 || entries > MAX_BUF_RING_ENTRIES || Integer.bitCount(entries) != 1) {
+            throw new IllegalArgumentException("buffer ring entries must be a power of two in [1, "
+                    + MAX_BUF_RING_ENTRIES + "]: " + entries);
+        }
+        if (bufRing.byteSize() < entries * BUF_RING_ENTRY_BYTES) {
+            throw new IllegalArgumentException("a buffer ring of " + entries + " entries needs "
+                    + entries * BUF_RING_ENTRY_BYTES + " bytes: " + bufRing.byteSize());
+        }
+    }
+
+    private static short checkGroupId(int id) {
+        if (id < 0 || id > 0xffff) {
+            throw new IllegalArgumentException("buffer group and buffer ids must be in [0, 65535]: " + id);
+        }
+        return (short) id;
     }
 
     private static int length(MemorySegment buffer) {

@@ -5,6 +5,9 @@
 package dev.panamax.ffm;
 
 import dev.panamax.ffm.internal.uapi.stat_h;
+import dev.panamax.ffm.internal.uapi.statx;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * File attributes from {@code statx(2)}. Fields the kernel did not fill are absent from {@link #mask()}; in
@@ -25,6 +28,14 @@ import dev.panamax.ffm.internal.uapi.stat_h;
  */
 public record Statx(int mask, long size, long blocks, int blockSize, int mode, int links, long inode, int devMajor,
                     int devMinor, int dioMemAlign, int dioOffsetAlign) {
+
+    /** Reads a {@code struct statx} the kernel filled (by {@code statx(2)} or {@code IORING_OP_STATX}). */
+    static Statx read(MemorySegment buf) {
+        return new Statx(statx.stx_mask(buf), statx.stx_size(buf), statx.stx_blocks(buf), statx.stx_blksize(buf),
+                Short.toUnsignedInt(statx.stx_mode(buf)), statx.stx_nlink(buf), statx.stx_ino(buf),
+                statx.stx_dev_major(buf), statx.stx_dev_minor(buf), statx.stx_dio_mem_align(buf),
+                statx.stx_dio_offset_align(buf));
+    }
 
     /**
      * Tells whether the kernel reported the O_DIRECT alignment ({@code STATX_DIOALIGN} in the mask).

@@ -9,12 +9,17 @@ import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.IoUringOps;
 import dev.panamax.ffm.IoUringSyscalls;
+import dev.panamax.ffm.OpenFlag;
 import dev.panamax.ffm.Sockets;
+import dev.panamax.ffm.Statx;
+import dev.panamax.ffm.ZeroCopy;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,13 +30,21 @@ import java.util.Set;
 
 /**
  * A high-level io_uring: an SQ/CQ pair owned by one thread, with submission batching, completion reaping, CQ
- * overflow handling, linked requests, registered buffers and files, timeouts and cancellation. Each request
- * names a {@link Completion} that runs on the owner thread, inside {@link #reap()}, with the kernel's result.
+ * overflow handling, linked requests, registered buffers and files, provided-buffer rings ({@link BufferRing}),
+ * timeouts and cancellation. Each request names a {@link Completion} that runs on the owner thread, inside
+ * {@link #reap()}, with the kernel's result.
  *
- * <p>Lifetime of buffers: the ring keeps a strong reference to every buffer (and its internal timespec) until the
- * request's last completion arrives, so a buffer from {@link Arena#ofAuto()} cannot be freed while the kernel
- * may still write to it. A buffer from an arena the caller closes explicitly must stay open until then: the ring
- * cannot stop {@link Arena#close()}. {@link #close()} cancels every request in flight and waits for their
+ * <p>Operations: NOP, READ/WRITE (and on registered files), READV/WRITEV, READ_FIXED/WRITE_FIXED, FSYNC,
+ * FALLOCATE, OPENAT, CLOSE, STATX, TIMEOUT, LINK_TIMEOUT, ASYNC_CANCEL, POLL_ADD, ACCEPT, CONNECT, RECV (into a
+ * buffer or a provided-buffer ring), SEND, SEND_ZC and SPLICE. An operation the running kernel lacks
+ * ({@code IORING_REGISTER_PROBE}) throws {@link UnsupportedOperationException} naming the opcode and the kernel,
+ * before any SQE is taken; so does every argument check.
+ *
+ * <p>Lifetime of buffers: the ring keeps a strong reference to every buffer (and to the iovec arrays, paths,
+ * socket addresses and timespecs it builds) until the request's last completion arrives (for SEND_ZC the
+ * notification), so a buffer from {@link Arena#ofAuto()} cannot be freed while the kernel may still use it. A
+ * buffer from an arena the caller closes explicitly must stay open until then: the ring cannot stop
+ * {@link Arena#close()}. {@link #close()} cancels every request in flight and waits (up to 10 s) for their
  * completions before it unmaps the ring.
  *
  * <p>Threading: not thread-safe. The creating thread is the owner and the only one that may prepare, submit,
@@ -56,7 +69,8 @@ public final class IoUring implements AutoCloseable {
      * that already finished) and is dropped. INTERNAL (all ones) marks requests the ring issues itself (the
      * cancels of close()); their CQEs are consumed silently.
      *
-     * In-flight tables (owner thread only, plain accesses): completions[slot], buffers[slot] (keep-alive), and a
+     * In-flight tables (owner thread only, plain accesses): completions[slot], keepAlive[slot] (the buffer, or an
+     * Object[] of the buffers, iovec array, path or sockaddr the kernel reads, or the BufferRing), and a
      * 16-byte timespec per slot in chunks of CHUNK slots that are never freed before close, because the kernel
      * (or the SQPOLL thread) reads a timespec when it consumes the SQE, possibly after enter returns.
      *
@@ -127,18 +141,22 @@ public final class IoUring implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 1 << 20;
     private static final int SUBMIT_RETRIES = 16;
     private static final long CLOSE_TIMEOUT_NS = 10_000_000_000L;
+    private static final long CLOSE_TICK_NS = 100_000_000L;
+    private static final long SQ_WAIT_TIMEOUT_NS = 1_000_000_000L;
+    private static final long SOCKADDR_BYTES = 128; // sizeof(struct sockaddr_storage)
 
     private final IoUringSyscalls.Ring ring;
     private final Set<Integer> supportedOps;
     private final Thread owner;
     private final Arena arena;
     private final List<MemorySegment> timespecChunks = new ArrayList<>();
+    private final List<BufferRing> bufferRings = new ArrayList<>(); // owner only: closed with the ring
     private final boolean sqPoll;
     private final boolean noDrop;
     private final int sqEntries;
 
     private Completion[] completions = new Completion[CHUNK];
-    private MemorySegment[] buffers = new MemorySegment[CHUNK];
+    private Object[] keepAlive = new Object[CHUNK];
     private int[] generations = new int[CHUNK];
     private int[] freeSlots = new int[CHUNK];
     private int freeCount;
@@ -293,7 +311,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id, for {@link #cancel}
      */
     public long nop(Completion completion) {
-        int index = nextSqe(IoUringOps.OP_NOP);
+        int index = nextSqe(IoUringOps.OP_NOP, completion);
         long userData = attach(completion, null);
         IoUringOps.prepNop(ring, index, userData);
         return userData;
@@ -393,15 +411,13 @@ public final class IoUring implements AutoCloseable {
 
     private long rw(int opcode, int fd, boolean fixedFile, MemorySegment buffer, long position, int bufIndex,
             Completion completion) {
-        Objects.requireNonNull(buffer, "buffer");
-        if (!buffer.isNative() || !buffer.scope().isAlive()) {
-            throw new IllegalArgumentException("buffer must be live native memory (allocate it from an Arena): "
-                    + buffer);
+        requireBuffer(buffer);
+        checkPosition(position);
+        boolean fixedBuffer = opcode == IoUringOps.OP_READ_FIXED || opcode == IoUringOps.OP_WRITE_FIXED;
+        if (fixedBuffer && (bufIndex < 0 || bufIndex > 0xffff)) {
+            throw new IllegalArgumentException("bufIndex must be in [0, 65535]: " + bufIndex);
         }
-        if (position < -1) {
-            throw new IllegalArgumentException("position must be >= 0, or -1 for the file position: " + position);
-        }
-        int index = nextSqe(opcode);
+        int index = nextSqe(opcode, completion);
         long userData = attach(completion, buffer);
         if (opcode == IoUringOps.OP_READ_FIXED) {
             IoUringOps.prepReadFixed(ring, index, fd, buffer, position, bufIndex, userData);
@@ -429,7 +445,7 @@ public final class IoUring implements AutoCloseable {
      */
     public long fsync(Fd fd, boolean dataSync, Completion completion) throws IOException {
         int raw = fd.intValue();
-        int index = nextSqe(IoUringOps.OP_FSYNC);
+        int index = nextSqe(IoUringOps.OP_FSYNC, completion);
         long userData = attach(completion, null);
         IoUringOps.prepFsync(ring, index, raw, dataSync, userData);
         return userData;
@@ -446,7 +462,7 @@ public final class IoUring implements AutoCloseable {
         if (delayNs < 0) {
             throw new IllegalArgumentException("delayNs must be >= 0: " + delayNs);
         }
-        int index = nextSqe(IoUringOps.OP_TIMEOUT);
+        int index = nextSqe(IoUringOps.OP_TIMEOUT, completion);
         long userData = attach(completion, null);
         MemorySegment ts = timespec(userData);
         IoUringOps.writeTimespec(ts, delayNs);
@@ -466,6 +482,8 @@ public final class IoUring implements AutoCloseable {
      * @throws IllegalStateException when no request was queued since the last {@link #submit()}
      */
     public long linkTimeout(long delayNs, Completion completion) {
+        Objects.requireNonNull(completion, "completion");
+        checkOpen();
         if (delayNs < 0) {
             throw new IllegalArgumentException("delayNs must be >= 0: " + delayNs);
         }
@@ -474,7 +492,7 @@ public final class IoUring implements AutoCloseable {
         requireFreeForChain("linkTimeout");
         IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK);
         chainOpen = true;
-        int index = nextSqe(IoUringOps.OP_LINK_TIMEOUT);
+        int index = nextSqe(IoUringOps.OP_LINK_TIMEOUT, completion);
         long userData = attach(completion, null);
         MemorySegment ts = timespec(userData);
         IoUringOps.writeTimespec(ts, delayNs);
@@ -548,7 +566,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id of the cancel
      */
     public long cancel(long requestId, Completion completion) {
-        int index = nextSqe(IoUringOps.OP_ASYNC_CANCEL);
+        int index = nextSqe(IoUringOps.OP_ASYNC_CANCEL, completion);
         long userData = attach(completion, null);
         IoUringOps.prepCancel(ring, index, requestId, 0, userData);
         return userData;
@@ -566,7 +584,7 @@ public final class IoUring implements AutoCloseable {
      */
     public long accept(Fd listener, boolean multishot, Completion completion) throws IOException {
         int raw = listener.intValue();
-        int index = nextSqe(IoUringOps.OP_ACCEPT);
+        int index = nextSqe(IoUringOps.OP_ACCEPT, completion);
         long userData = attach(completion, null);
         IoUringOps.prepAccept(ring, index, raw, Sockets.NONBLOCK, multishot, userData);
         return userData;
@@ -582,9 +600,9 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
      */
     public long recv(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
-        int raw = socket.intValue();
-        Objects.requireNonNull(buffer, "buffer");
-        int index = nextSqe(IoUringOps.OP_RECV);
+        int raw = requireFd(socket, "socket");
+        requireBuffer(buffer);
+        int index = nextSqe(IoUringOps.OP_RECV, completion);
         long userData = attach(completion, buffer);
         IoUringOps.prepRecv(ring, index, raw, buffer, 0, userData);
         return userData;
@@ -600,12 +618,378 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
      */
     public long send(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
-        int raw = socket.intValue();
-        Objects.requireNonNull(buffer, "buffer");
-        int index = nextSqe(IoUringOps.OP_SEND);
+        int raw = requireFd(socket, "socket");
+        requireBuffer(buffer);
+        int index = nextSqe(IoUringOps.OP_SEND, completion);
         long userData = attach(completion, buffer);
         IoUringOps.prepSend(ring, index, raw, buffer, Sockets.NO_SIGNAL, userData);
         return userData;
+    }
+
+    /**
+     * Queues a read that fills {@code buffers} in order ({@code IORING_OP_READV}). Allocates the iovec array
+     * from an automatic arena; both stay reachable until the completion.
+     *
+     * @param fd         the file
+     * @param buffers    1 to {@link IoUringOps#MAX_IOVECS} live native segments
+     * @param position   the file offset, or -1 for the file position (pipes, sockets)
+     * @param completion receives the bytes read in total (0 at end of file) or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long readv(Fd fd, MemorySegment[] buffers, long position, Completion completion) throws IOException {
+        return vectored(IoUringOps.OP_READV, fd, buffers, position, completion);
+    }
+
+    /**
+     * Queues a write that gathers {@code buffers} in order ({@code IORING_OP_WRITEV}). Allocates the iovec array
+     * from an automatic arena; both stay reachable until the completion.
+     *
+     * @param fd         the file
+     * @param buffers    1 to {@link IoUringOps#MAX_IOVECS} live native segments
+     * @param position   the file offset, or -1 for the file position
+     * @param completion receives the bytes written in total or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long writev(Fd fd, MemorySegment[] buffers, long position, Completion completion) throws IOException {
+        return vectored(IoUringOps.OP_WRITEV, fd, buffers, position, completion);
+    }
+
+    private long vectored(int opcode, Fd fd, MemorySegment[] buffers, long position, Completion completion)
+            throws IOException {
+        int raw = requireFd(fd, "fd");
+        begin(opcode, completion);
+        checkPosition(position);
+        MemorySegment[] held = Objects.requireNonNull(buffers, "buffers").clone(); // later edits cannot race us
+        MemorySegment iovecs = IoUringOps.iovecs(Arena.ofAuto(), held);
+        int index = claimSqe();
+        long userData = attach(completion, new Object[] {iovecs, held});
+        if (opcode == IoUringOps.OP_READV) {
+            IoUringOps.prepReadv(ring, index, raw, iovecs, held.length, position, userData);
+        } else {
+            IoUringOps.prepWritev(ring, index, raw, iovecs, held.length, position, userData);
+        }
+        return userData;
+    }
+
+    /**
+     * Queues an {@code fallocate} ({@code IORING_OP_FALLOCATE}, Linux 5.6).
+     *
+     * @param fd         the file, open for writing
+     * @param modes      the modes; empty allocates and extends the size
+     * @param position   the start, >= 0
+     * @param length     the bytes, > 0
+     * @param completion receives 0 or {@code -errno} ({@code -EOPNOTSUPP} when the file system lacks a mode)
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long fallocate(Fd fd, Set<Fd.FallocateMode> modes, long position, long length, Completion completion)
+            throws IOException {
+        int raw = requireFd(fd, "fd");
+        begin(IoUringOps.OP_FALLOCATE, completion);
+        Objects.requireNonNull(modes, "modes");
+        if (position < 0 || length <= 0) {
+            throw new IllegalArgumentException("position must be >= 0 and length > 0: " + position + ", " + length);
+        }
+        int index = claimSqe();
+        long userData = attach(completion, null);
+        IoUringOps.prepFallocate(ring, index, raw, modes, position, length, userData);
+        return userData;
+    }
+
+    /**
+     * Queues an {@code openat} relative to the working directory ({@code IORING_OP_OPENAT}, Linux 5.6).
+     *
+     * @param path       the file
+     * @param flags      the open flags; {@code O_CLOEXEC} is always added
+     * @param mode       permission bits for created files, e.g. {@code 0644}
+     * @param completion receives the new descriptor (take ownership with {@link Fd#adopt}) or {@code -errno}
+     * @return the request id
+     */
+    public long openAt(Path path, Set<OpenFlag> flags, int mode, Completion completion) {
+        Objects.requireNonNull(path, "path");
+        return openAt(IoUringOps.AT_FDCWD, null, path.toString(), flags, mode, completion);
+    }
+
+    /**
+     * Queues an {@code openat} relative to a directory ({@code IORING_OP_OPENAT}, Linux 5.6).
+     *
+     * @param directory  the directory {@code name} is relative to (an absolute name ignores it)
+     * @param name       the path
+     * @param flags      the open flags; {@code O_CLOEXEC} is always added
+     * @param mode       permission bits for created files
+     * @param completion receives the new descriptor (take ownership with {@link Fd#adopt}) or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code directory} is closed
+     */
+    public long openAt(Fd directory, String name, Set<OpenFlag> flags, int mode, Completion completion)
+            throws IOException {
+        return openAt(requireFd(directory, "directory"), directory, name, flags, mode, completion);
+    }
+
+    private long openAt(int dirFd, Fd directory, String name, Set<OpenFlag> flags, int mode,
+            Completion completion) {
+        begin(IoUringOps.OP_OPENAT, completion);
+        Objects.requireNonNull(flags, "flags");
+        MemorySegment path = cString(name, "name");
+        int index = claimSqe();
+        // The directory stays reachable too: a Cleaner on it must not close the number under the kernel.
+        long userData = attach(completion, directory == null ? path : new Object[] {path, directory});
+        IoUringOps.prepOpenat(ring, index, dirFd, path, flags, mode, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a {@code close} of {@code fd} ({@code IORING_OP_CLOSE}, Linux 5.6). {@code fd} is released at once
+     * ({@link Fd#release()}): it reads as closed and the ring owns the number from here on.
+     *
+     * @param fd         the descriptor to close
+     * @param completion receives 0 or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is already closed
+     */
+    public long close(Fd fd, Completion completion) throws IOException {
+        requireFd(fd, "fd");
+        begin(IoUringOps.OP_CLOSE, completion);
+        int index = claimSqe();
+        int raw;
+        try {
+            raw = fd.release();
+        } catch (ClosedChannelException e) {
+            IoUringOps.prepNop(ring, index, INTERNAL); // closed by another thread meanwhile: fill the claimed SQE
+            throw e;
+        }
+        long userData = attach(completion, null);
+        IoUringOps.prepClose(ring, index, raw, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a {@code statx} of a path ({@code IORING_OP_STATX}, Linux 5.6), following symbolic links; read the
+     * result with {@link #statxResult} once the completion reports 0.
+     *
+     * @param path        the file
+     * @param statxBuffer {@link IoUringOps#STATX_BYTES} bytes or more of 8-byte aligned native memory; kept
+     *                    reachable until the completion
+     * @param completion  receives 0 or {@code -errno}
+     * @return the request id
+     */
+    public long statx(Path path, MemorySegment statxBuffer, Completion completion) {
+        Objects.requireNonNull(path, "path");
+        return statx(IoUringOps.AT_FDCWD, null, path.toString(), statxBuffer, completion);
+    }
+
+    /**
+     * Queues a {@code statx} of an open file ({@code AT_EMPTY_PATH}); read the result with {@link #statxResult}.
+     *
+     * @param fd          the file
+     * @param statxBuffer {@link IoUringOps#STATX_BYTES} bytes or more of 8-byte aligned native memory; kept
+     *                    reachable until the completion
+     * @param completion  receives 0 or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long statx(Fd fd, MemorySegment statxBuffer, Completion completion) throws IOException {
+        return statx(requireFd(fd, "fd"), fd, "", statxBuffer, completion);
+    }
+
+    private long statx(int dirFd, Fd file, String name, MemorySegment statxBuffer, Completion completion) {
+        begin(IoUringOps.OP_STATX, completion);
+        IoUringOps.checkStatxBuffer(statxBuffer);
+        MemorySegment path = cString(name, "path");
+        int index = claimSqe();
+        long userData = attach(completion, new Object[] {path, statxBuffer, file});
+        IoUringOps.prepStatx(ring, index, dirFd, path, file != null, statxBuffer, userData);
+        return userData;
+    }
+
+    /**
+     * Reads what a completed {@link #statx} wrote.
+     *
+     * @param statxBuffer the buffer given to {@link #statx}
+     * @return the file's attributes
+     */
+    public static Statx statxResult(MemorySegment statxBuffer) {
+        return IoUringOps.readStatx(statxBuffer);
+    }
+
+    /**
+     * Queues a {@code connect} ({@code IORING_OP_CONNECT}, Linux 5.5). The socket may be blocking or not.
+     *
+     * @param socket     a socket of the address's family
+     * @param address    a resolved {@link java.net.InetSocketAddress} or a
+     *                   {@link java.net.UnixDomainSocketAddress}
+     * @param completion receives 0 or {@code -errno} (e.g. {@code -ECONNREFUSED})
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
+     */
+    public long connect(Fd socket, SocketAddress address, Completion completion) throws IOException {
+        int raw = requireFd(socket, "socket");
+        begin(IoUringOps.OP_CONNECT, completion);
+        MemorySegment sockaddr = Arena.ofAuto().allocate(SOCKADDR_BYTES, Long.BYTES);
+        int length = Sockets.writeAddress(address, sockaddr);
+        int index = claimSqe();
+        long userData = attach(completion, sockaddr);
+        IoUringOps.prepConnect(ring, index, raw, sockaddr, length, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a zero-copy send of all of {@code buffer} ({@code IORING_OP_SEND_ZC}, Linux 6.0,
+     * {@code MSG_NOSIGNAL}). The completion runs twice: first with the bytes sent (or {@code -errno}) and
+     * {@link IoUringOps#CQE_F_MORE} in the flags, then, once the kernel no longer reads the buffer, with
+     * {@link IoUringOps#CQE_F_NOTIF}. Without {@code CQE_F_MORE} in the first call no notification follows.
+     * The ring keeps the buffer reachable until the last call; do not change its bytes before it.
+     *
+     * @param socket     a connected socket
+     * @param buffer     native memory
+     * @param completion receives the result, then the notification
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
+     */
+    public long sendZeroCopy(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
+        int raw = requireFd(socket, "socket");
+        begin(IoUringOps.OP_SEND_ZC, completion);
+        requireBuffer(buffer);
+        int index = claimSqe();
+        long userData = attach(completion, buffer);
+        IoUringOps.prepSendZc(ring, index, raw, buffer, Sockets.NO_SIGNAL, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a {@code splice} of up to {@code length} bytes between two descriptors, one of them a pipe
+     * ({@code IORING_OP_SPLICE}, Linux 5.7).
+     *
+     * @param in         the source
+     * @param inOffset   the source offset, or -1 (a pipe, or the file position)
+     * @param out        the destination
+     * @param outOffset  the destination offset, or -1
+     * @param length     the most bytes to move, > 0
+     * @param flags      {@link ZeroCopy#MOVE}, {@link ZeroCopy#NONBLOCK}, {@link ZeroCopy#MORE} bits
+     * @param completion receives the bytes moved (0: end of input) or {@code -errno} ({@code -EINVAL} when
+     *                   neither side is a pipe, {@code -ESPIPE} for an offset on a pipe)
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code in} or {@code out} is closed
+     */
+    public long splice(Fd in, long inOffset, Fd out, long outOffset, int length, int flags, Completion completion)
+            throws IOException {
+        int rawIn = requireFd(in, "in");
+        int rawOut = requireFd(out, "out");
+        begin(IoUringOps.OP_SPLICE, completion);
+        checkPosition(inOffset);
+        checkPosition(outOffset);
+        if (length <= 0) {
+            throw new IllegalArgumentException("length must be > 0: " + length);
+        }
+        if ((flags & ~(ZeroCopy.MOVE | ZeroCopy.NONBLOCK | ZeroCopy.MORE)) != 0) {
+            throw new IllegalArgumentException("splice flags may only hold MOVE, NONBLOCK, MORE: 0x"
+                    + Integer.toHexString(flags));
+        }
+        int index = claimSqe();
+        long userData = attach(completion, null);
+        IoUringOps.prepSplice(ring, index, rawIn, inOffset, rawOut, outOffset, length, flags, userData);
+        return userData;
+    }
+
+    /**
+     * Queues a readiness poll ({@code IORING_OP_POLL_ADD}); cancel it with {@link #cancel}.
+     *
+     * @param fd         the descriptor to watch
+     * @param events     {@link dev.panamax.ffm.Epoll#IN}, {@link dev.panamax.ffm.Epoll#OUT}, ... bits, not 0
+     * @param multishot  true to stay armed (Linux 5.13): one call per readiness change, with
+     *                   {@link IoUringOps#CQE_F_MORE} while armed
+     * @param completion receives the ready events or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
+     */
+    public long pollAdd(Fd fd, int events, boolean multishot, Completion completion) throws IOException {
+        int raw = requireFd(fd, "fd");
+        begin(IoUringOps.OP_POLL_ADD, completion);
+        if (events == 0) {
+            throw new IllegalArgumentException("events must name at least one event");
+        }
+        int index = claimSqe();
+        long userData = attach(completion, null);
+        IoUringOps.prepPollAdd(ring, index, raw, events, multishot, userData);
+        return userData;
+    }
+
+    /**
+     * Registers a provided-buffer ring ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19) of {@code entries}
+     * buffers of {@code bufferBytes} each, all handed to the kernel, for {@link #recv(Fd, BufferRing, boolean,
+     * Completion)}. Closing this ring closes it too.
+     *
+     * @param groupId     the buffer group id, in [0, 65535], unique on this ring
+     * @param entries     the buffer count, a power of two in [1, 32768]
+     * @param bufferBytes the size of each buffer, > 0
+     * @return the buffer ring
+     * @throws IOException ErrnoException EEXIST when the group is taken, EINVAL on kernels before 5.19
+     */
+    public BufferRing registerBufferRing(int groupId, int entries, int bufferBytes) throws IOException {
+        checkOpen();
+        BufferRing group = BufferRing.register(this, ring, groupId, entries, bufferBytes);
+        bufferRings.add(group);
+        return group;
+    }
+
+    /**
+     * Queues a receive into a buffer the kernel takes from {@code buffers} when data arrives
+     * ({@code IOSQE_BUFFER_SELECT}). Each completion with data carries {@link IoUringOps#CQE_F_BUFFER}: read it
+     * with {@link BufferRing#received}, then give the buffer back with {@link BufferRing#recycle}. With every
+     * buffer lent out the completion gets {@code -ENOBUFS}.
+     *
+     * @param socket     a connected socket
+     * @param buffers    a buffer ring of this ring
+     * @param multishot  true to stay armed ({@code IORING_RECV_MULTISHOT}, Linux 6.0): one call per chunk, with
+     *                   {@link IoUringOps#CQE_F_MORE} while armed
+     * @param completion receives the bytes received (0 at end of stream) or {@code -errno}
+     * @return the request id
+     * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
+     */
+    public long recv(Fd socket, BufferRing buffers, boolean multishot, Completion completion) throws IOException {
+        int raw = requireFd(socket, "socket");
+        begin(IoUringOps.OP_RECV, completion);
+        Objects.requireNonNull(buffers, "buffers");
+        buffers.checkUsableBy(this);
+        int index = claimSqe();
+        long userData = attach(completion, buffers);
+        IoUringOps.prepRecvBufferSelect(ring, index, raw, buffers.groupId(), 0, multishot, userData);
+        return userData;
+    }
+
+    private static int requireFd(Fd fd, String what) throws ClosedChannelException {
+        return Objects.requireNonNull(fd, what).intValue();
+    }
+
+    private static void requireBuffer(MemorySegment buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (!buffer.isNative()) {
+            throw new IllegalArgumentException("buffer must be native memory (allocate it from an Arena): "
+                    + buffer);
+        }
+        if (!buffer.scope().isAlive()) {
+            throw new IllegalStateException("buffer is already closed (its arena was closed)");
+        }
+        if (buffer.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("one io_uring request moves at most 2^31 - 1 bytes: "
+                    + buffer.byteSize());
+        }
+    }
+
+    private static void checkPosition(long position) {
+        if (position < -1) {
+            throw new IllegalArgumentException("position must be >= 0, or -1 for the file position: " + position);
+        }
+    }
+
+    private static MemorySegment cString(String text, String what) {
+        Objects.requireNonNull(text, what);
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " contains a NUL character: " + text);
+        }
+        return Arena.ofAuto().allocateFrom(text);
     }
 
     /**
@@ -815,6 +1199,9 @@ public final class IoUring implements AutoCloseable {
             return; // stale: the slot was already released
         }
         Completion completion = completions[slot];
+        if ((flags & IoUringOps.CQE_F_BUFFER) != 0 && keepAlive[slot] instanceof BufferRing group) {
+            group.lend(IoUringOps.cqeBufferId(flags)); // the application owns the buffer until recycle()
+        }
         try {
             completion.complete(result, flags); // the buffer stays reachable while its completion runs
         } finally {
@@ -824,10 +1211,16 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    private int nextSqe(int opcode) {
+    private int nextSqe(int opcode, Completion completion) {
+        begin(opcode, completion);
+        return claimSqe();
+    }
+
+    // Every check that needs no SQE: a request refused here leaves the SQ untouched.
+    private void begin(int opcode, Completion completion) {
+        Objects.requireNonNull(completion, "completion");
         checkOpen();
         requireOp(opcode);
-        return claimSqe();
     }
 
     private void requireOp(int opcode) {
@@ -854,8 +1247,13 @@ public final class IoUring implements AutoCloseable {
     private void makeRoom(int count) {
         try {
             enter(0);
-            if (sqPoll && freeSqes() < count) {
-                IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_SQ_WAIT); // wait for the poller
+            long deadline = System.nanoTime() + SQ_WAIT_TIMEOUT_NS;
+            while (sqPoll && freeSqes() < count && System.nanoTime() - deadline < 0) {
+                // SQ_WAIT returns once the poller has taken SQEs in its private head; the shared SQ head it
+                // publishes after the batch may still lag, so wait again until our acquire read sees the room.
+                // acquire: pairs with the SQPOLL thread setting NEED_WAKEUP before it sleeps
+                int wake = (ring.getSqFlagsAcquire() & IoUringOps.SQ_NEED_WAKEUP) != 0 ? IoUringOps.ENTER_SQ_WAKEUP : 0;
+                IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_SQ_WAIT | wake);
             }
         } catch (IOException e) {
             throw new IllegalStateException("the submission queue is full (" + sqEntries + " SQEs) and "
@@ -867,21 +1265,27 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    private long attach(Completion completion, MemorySegment buffer) {
+    private long attach(Completion completion, Object held) {
         Objects.requireNonNull(completion, "completion");
         if (freeCount == 0) {
             grow();
         }
         int slot = freeSlots[--freeCount];
         completions[slot] = completion;
-        buffers[slot] = buffer;
+        keepAlive[slot] = held;
+        if (held instanceof BufferRing group) {
+            group.users++;
+        }
         inFlight++;
         return ((long) generations[slot] << 32) | slot;
     }
 
     private void release(int slot) {
         completions[slot] = null;
-        buffers[slot] = null;
+        if (keepAlive[slot] instanceof BufferRing group) {
+            group.users--;
+        }
+        keepAlive[slot] = null;
         generations[slot]++;
         freeSlots[freeCount++] = slot;
         inFlight--;
@@ -894,7 +1298,7 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " requests in flight");
         }
         completions = Arrays.copyOf(completions, next);
-        buffers = Arrays.copyOf(buffers, next);
+        keepAlive = Arrays.copyOf(keepAlive, next);
         generations = Arrays.copyOf(generations, next);
         freeSlots = Arrays.copyOf(freeSlots, next);
         for (int i = next - 1; i >= old; i--) {
@@ -952,7 +1356,12 @@ public final class IoUring implements AutoCloseable {
         if (inFlight > 0) {
             cancelAll();
             long deadline = System.nanoTime() + CLOSE_TIMEOUT_NS;
+            MemorySegment tick = arena.allocate(IoUringOps.TIMESPEC_BYTES, Long.BYTES);
+            IoUringOps.writeTimespec(tick, CLOSE_TICK_NS);
             while (inFlight > 0 && System.nanoTime() - deadline < 0) {
+                // A request the cancel cannot end (a SEND_ZC notification waiting for the peer) must not block
+                // this wait forever: an internal timer bounds each io_uring_enter.
+                IoUringOps.prepTimeout(ring, claimSqe(), tick, 0, 0, INTERNAL);
                 enter(1);
                 reap();
             }
@@ -962,8 +1371,26 @@ public final class IoUring implements AutoCloseable {
             }
         }
         registeredBuffers = null;
-        arena.close();
-        ring.close();
+        try {
+            for (BufferRing group : bufferRings) {
+                group.closeWithRing(); // nothing is in flight any more, so no request can still pick a buffer
+            }
+        } finally {
+            bufferRings.clear();
+            try {
+                ring.close();
+            } finally {
+                arena.close(); // after the ring: an SQPOLL thread may read a timespec until the ring is gone
+            }
+        }
+    }
+
+    void forget(BufferRing group) {
+        bufferRings.remove(group);
+    }
+
+    void checkOwnerOpen() {
+        checkOpen();
     }
 
     private void cancelAll() throws IOException {
