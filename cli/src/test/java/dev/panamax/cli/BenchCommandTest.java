@@ -174,8 +174,9 @@ class BenchCommandTest {
         Run r = run("bench", "alloc", "io", "--out", out.toString(), "--jar", jar.toString(), "--jvm",
                 java.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals("bench: alloc: not built yet (AllocatorBenchmark is not in " + jar + ")\n"
-                + "bench: io: not built yet (IoBenchmark is not in " + jar + ")\n", r.err());
+        assertEquals("bench: alloc: not built yet (AllocatorBenchmark, AllocatorCrossThreadBenchmark and "
+                + "AllocatorWorkloadBenchmark are not in " + jar + ")\n"
+                + "bench: io: not built yet (IoBenchmark and IoNetBenchmark are not in " + jar + ")\n", r.err());
         assertEquals("nothing to run: alloc, io not built yet\n", r.out());
         assertFalse(Files.exists(out));
     }
