@@ -223,6 +223,9 @@ final class BenchCommand implements Callable<Integer> {
         boolean ioRuns = builtBenches.stream().anyMatch(b -> b.qualifiedClassName().equals(
                 IoReport.BENCHMARK_CLASS));
         if (ioRuns) {
+            if (file == null) {
+                Files.createDirectories(ioFile); // a directory: the benchmark and fio create the file inside
+            }
             // JMH splits these at spaces: ioFile() refuses paths with white space.
             args.addAll(List.of("-jvmArgsAppend", "-D" + IO_FILE_PROPERTY + "=" + ioFile + " -D" + IO_SIZE_PROPERTY
                     + "=" + ioFileSize()));
