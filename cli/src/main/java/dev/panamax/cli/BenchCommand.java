@@ -223,7 +223,7 @@ final class BenchCommand implements Callable<Integer> {
         boolean ioRuns = builtBenches.stream().anyMatch(b -> b.qualifiedClassName().equals(
                 IoReport.BENCHMARK_CLASS));
         if (ioRuns) {
-            if (file == null) {
+            if (file == null && !Files.exists(ioFile)) {
                 Files.createDirectories(ioFile); // a directory: the benchmark and fio create the file inside
             }
             // JMH splits these at spaces: ioFile() refuses paths with white space.
