@@ -6,6 +6,7 @@ package dev.panamax.cli;
 
 import dev.panamax.cli.bench.BenchRun;
 import dev.panamax.cli.bench.Comparison;
+import dev.panamax.cli.bench.IoReport;
 import dev.panamax.cli.bench.JavaRuntime;
 import dev.panamax.cli.bench.JmhResults;
 import dev.panamax.cli.bench.JmhRunner;
@@ -16,6 +17,7 @@ import dev.panamax.cli.bench.Result;
 import dev.panamax.cli.bench.Suite;
 import dev.panamax.cli.doctor.Json;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -30,9 +32,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -53,14 +57,24 @@ import picocli.CommandLine.Parameters;
         description = {"Runs the JMH suites (panamax and its peers in the same run), prints a table of scores with "
                 + "each panamax variant's ratio to the best peer, and writes a report: jmh-result.json, summary.md, "
                 + "charts/*.svg and index.html.",
-                "Suites: locks, alloc, io, ladder, bindings, or all (the default). A suite whose class is not in "
+                "Suites: locks, alloc, io, ladder, bindings, or all (the default). A suite whose classes are not in "
                         + "benchmarks.jar yet is reported as not built, not as an error.",
+                "io also runs fio (benchmarks/fio-anchor.sh, when fio is installed) on the same file and prints "
+                        + "IOPS and latency per engine and queue depth next to fio's, with the issue targets.",
                 "A full run takes long and wants idle CPUs; --quick is a smoke run of a few minutes."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:benchmarks ran and the report was written (or nothing requested is built yet)",
                 "1:a benchmark failed, or the benchmarks could not be run (no jar, JDK too old)",
-                "2:bad arguments (unknown suite, unusable --out directory)"})
+                "2:bad arguments (unknown suite, unusable --out directory or --file)"})
 final class BenchCommand implements Callable<Integer> {
+
+    /** The system property of IoBenchmark naming its file or directory. */
+    static final String IO_FILE_PROPERTY = "panamax.bench.io.file";
+    /** The system property of IoBenchmark giving the size of a file it creates. */
+    static final String IO_SIZE_PROPERTY = "panamax.bench.io.size";
+
+    /** The smallest file the io benchmarks read: they pick random 4 KiB blocks. */
+    static final long MIN_IO_FILE_BYTES = 1L << 20;
 
     private static final DateTimeFormatter DIR_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
@@ -95,6 +109,15 @@ final class BenchCommand implements Callable<Integer> {
             + "earlier run (JMH's -rf json file) instead of running the benchmarks.")
     Path from;
 
+    @Option(names = "--file", paramLabel = "PATH", description = "io: the file the file-I/O benchmarks and fio read "
+            + "(an existing file is only read), or the directory to create it in as panamax-io-bench-<bytes>.bin "
+            + "(1 GiB, 64 MiB with --quick; kept and reused). Default: the directory panamax-io-bench under the "
+            + "temporary directory. Put it on the disk to measure.")
+    Path file;
+
+    @Option(names = "--no-fio", description = "io: do not run fio for the reference figures.")
+    boolean noFio;
+
     @Option(names = "--ignore-lock", description = "Run even while another JMH run holds its lock (the figures "
             + "of concurrent runs disturb each other).")
     boolean ignoreLock;
@@ -125,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Suite> suites = suites();
         Path dir = out != null ? out : Path.of("bench-report", DIR_STAMP.format(Instant.now()));
         checkOutDir(dir);
+        Path ioFile = ioFile(suites);
         String host = System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
                 + System.getProperty("os.arch") + "), " + Runtime.getRuntime().availableProcessors() + " CPUs";
         if (from != null) {
@@ -149,18 +173,33 @@ final class BenchCommand implements Callable<Integer> {
                 .forEach(c -> err.println("bench: note: " + c + " is in the jar but no suite names it (add it to "
                         + Suite.class.getName() + ")"));
         List<Suite> built = new ArrayList<>();
+        List<Suite.Bench> builtBenches = new ArrayList<>();
         List<String> notBuilt = new ArrayList<>();
         int total = 0;
         for (Suite s : suites) {
-            int combos = listed.entrySet().stream().filter(e -> Suite.ofBenchmark(e.getKey()).orElse(null) == s)
-                    .mapToInt(Map.Entry::getValue).sum();
-            if (combos == 0) {
+            List<String> missing = new ArrayList<>();
+            int suiteCombos = 0;
+            for (Suite.Bench b : s.benches()) {
+                int combos = listed.entrySet().stream().filter(e -> b.owns(e.getKey())).mapToInt(Map.Entry::getValue)
+                        .sum();
+                if (combos == 0) {
+                    missing.add(b.className());
+                } else {
+                    builtBenches.add(b);
+                    suiteCombos += combos;
+                }
+            }
+            if (suiteCombos == 0) {
                 notBuilt.add(s.name());
-                err.println("bench: " + s.name() + ": not built yet (" + s.className() + " is not in " + jarFile
-                        + ")");
+                err.println("bench: " + s.name() + ": not built yet (" + names(missing) + (missing.size() == 1
+                        ? " is" : " are") + " not in " + jarFile + ")");
             } else {
                 built.add(s);
-                total += combos;
+                total += suiteCombos;
+                if (!missing.isEmpty()) {
+                    err.println("bench: " + s.name() + ": " + names(missing) + (missing.size() == 1 ? " is" : " are")
+                            + " not built yet (not in " + jarFile + "); running the rest of the suite");
+                }
             }
         }
         err.flush();
@@ -180,7 +219,17 @@ final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Path results = dir.resolve(ReportWriter.RESULTS).toAbsolutePath();
         Files.deleteIfExists(results);
-        List<String> args = new ArrayList<>(built.stream().map(Suite::include).toList());
+        List<String> args = new ArrayList<>(builtBenches.stream().map(Suite.Bench::include).toList());
+        boolean ioRuns = builtBenches.stream().anyMatch(b -> b.qualifiedClassName().equals(
+                IoReport.BENCHMARK_CLASS));
+        if (ioRuns) {
+            if (file == null && !Files.exists(ioFile)) {
+                Files.createDirectories(ioFile); // a directory: the benchmark and fio create the file inside
+            }
+            // JMH splits these at spaces: ioFile() refuses paths with white space.
+            args.addAll(List.of("-jvmArgsAppend", "-D" + IO_FILE_PROPERTY + "=" + ioFile + " -D" + IO_SIZE_PROPERTY
+                    + "=" + ioFileSize()));
+        }
         args.addAll(List.of("-rf", "json", "-rff", results.toString(), "-foe", "true"));
         if (quick) {
             args.addAll(JmhRunner.QUICK_OPTIONS);
@@ -204,12 +253,129 @@ final class BenchCommand implements Callable<Integer> {
             return failure("JMH wrote no results file " + results + "; JMH's output: " + dir.resolve(
                     ReportWriter.LOG));
         }
-        return report(Files.readString(results), built, notBuilt, started, runtime.description(), host, dir);
+        String fioNote = ioRuns ? runFio(ioFile, dir) : null;
+        return report(Files.readString(results), built, notBuilt, started, runtime.description(), host, dir,
+                ioRuns ? ioFile.toString() : null, fioNote);
+    }
+
+    private static String names(List<String> classes) {
+        if (classes.size() <= 1) {
+            return String.join("", classes);
+        }
+        return String.join(", ", classes.subList(0, classes.size() - 1)) + " and " + classes.getLast();
+    }
+
+    private String ioFileSize() {
+        return quick ? "64m" : "1g";
+    }
+
+    /**
+     * The file (or directory) of the io suite: --file, checked, or the default directory. A --file that cannot
+     * work is a usage error, reported before anything runs.
+     */
+    Path ioFile(List<Suite> suites) {
+        if (file == null) {
+            return Path.of(System.getProperty("java.io.tmpdir"), "panamax-io-bench").toAbsolutePath();
+        }
+        if (suites.stream().noneMatch(s -> s.name().equals("io"))) {
+            throw usage("--file " + file + ": only the io suite reads a file (add 'io' to the suites)");
+        }
+        if (file.toString().chars().anyMatch(Character::isWhitespace)) {
+            throw usage("--file " + file + ": a path with white space cannot be passed to the benchmark JVM");
+        }
+        Path p = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(p)) {
+            if (!Files.isWritable(p)) {
+                throw usage("--file " + file + ": permission denied (cannot create the benchmark file in " + p + ")");
+            }
+            return p;
+        }
+        if (Files.exists(p)) {
+            if (!Files.isRegularFile(p)) {
+                throw usage("--file " + file + ": not a regular file or a directory");
+            }
+            if (!Files.isReadable(p)) {
+                throw usage("--file " + file + ": permission denied (cannot read it)");
+            }
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (IOException e) {
+                throw usage("--file " + file + ": " + describe(e));
+            }
+            if (size < MIN_IO_FILE_BYTES) {
+                throw usage("--file " + file + ": " + size + " bytes; the benchmarks read random 4 KiB blocks of a "
+                        + "file of at least 1 MiB (give a directory to have one created)");
+            }
+            return p;
+        }
+        Path parent = p.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw usage("--file " + file + ": no such directory: " + parent);
+        }
+        if (!Files.isWritable(parent)) {
+            throw usage("--file " + file + ": permission denied (cannot create it in " + parent + ")");
+        }
+        return p;
+    }
+
+    /**
+     * Runs benchmarks/fio-anchor.sh on the io file, writing {@code fio.json} and {@code fio.log} into the report
+     * directory.
+     *
+     * @return null when fio's figures are in {@code fio.json}, else why there are none
+     */
+    private String runFio(Path ioFile, Path dir) throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (noFio) {
+            return "not run (--no-fio)";
+        }
+        String home = System.getProperty("panamax.home");
+        Path script = Path.of(home == null ? "." : home, "benchmarks", "fio-anchor.sh").toAbsolutePath();
+        if (!Files.isRegularFile(script)) {
+            return "not run: " + script + " is missing";
+        }
+        if (!onPath("fio")) {
+            return "not run: fio is not installed (apt-get install fio, or run " + script + " as root once)";
+        }
+        Path fioJson = dir.resolve("fio.json").toAbsolutePath();
+        Path log = dir.resolve("fio.log").toAbsolutePath();
+        Files.deleteIfExists(fioJson);
+        err.println("bench: io: running fio (io_uring, randread 4k O_DIRECT, iodepth 32 and 1) on " + ioFile
+                + "; its output goes to " + log);
+        err.flush();
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "--no-install", "--out", fioJson.toString(),
+                ioFile.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SECONDS_PER_TEST", quick ? "2" : "10");
+        pb.environment().put("RAMP_SECONDS", quick ? "1" : "2");
+        pb.environment().put("SIZE", ioFileSize());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        int rc = p.waitFor();
+        if (rc != 0 || !Files.isRegularFile(fioJson)) {
+            List<String> lines = Files.readAllLines(log);
+            return "fio-anchor.sh failed (exit " + rc + ")" + (lines.isEmpty() ? "" : ": " + lines.getLast())
+                    + "; its output: " + log;
+        }
+        return null;
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Renders the results: writes the report files, prints the table or the JSON. */
     private int report(String results, List<Suite> suites, List<String> notBuilt, String started,
-                       String jvmDescription, String host, Path dir) throws IOException {
+                       String jvmDescription, String host, Path dir, String ioFile, String fioNote) throws IOException {
         Set<Suite> requested = Set.copyOf(suites);
         boolean all = suites.size() == Suite.all().size();
         List<Result> parsed = JmhResults.parse(results).stream().filter(r -> Suite.ofBenchmark(r.benchmark())
@@ -227,14 +393,37 @@ final class BenchCommand implements Callable<Integer> {
         BenchRun run = new BenchRun(Comparison.compare(parsed), present, notBuilt, started, info.jvm(), host, quick,
                 info.options());
         Path index = ReportWriter.write(dir, run);
+        Optional<IoReport> io = ioReport(results, dir, ioFile, fioNote);
+        if (io.isPresent()) {
+            Files.writeString(dir.resolve("io.json"), Json.write(io.get().json()) + "\n");
+        }
         if (json) {
-            stdout.println(Json.write(Reports.json(run, dir.toString())));
+            Map<String, Object> doc = new LinkedHashMap<>(Reports.json(run, dir.toString()));
+            io.ifPresent(r -> doc.put("io", r.json()));
+            stdout.println(Json.write(doc));
         } else {
             stdout.print(Reports.text(run));
+            io.ifPresent(r -> stdout.print(r.text()));
             stdout.println("report: " + index);
         }
         stdout.flush();
         return Panamax.EXIT_OK;
+    }
+
+    /** The io figures of the results, with fio's from {@code fio.json} in the report directory when it is there. */
+    private Optional<IoReport> ioReport(String results, Path dir, String ioFile, String fioNote) throws IOException {
+        Path fioJson = dir.resolve("fio.json");
+        if (from != null && !Files.isRegularFile(fioJson) && from.toAbsolutePath().getParent() != null) {
+            fioJson = from.toAbsolutePath().getParent().resolve("fio.json");
+        }
+        boolean haveFio = (from != null || fioNote == null) && Files.isRegularFile(fioJson);
+        try {
+            return IoReport.of(results, haveFio ? Files.readString(fioJson) : null,
+                    haveFio ? null : fioNote == null ? "not run" : fioNote, ioFile);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("bench: io: " + fioJson + ": " + e.getMessage());
+            return IoReport.of(results, null, "unreadable " + fioJson, ioFile);
+        }
     }
 
     /** --from: renders a report from a results file of an earlier run, without running anything. */
@@ -260,7 +449,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         String started = Files.getLastModifiedTime(from).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
         return report(results, suites, List.of(), started, "unknown", "not recorded in " + from + " (rendered on "
-                + host + ")", dir);
+                + host + ")", dir, null, "no fio.json beside " + from);
     }
 
     private int failure(String message) {

@@ -174,8 +174,9 @@ class BenchCommandTest {
         Run r = run("bench", "alloc", "io", "--out", out.toString(), "--jar", jar.toString(), "--jvm",
                 java.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals("bench: alloc: not built yet (AllocatorBenchmark is not in " + jar + ")\n"
-                + "bench: io: not built yet (IoBenchmark is not in " + jar + ")\n", r.err());
+        assertEquals("bench: alloc: not built yet (AllocatorBenchmark, AllocatorCrossThreadBenchmark and "
+                + "AllocatorWorkloadBenchmark are not in " + jar + ")\n"
+                + "bench: io: not built yet (IoBenchmark and IoNetBenchmark are not in " + jar + ")\n", r.err());
         assertEquals("nothing to run: alloc, io not built yet\n", r.out());
         assertFalse(Files.exists(out));
     }
@@ -321,5 +322,112 @@ class BenchCommandTest {
                 r.out());
         assertTrue(r.out().contains("Exit codes:"), r.out());
         assertTrue(run("--help").out().contains("bench"));
+    }
+
+    @Test
+    void shouldExitTwoWithOneLineWhenFileIsInAMissingDirectory() {
+        Path bad = tmp.resolve("no-such-dir").resolve("data.bin");
+        Run r = run("bench", "io", "--file", bad.toString(), "--out", tmp.resolve("r").toString(), "--jar",
+                jar.toString());
+        assertEquals(2, r.code());
+        assertEquals("panamax bench: --file " + bad + ": no such directory: " + bad.getParent() + " (see 'panamax "
+                + "bench --help')\n", r.err());
+        assertEquals("", r.out());
+        assertFalse(Files.exists(tmp.resolve("r")));
+    }
+
+    @Test
+    void shouldExitTwoWhenFileIsTooSmallOrNotAFile() throws IOException {
+        Path small = Files.writeString(tmp.resolve("small.bin"), "x".repeat(4096));
+        Run r = run("bench", "io", "--file", small.toString(), "--jar", jar.toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("panamax bench: --file " + small + ": 4096 bytes; the benchmarks read random "
+                + "4 KiB blocks of a file of at least 1 MiB"), r.err());
+        Run fifo = run("bench", "io", "--file", "/dev/null", "--jar", jar.toString());
+        assertEquals(2, fifo.code());
+        assertEquals("panamax bench: --file /dev/null: not a regular file or a directory (see 'panamax bench "
+                + "--help')\n", fifo.err());
+    }
+
+    @Test
+    void shouldExitTwoWhenFileIsGivenWithoutTheIoSuiteOrHasWhiteSpace() throws IOException {
+        Run r = run("bench", "locks", "--file", tmp.toString(), "--jar", jar.toString());
+        assertEquals(2, r.code());
+        assertEquals("panamax bench: --file " + tmp + ": only the io suite reads a file (add 'io' to the suites) "
+                + "(see 'panamax bench --help')\n", r.err());
+        Path spaced = Files.createDirectories(tmp.resolve("a b"));
+        Run s = run("bench", "io", "--file", spaced.toString(), "--jar", jar.toString());
+        assertEquals(2, s.code());
+        assertTrue(s.err().startsWith("panamax bench: --file " + spaced + ": a path with white space"), s.err());
+    }
+
+    @Test
+    void shouldRunTheBuiltClassOfAPartlyBuiltSuiteOnTheFileAndPrintIoFiguresAsJson() throws IOException {
+        Path ioSample = tmp.resolve("io-sample.json");
+        try (InputStream in = Suite.class.getResourceAsStream("io-sample.json")) {
+            Files.write(ioSample, in.readAllBytes());
+        }
+        Path args = tmp.resolve("args");
+        Path java = workingJava("""
+                Benchmarks:\s
+                dev.panamax.bench.IoBenchmark.qd32
+                  param "impl" = {panamaxUring, asyncFileChannel}
+                dev.panamax.bench.IoBenchmark.threads4
+                  param "impl" = {fileChannel}
+                """, "echo \"$@\" > '" + args + "'\ncp '" + ioSample + "' \"$rff\"\n");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path out = tmp.resolve("r");
+        Run r = run("bench", "io", "--quick", "--json", "--no-fio", "--file", data.toString(), "--out",
+                out.toString(), "--jar", jar.toString(), "--jvm", java.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("bench: io: IoNetBenchmark is not built yet (not in " + jar + "); running the "
+                + "rest of the suite\n"), r.err());
+        assertTrue(r.err().contains("bench: running io (3 benchmarks, quick)"), r.err());
+        String childArgs = Files.readString(args).strip();
+        assertTrue(childArgs.contains(" -jvmArgsAppend -Dpanamax.bench.io.file=" + data
+                + " -Dpanamax.bench.io.size=64m -rf json "), childArgs);
+        assertTrue(childArgs.contains("IoBenchmark") && !childArgs.contains("IoNetBenchmark"), childArgs);
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        JsonNode io = doc.get("io");
+        assertEquals(data.toString(), io.get("file").asText());
+        assertEquals(5, io.get("engines").size());
+        assertEquals("panamaxUring", io.get("engines").get(0).get("impl").asText());
+        assertEquals(32, io.get("engines").get(0).get("queue_depth").asInt());
+        assertEquals(81000, io.get("engines").get(0).get("iops").asDouble(), 1e-9);
+        assertEquals(300, io.get("engines").get(3).get("latency_us").get("p99").asDouble(), 1e-9);
+        assertTrue(io.get("fio").isNull());
+        assertEquals("not run (--no-fio)", io.get("fio_note").asText());
+        assertEquals(1, io.get("targets").size());
+        assertTrue(io.get("targets").get(0).get("met").asBoolean());
+        assertTrue(Files.isRegularFile(out.resolve("io.json")));
+    }
+
+    @Test
+    void shouldPutFioFiguresBesideTheResultsWhenRenderingFromAFile() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("earlier"));
+        for (String name : List.of("io-sample.json", "fio-sample.json")) {
+            try (InputStream in = Suite.class.getResourceAsStream(name)) {
+                Files.write(dir.resolve(name.equals("fio-sample.json") ? "fio.json" : name), in.readAllBytes());
+            }
+        }
+        Run r = run("bench", "io", "--from", dir.resolve("io-sample.json").toString(), "--out",
+                tmp.resolve("r").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fio qd32  io_uring"), r.out());
+        assertTrue(r.out().contains("(>= 0.90: met)"), r.out());
+        assertTrue(r.out().contains("(<= 1.10: MISSED)"), r.out());
+    }
+
+    @Test
+    void shouldParseTheIoOptions() {
+        BenchCommand cmd = new BenchCommand();
+        new CommandLine(cmd).parseArgs("io", "--file", "/data/x", "--no-fio");
+        assertEquals(Path.of("/data/x"), cmd.file);
+        assertTrue(cmd.noFio);
+        BenchCommand none = new BenchCommand();
+        new CommandLine(none).parseArgs("io");
+        assertEquals(null, none.file);
+        assertFalse(none.noFio);
     }
 }

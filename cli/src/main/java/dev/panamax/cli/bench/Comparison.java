@@ -38,7 +38,7 @@ public record Comparison(Result result, Suite suite, String impl, boolean panama
         List<Comparison> out = new ArrayList<>(results.size());
         for (Result r : results) {
             Optional<Suite> suite = Suite.ofBenchmark(r.benchmark());
-            String impl = suite.map(s -> r.params().get(s.implParam())).orElse(null);
+            String impl = suite.map(s -> r.params().get(s.implParam(r.benchmark()))).orElse(null);
             if (impl == null) {
                 out.add(new Comparison(r, suite.orElse(null), null, false, null));
                 continue;
@@ -47,7 +47,7 @@ public record Comparison(Result result, Suite suite, String impl, boolean panama
             Result best = null;
             if (panamax) {
                 for (Result peer : groups.get(groupKey(r))) {
-                    String peerImpl = peer.params().get(suite.get().implParam());
+                    String peerImpl = peer.params().get(suite.get().implParam(peer.benchmark()));
                     if (peerImpl != null && !suite.get().isPanamax(peerImpl) && !Double.isNaN(peer.score())
                             && (best == null || better(peer, best))) {
                         best = peer;
@@ -64,7 +64,7 @@ public record Comparison(Result result, Suite suite, String impl, boolean panama
     }
 
     private static String groupKey(Result r) {
-        String implParam = Suite.ofBenchmark(r.benchmark()).map(Suite::implParam).orElse("");
+        String implParam = Suite.ofBenchmark(r.benchmark()).map(s -> s.implParam(r.benchmark())).orElse("");
         return r.benchmark() + "\u0000" + r.mode() + "\u0000" + r.paramsTextExcept(implParam);
     }
 
@@ -105,7 +105,7 @@ public record Comparison(Result result, Suite suite, String impl, boolean panama
      * @return such as {@code reentrant}, null without a peer
      */
     public String bestPeerImpl() {
-        return bestPeer == null ? null : bestPeer.params().get(suite.implParam());
+        return bestPeer == null ? null : bestPeer.params().get(suite.implParam(bestPeer.benchmark()));
     }
 
     /**

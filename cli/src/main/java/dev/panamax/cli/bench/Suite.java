@@ -10,36 +10,78 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One benchmark suite of {@code panamax bench}: a JMH class in {@code benchmarks.jar} that measures panamax and its
- * peers in the same run, selected by one {@code @Param}. This class is the one place that says which values of that
- * parameter are panamax's own; every other value is a peer.
+ * One benchmark suite of {@code panamax bench}: one or more JMH classes in {@code benchmarks.jar} that measure panamax
+ * and its peers in the same run, each selecting the implementation by one {@code @Param}. This class is the one place
+ * that says which values of those parameters are panamax's own; every other value is a peer.
  *
  * @param name the suite's name on the command line, such as {@code locks}
- * @param className the simple name of the JMH class, such as {@code LockBenchmark}
- * @param implParam the {@code @Param} that selects the implementation, such as {@code impl}
- * @param panamaxImpls the values of {@code implParam} that are panamax's own
+ * @param benches the JMH classes, in the order they are listed; the first is the suite's main class
+ * @param panamaxImpls the values of the implementation parameters that are panamax's own
  */
-public record Suite(String name, String className, String implParam, Set<String> panamaxImpls) {
+public record Suite(String name, List<Bench> benches, Set<String> panamaxImpls) {
 
     /** The package of every benchmark class in {@code benchmarks.jar}. */
     public static final String PACKAGE = "dev.panamax.bench";
 
+    /**
+     * One JMH class of a suite.
+     *
+     * @param className the simple name of the JMH class, such as {@code LockBenchmark}
+     * @param implParam the {@code @Param} that selects the implementation, such as {@code impl}
+     */
+    public record Bench(String className, String implParam) {
+
+        /**
+         * Returns the fully qualified name of the JMH class.
+         *
+         * @return such as {@code dev.panamax.bench.LockBenchmark}
+         */
+        public String qualifiedClassName() {
+            return PACKAGE + "." + className;
+        }
+
+        /**
+         * Tells whether a benchmark is a method of this class.
+         *
+         * @param benchmark a full benchmark name, such as {@code dev.panamax.bench.LockBenchmark.contended}
+         * @return true for this class's methods (not for a class whose name only starts the same)
+         */
+        public boolean owns(String benchmark) {
+            return benchmark.startsWith(qualifiedClassName() + ".");
+        }
+
+        /**
+         * Returns the JMH include pattern that selects this class's benchmarks and no other class's.
+         *
+         * @return a regular expression for JMH's command line
+         */
+        public String include() {
+            return "^" + Pattern.quote(qualifiedClassName() + ".");
+        }
+    }
+
     private static final List<Suite> ALL = List.of(
-            new Suite("locks", "LockBenchmark", "impl", Set.of("futex", "futexAdaptive", "spin")),
-            new Suite("alloc", "AllocatorBenchmark", "peer", Set.of("panamax", "panamaxStripes")),
-            new Suite("io", "IoBenchmark", "impl", Set.of("panamax")),
-            new Suite("ladder", "LadderBenchmark", "impl", Set.of("panamax")),
-            new Suite("bindings", "BindingsBenchmark", "impl", Set.of("panamax")));
+            new Suite("locks", List.of(new Bench("LockBenchmark", "impl")), Set.of("futex", "futexAdaptive", "spin")),
+            new Suite("alloc", List.of(new Bench("AllocatorBenchmark", "peer"),
+                    new Bench("AllocatorCrossThreadBenchmark", "peer"),
+                    new Bench("AllocatorWorkloadBenchmark", "peer")), Set.of("panamax", "panamaxStripes")),
+            new Suite("io", List.of(new Bench("IoBenchmark", "impl"), new Bench("IoNetBenchmark", "impl")),
+                    Set.of("panamax")),
+            new Suite("ladder", List.of(new Bench("LadderBenchmark", "impl")), Set.of("panamax")),
+            new Suite("bindings", List.of(new Bench("BindingsBenchmark", "impl")), Set.of("panamax")));
 
     /**
      * Checks the components.
      *
      * @param name the suite's name
-     * @param className the JMH class
-     * @param implParam the implementation parameter
-     * @param panamaxImpls panamax's values of it
+     * @param benches its JMH classes, at least one
+     * @param panamaxImpls panamax's values of their implementation parameters
      */
     public Suite {
+        benches = List.copyOf(benches);
+        if (benches.isEmpty()) {
+            throw new IllegalArgumentException("suite " + name + " names no JMH class");
+        }
         panamaxImpls = Set.copyOf(panamaxImpls);
     }
 
@@ -69,32 +111,72 @@ public record Suite(String name, String className, String implParam, Set<String>
      * @return the suite, or empty for a class no suite names
      */
     public static Optional<Suite> ofBenchmark(String benchmark) {
-        return ALL.stream().filter(s -> benchmark.startsWith(s.qualifiedClassName() + ".")).findFirst();
+        return ALL.stream().filter(s -> s.benchOf(benchmark).isPresent()).findFirst();
     }
 
     /**
-     * Returns the fully qualified name of the JMH class.
+     * Finds the class of this suite a benchmark belongs to.
+     *
+     * @param benchmark the benchmark's full name
+     * @return the class, or empty when the benchmark is none of this suite's
+     */
+    public Optional<Bench> benchOf(String benchmark) {
+        return benches.stream().filter(b -> b.owns(benchmark)).findFirst();
+    }
+
+    /**
+     * Returns the simple name of the suite's main (first) JMH class.
+     *
+     * @return such as {@code LockBenchmark}
+     */
+    public String className() {
+        return benches.getFirst().className();
+    }
+
+    /**
+     * Returns the implementation parameter of the suite's main (first) class; a benchmark of another class of the
+     * suite may use another one: see {@link #implParam(String)}.
+     *
+     * @return such as {@code impl}
+     */
+    public String implParam() {
+        return benches.getFirst().implParam();
+    }
+
+    /**
+     * Returns the implementation parameter of the class a benchmark belongs to.
+     *
+     * @param benchmark a full benchmark name of this suite
+     * @return its class's parameter, or that of the main class for a benchmark of no class of this suite
+     */
+    public String implParam(String benchmark) {
+        return benchOf(benchmark).orElse(benches.getFirst()).implParam();
+    }
+
+    /**
+     * Returns the fully qualified name of the suite's main (first) JMH class.
      *
      * @return such as {@code dev.panamax.bench.LockBenchmark}
      */
     public String qualifiedClassName() {
-        return PACKAGE + "." + className;
+        return benches.getFirst().qualifiedClassName();
     }
 
     /**
-     * Returns the JMH include pattern that selects this suite's benchmarks and no other class's.
+     * Returns the JMH include pattern that selects the benchmarks of every class of this suite and no other class's.
      *
      * @return a regular expression for JMH's command line
      */
     public String include() {
-        return "^" + Pattern.quote(qualifiedClassName() + ".");
+        return "^(?:" + String.join("|", benches.stream().map(b -> Pattern.quote(b.qualifiedClassName() + "."))
+                .toList()) + ")";
     }
 
     /**
      * Tells whether an implementation is panamax's own: one of {@link #panamaxImpls()}, or any value whose name
      * starts with {@code panamax} (so that a variant added to a benchmark counts without editing this list).
      *
-     * @param impl a value of {@link #implParam()}
+     * @param impl a value of an implementation parameter
      * @return true for panamax, false for a peer
      */
     public boolean isPanamax(String impl) {

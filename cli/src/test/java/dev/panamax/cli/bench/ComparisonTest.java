@@ -140,4 +140,34 @@ class ComparisonTest {
         assertEquals(locks, Suite.ofBenchmark("dev.panamax.bench.LockBenchmark.handoff").orElseThrow());
         assertTrue(Suite.named("nosuch").isEmpty());
     }
+
+    @Test
+    void shouldMapEveryClassOfAMultiClassSuiteWithItsOwnParameter() {
+        Suite io = Suite.named("io").orElseThrow();
+        assertEquals(List.of("IoBenchmark", "IoNetBenchmark"), io.benches().stream().map(Suite.Bench::className)
+                .toList());
+        assertEquals(io, Suite.ofBenchmark("dev.panamax.bench.IoNetBenchmark.echo").orElseThrow());
+        assertEquals(io, Suite.ofBenchmark("dev.panamax.bench.IoBenchmark.qd32").orElseThrow());
+        assertTrue(Suite.ofBenchmark("dev.panamax.bench.IoBenchmarkTwo.qd32").isEmpty());
+        Pattern include = Pattern.compile(io.include());
+        assertTrue(include.matcher("dev.panamax.bench.IoNetBenchmark.echo").find());
+        assertTrue(include.matcher("dev.panamax.bench.IoBenchmark.qd1").find());
+        assertFalse(include.matcher("dev.panamax.bench.LockBenchmark.contended").find());
+        Suite alloc = Suite.named("alloc").orElseThrow();
+        assertEquals(3, alloc.benches().size());
+        assertEquals(alloc, Suite.ofBenchmark("dev.panamax.bench.AllocatorWorkloadBenchmark.run").orElseThrow());
+        assertEquals("peer", alloc.implParam("dev.panamax.bench.AllocatorCrossThreadBenchmark.handoff"));
+        assertEquals("AllocatorBenchmark", alloc.className());
+    }
+
+    @Test
+    void shouldComparePeersOfASecondClassOfASuiteByThatClasssParameter() {
+        String cross = "dev.panamax.bench.AllocatorCrossThreadBenchmark.handoff";
+        Result panamax = Samples.result(cross, "thrpt", Map.of("peer", "panamax", "size", "64"), 30, 1);
+        Result netty = Samples.result(cross, "thrpt", Map.of("peer", "netty", "size", "64"), 10, 1);
+        List<Comparison> c = Comparison.compare(List.of(panamax, netty));
+        assertEquals("alloc", c.get(0).suite().name());
+        assertSame(netty, c.get(0).bestPeer());
+        assertEquals("3.00x faster than netty", c.get(0).verdict());
+    }
 }
