@@ -30,12 +30,12 @@ final class CentralList {
     }
 
     /**
-     * Fills {@code out[0..)} with up to {@code n} free objects, carving new slabs as needed; returns how many. Caller
-     * holds the lock.
+     * Fills {@code out[0..)} with up to {@code n} free objects and {@code outSlabs[0..)} with their slabs, carving
+     * new slabs as needed; returns how many. Caller holds the lock.
      *
      * @throws OffHeapMemoryExhaustedError only if not a single object could be found
      */
-    int refill(long[] out, int n) {
+    int refill(long[] out, Slab[] outSlabs, int n) {
         int got = 0;
         while (got < n) {
             Slab s = partial;
@@ -56,7 +56,7 @@ final class CentralList {
                 }
                 link(s);
             }
-            int taken = s.take(out, got, n - got);
+            int taken = s.take(out, outSlabs, got, n - got);
             got += taken;
             freeObjects -= taken;
             if (s.freeCount == 0) {
@@ -66,11 +66,12 @@ final class CentralList {
         return got;
     }
 
-    /** Returns objects {@code addrs[from..from+n)} to their slabs. Caller holds the lock. */
-    void release(long[] addrs, int from, int n) {
+    /** Returns objects {@code addrs[from..from+n)} to their slabs {@code slabs[from..from+n)}. Caller holds lock. */
+    void release(long[] addrs, Slab[] slabs, int from, int n) {
         for (int i = from; i < from + n; i++) {
             long addr = addrs[i];
-            Slab s = heap.regionOf(addr).slabAt(addr);
+            Slab s = slabs[i];
+            slabs[i] = null; // a cache must not keep a slab reachable after it went back to the page heap
             if (!s.put(s.indexOf(addr))) {
                 throw new IllegalStateException("allocator metadata corrupt: object 0x" + Long.toHexString(addr)
                         + " returned twice to its slab");

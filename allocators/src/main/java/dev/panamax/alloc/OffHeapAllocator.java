@@ -142,10 +142,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         // Kept small so that it inlines into the caller and the segment can be scalar-replaced there.
         if (size > 0 && size <= SizeClasses.MAX_SMALL_SIZE && !checked) {
             ensureOpen();
-            long address = takeSmall(SizeClasses.classOfUnchecked(size));
-            Region r = heap.regionOf(address);
-            markInUse(r, address);
-            return r.segment.asSlice(address - r.base, size);
+            return takeSmallSegment(SizeClasses.classOfUnchecked(size), size);
         }
         return allocate(size, 8);
     }
@@ -165,11 +162,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         checkAlignment(alignment);
         ensureOpen();
         if (!checked && size <= SizeClasses.MAX_SMALL_SIZE && alignment <= 8) {
-            // Fast path: one region lookup serves both the in-use mark and the slice.
-            long address = takeSmall(SizeClasses.classOfUnchecked(size));
-            Region r = heap.regionOf(address);
-            markInUse(r, address);
-            return r.segment.asSlice(address - r.base, size);
+            return takeSmallSegment(SizeClasses.classOfUnchecked(size), size);
         }
         long address = allocateChecked(size, alignment);
         return segmentOf(address, size);
@@ -189,10 +182,8 @@ public final class OffHeapAllocator implements AutoCloseable {
         checkSize(size);
         ensureOpen();
         if (size <= SizeClasses.MAX_SMALL_SIZE && !checked) {
-            // Fast path: no segment, one region lookup.
-            long address = takeSmall(SizeClasses.classOfUnchecked(size));
-            markInUse(heap.regionOf(address), address);
-            return address;
+            // Fast path: no segment, no region lookup (the cache holds each object's slab).
+            return takeSmall(SizeClasses.classOfUnchecked(size));
         }
         return allocateChecked(size, 8);
     }
@@ -288,6 +279,29 @@ public final class OffHeapAllocator implements AutoCloseable {
             throw new IllegalStateException("0x" + Long.toHexString(address) + " is not a live allocation");
         }
         return checked ? size - CANARY_BYTES : size;
+    }
+
+    /**
+     * Returns a view of this allocator bound to the calling thread, whose small allocations and frees go straight
+     * to the thread's cache without a {@link ThreadLocal} lookup. The same object is returned on every call from
+     * one platform thread. Virtual threads (which share locked stripes instead of owning a cache), allocators built
+     * with {@link Builder#threadCaches(boolean) threadCaches(false)} and {@link Builder#checked(boolean) checked}
+     * allocators get a view that simply delegates to this allocator.
+     *
+     * @return the calling thread's view; only that thread may use it
+     * @throws IllegalStateException if the allocator is closed
+     */
+    public ThreadBoundAllocator forCurrentThread() {
+        ensureOpen();
+        Thread t = Thread.currentThread();
+        if (checked || !threadCaches || t.isVirtual()) {
+            return new ThreadBoundAllocator(this, t, null);
+        }
+        ThreadCache c = platformCache();
+        if (c.handle == null) {
+            c.handle = new ThreadBoundAllocator(this, t, c);
+        }
+        return c.handle;
     }
 
     /**
@@ -486,77 +500,111 @@ public final class OffHeapAllocator implements AutoCloseable {
     }
 
     private long allocateSmall(int cls) {
-        long address = takeSmall(cls);
-        markInUse(heap.regionOf(address), address);
-        return address;
+        return takeSmall(cls);
     }
 
-    /** Pops a free object of class {@code cls} from this thread's cache or stripe. */
+    /** Takes a free object of class {@code cls} from this thread's cache or stripe, marked as held. */
     private long takeSmall(int cls) {
         if (threadCaches && !Thread.currentThread().isVirtual()) {
             ThreadCache c = cache.get();
-            return pop(c != null ? c : platformCache(), cls);
+            return take(c != null ? c : platformCache(), cls);
         }
         return takeFromStripe(cls);
+    }
+
+    /** {@link #takeSmall} as a segment of {@code size} bytes. */
+    private MemorySegment takeSmallSegment(int cls, long size) {
+        if (threadCaches && !Thread.currentThread().isVirtual()) {
+            ThreadCache c = cache.get();
+            return takeSegment(c != null ? c : platformCache(), cls, size);
+        }
+        long address = takeFromStripe(cls);
+        Region r = heap.regionOf(address);
+        return r.segment.asSlice(address - r.base, size);
     }
 
     private long takeFromStripe(int cls) {
         ThreadCache c = stripe();
         try {
-            return pop(c, cls);
+            return take(c, cls);
         } finally {
             c.lock.unlock();
         }
     }
 
-    private static void markInUse(Region r, long address) {
-        Slab s = r.slabAt(address);
-        if (!s.markInUse(s.indexOf(address))) {
-            throw new IllegalStateException("allocator metadata corrupt: 0x" + Long.toHexString(address)
-                    + " handed out while in use");
-        }
-    }
-
-    private long pop(ThreadCache c, int cls) {
+    /** Pops an object of class {@code cls} from a cache the caller owns and marks it held; returns its address. */
+    long take(ThreadCache c, int cls) {
         int n = c.counts[cls];
         if (n == 0) {
             n = refill(c, cls);
         }
-        c.counts[cls] = n - 1;
-        return c.stacks[cls][n - 1];
+        n--;
+        c.counts[cls] = n;
+        long address = c.stacks[cls][n];
+        Slab s = c.slabs[cls][n];
+        if (!s.markInUse(s.indexOfOwn(address))) {
+            throw corrupt(address);
+        }
+        return address;
+    }
+
+    /** {@link #take} as a segment of {@code size} bytes, sliced from the slab's region: no region lookup. */
+    MemorySegment takeSegment(ThreadCache c, int cls, long size) {
+        int n = c.counts[cls];
+        if (n == 0) {
+            n = refill(c, cls);
+        }
+        n--;
+        c.counts[cls] = n;
+        long address = c.stacks[cls][n];
+        Slab s = c.slabs[cls][n];
+        if (!s.markInUse(s.indexOfOwn(address))) {
+            throw corrupt(address);
+        }
+        Region r = s.region;
+        return r.segment.asSlice(address - r.base, size);
+    }
+
+    private static IllegalStateException corrupt(long address) {
+        return new IllegalStateException("allocator metadata corrupt: 0x" + Long.toHexString(address)
+                + " handed out while in use");
     }
 
     private int refill(ThreadCache c, int cls) {
         CentralList list = central[cls];
         list.lock.lock();
         try {
-            return list.refill(c.stacks[cls], SizeClasses.batch(cls));
+            return list.refill(c.stacks[cls], c.slabs[cls], SizeClasses.batch(cls));
         } finally {
             list.lock.unlock();
         }
     }
 
-    private void push(ThreadCache c, int cls, long address) {
+    private void push(ThreadCache c, int cls, long address, Slab s) {
         long[] stack = c.stacks[cls];
         int n = c.counts[cls];
         if (n == stack.length) {
-            n = releaseOldestBatch(stack, n, cls);
+            n = releaseOldestBatch(c, n, cls);
         }
         stack[n] = address;
+        c.slabs[cls][n] = s;
         c.counts[cls] = n + 1;
     }
 
     /** Returns the oldest batch of a full stack to the central list; returns the new count. */
-    private int releaseOldestBatch(long[] stack, int n, int cls) {
+    private int releaseOldestBatch(ThreadCache c, int n, int cls) {
+        long[] stack = c.stacks[cls];
+        Slab[] slabs = c.slabs[cls];
         int batch = SizeClasses.batch(cls);
         CentralList list = central[cls];
         list.lock.lock();
         try {
-            list.release(stack, 0, batch);
+            list.release(stack, slabs, 0, batch);
         } finally {
             list.lock.unlock();
         }
         System.arraycopy(stack, batch, stack, 0, n - batch);
+        System.arraycopy(slabs, batch, slabs, 0, n - batch);
         return n - batch;
     }
 
@@ -612,7 +660,7 @@ public final class OffHeapAllocator implements AutoCloseable {
                 CentralList list = central[cls];
                 list.lock.lock();
                 try {
-                    list.release(c.stacks[cls], 0, n);
+                    list.release(c.stacks[cls], c.slabs[cls], 0, n);
                 } finally {
                     list.lock.unlock();
                 }
@@ -654,16 +702,45 @@ public final class OffHeapAllocator implements AutoCloseable {
         }
         if (threadCaches && !Thread.currentThread().isVirtual()) {
             ThreadCache c = cache.get();
-            push(c != null ? c : platformCache(), s.sizeClass, address);
+            push(c != null ? c : platformCache(), s.sizeClass, address, s);
         } else {
-            pushToStripe(s.sizeClass, address);
+            pushToStripe(s.sizeClass, address, s);
         }
     }
 
-    private void pushToStripe(int cls, long address) {
+    /**
+     * The free of a {@link ThreadBoundAllocator}: {@code c} is the calling thread's own cache (null when it has
+     * none), so no thread-local lookup.
+     */
+    void freeBound(ThreadCache c, long address, long byteSize) {
+        ensureOpen();
+        if (c != null) {
+            Region r = heap.regionOf(address);
+            if (r != null) {
+                Slab s = r.slabAt(address);
+                if (s != null) {
+                    int index = s.indexOf(address);
+                    if (index < 0) {
+                        throw interior(address);
+                    }
+                    if (byteSize > s.objectSize) {
+                        checkFits(address, byteSize, s.objectSize);
+                    }
+                    if (!s.clearInUse(index)) {
+                        throw doubleFree(address);
+                    }
+                    push(c, s.sizeClass, address, s);
+                    return;
+                }
+            }
+        }
+        freeAddress0(address, byteSize);
+    }
+
+    private void pushToStripe(int cls, long address, Slab s) {
         ThreadCache c = stripe();
         try {
-            push(c, cls, address);
+            push(c, cls, address, s);
         } finally {
             c.lock.unlock();
         }
@@ -724,9 +801,9 @@ public final class OffHeapAllocator implements AutoCloseable {
         }
         int cls = s.sizeClass;
         if (threadCaches && !Thread.currentThread().isVirtual()) {
-            push(platformCache(), cls, address);
+            push(platformCache(), cls, address, s);
         } else {
-            pushToStripe(cls, address);
+            pushToStripe(cls, address, s);
         }
     }
 
@@ -821,7 +898,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         return (value + alignment - 1) & -alignment;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("allocator already closed");
         }

@@ -77,6 +77,11 @@ final class Slab {
         return (long) index * objectSize == offset ? index : -1;
     }
 
+    /** The index of an object known to be the start of one of ours (taken from a cache): no validation. */
+    int indexOfOwn(long addr) {
+        return SizeClasses.divide(addr - address, sizeClass);
+    }
+
     long addressOf(int index) {
         return address + (long) index * objectSize;
     }
@@ -104,8 +109,11 @@ final class Slab {
         return OWNED.compareAndSet(inUse, index, HELD, RETURNED);
     }
 
-    /** Takes up to {@code n} free objects into {@code out[from..]}; returns how many. Caller holds the lock. */
-    int take(long[] out, int from, int n) {
+    /**
+     * Takes up to {@code n} free objects into {@code out[from..]}, with this slab in {@code outSlabs} at the same
+     * indices; returns how many. Caller holds the lock.
+     */
+    int take(long[] out, Slab[] outSlabs, int from, int n) {
         int got = 0;
         final long[] free = this.free;
         for (int w = scanWord; w < free.length && got < n; w++) {
@@ -113,6 +121,7 @@ final class Slab {
             while (bits != 0 && got < n) {
                 int b = Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
+                outSlabs[from + got] = this;
                 out[from + got++] = addressOf((w << 6) + b);
             }
             free[w] = bits;
