@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the central lists when the next thread registers a cache, on {@link #purge()} and on {@link #stats()}.
  * <b>Virtual threads do not get a cache each</b> (there may be millions): they share a small array of locked
  * stripes, picked by thread id, which bounds the memory parked in caches to {@code stripes × per-cache bound}
- * whatever the number of virtual threads.
+ * whatever the number of virtual threads. A platform thread's hot loop can hold its {@link #forCurrentThread() view}
+ * ({@link ThreadBoundAllocator}) to skip the thread-local lookup of its cache on every call.
  *
  * <p><b>Safety.</b> Every entry point validates sizes, alignments and the open state before touching memory. A
  * double free, and a free of an address this allocator did not hand out (foreign or interior), throws
@@ -71,6 +72,12 @@ public final class OffHeapAllocator implements AutoCloseable {
      * (a byte, not a bit in a shared word, so no other object's free can race with that store). Everything else a
      * free needs (region, slab, index) is immutable while the object is in use: a slab is only unmapped from its
      * pages once all its objects are back under the central lock.
+     *
+     * The hot path reaches the thread's cache through a ThreadLocal, or, for a ThreadBoundAllocator, through a final
+     * field after an identity check of the calling thread. The cache holds addresses only: allocate finds the slab
+     * from the address (region, page), which measured cheaper than keeping a Slab reference next to each address,
+     * whose store on every free pays a GC write barrier. Central-list locks spin briefly before parking (see
+     * CentralList.acquire).
      *
      * A thread cache's counts and stacks are plain fields: the owner is the only writer; stats() reads them racily
      * (documented as approximate) and reclaimDeadThreadCaches() reads them after Thread.isAlive() returned false,
@@ -182,7 +189,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         checkSize(size);
         ensureOpen();
         if (size <= SizeClasses.MAX_SMALL_SIZE && !checked) {
-            // Fast path: no segment, no region lookup (the cache holds each object's slab).
+            // Fast path: no segment.
             return takeSmall(SizeClasses.classOfUnchecked(size));
         }
         return allocateChecked(size, 8);
@@ -541,14 +548,16 @@ public final class OffHeapAllocator implements AutoCloseable {
         n--;
         c.counts[cls] = n;
         long address = c.stacks[cls][n];
-        Slab s = c.slabs[cls][n];
+        // Looked up rather than kept next to the address in the cache: a reference store into the cache on every
+        // free costs a GC write barrier, more than these few loads.
+        Slab s = heap.regionOf(address).slabAt(address);
         if (!s.markInUse(s.indexOfOwn(address))) {
             throw corrupt(address);
         }
         return address;
     }
 
-    /** {@link #take} as a segment of {@code size} bytes, sliced from the slab's region: no region lookup. */
+    /** {@link #take} as a segment of {@code size} bytes. */
     MemorySegment takeSegment(ThreadCache c, int cls, long size) {
         int n = c.counts[cls];
         if (n == 0) {
@@ -557,11 +566,11 @@ public final class OffHeapAllocator implements AutoCloseable {
         n--;
         c.counts[cls] = n;
         long address = c.stacks[cls][n];
-        Slab s = c.slabs[cls][n];
+        Region r = heap.regionOf(address);
+        Slab s = r.slabAt(address);
         if (!s.markInUse(s.indexOfOwn(address))) {
             throw corrupt(address);
         }
-        Region r = s.region;
         return r.segment.asSlice(address - r.base, size);
     }
 
@@ -572,39 +581,36 @@ public final class OffHeapAllocator implements AutoCloseable {
 
     private int refill(ThreadCache c, int cls) {
         CentralList list = central[cls];
-        list.lock.lock();
+        list.acquire();
         try {
-            return list.refill(c.stacks[cls], c.slabs[cls], SizeClasses.batch(cls));
+            return list.refill(c.stacks[cls], SizeClasses.batch(cls));
         } finally {
             list.lock.unlock();
         }
     }
 
-    private void push(ThreadCache c, int cls, long address, Slab s) {
+    private void push(ThreadCache c, int cls, long address) {
         long[] stack = c.stacks[cls];
         int n = c.counts[cls];
         if (n == stack.length) {
             n = releaseOldestBatch(c, n, cls);
         }
         stack[n] = address;
-        c.slabs[cls][n] = s;
         c.counts[cls] = n + 1;
     }
 
     /** Returns the oldest batch of a full stack to the central list; returns the new count. */
     private int releaseOldestBatch(ThreadCache c, int n, int cls) {
         long[] stack = c.stacks[cls];
-        Slab[] slabs = c.slabs[cls];
         int batch = SizeClasses.batch(cls);
         CentralList list = central[cls];
-        list.lock.lock();
+        list.acquire();
         try {
-            list.release(stack, slabs, 0, batch);
+            list.release(stack, 0, batch);
         } finally {
             list.lock.unlock();
         }
         System.arraycopy(stack, batch, stack, 0, n - batch);
-        System.arraycopy(slabs, batch, slabs, 0, n - batch);
         return n - batch;
     }
 
@@ -660,7 +666,7 @@ public final class OffHeapAllocator implements AutoCloseable {
                 CentralList list = central[cls];
                 list.lock.lock();
                 try {
-                    list.release(c.stacks[cls], c.slabs[cls], 0, n);
+                    list.release(c.stacks[cls], 0, n);
                 } finally {
                     list.lock.unlock();
                 }
@@ -702,9 +708,9 @@ public final class OffHeapAllocator implements AutoCloseable {
         }
         if (threadCaches && !Thread.currentThread().isVirtual()) {
             ThreadCache c = cache.get();
-            push(c != null ? c : platformCache(), s.sizeClass, address, s);
+            push(c != null ? c : platformCache(), s.sizeClass, address);
         } else {
-            pushToStripe(s.sizeClass, address, s);
+            pushToStripe(s.sizeClass, address);
         }
     }
 
@@ -729,7 +735,7 @@ public final class OffHeapAllocator implements AutoCloseable {
                     if (!s.clearInUse(index)) {
                         throw doubleFree(address);
                     }
-                    push(c, s.sizeClass, address, s);
+                    push(c, s.sizeClass, address);
                     return;
                 }
             }
@@ -737,10 +743,10 @@ public final class OffHeapAllocator implements AutoCloseable {
         freeAddress0(address, byteSize);
     }
 
-    private void pushToStripe(int cls, long address, Slab s) {
+    private void pushToStripe(int cls, long address) {
         ThreadCache c = stripe();
         try {
-            push(c, cls, address, s);
+            push(c, cls, address);
         } finally {
             c.lock.unlock();
         }
@@ -801,9 +807,9 @@ public final class OffHeapAllocator implements AutoCloseable {
         }
         int cls = s.sizeClass;
         if (threadCaches && !Thread.currentThread().isVirtual()) {
-            push(platformCache(), cls, address, s);
+            push(platformCache(), cls, address);
         } else {
-            pushToStripe(cls, address, s);
+            pushToStripe(cls, address);
         }
     }
 

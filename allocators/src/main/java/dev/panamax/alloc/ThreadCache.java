@@ -7,8 +7,7 @@ package dev.panamax.alloc;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A per-class stack of free object addresses, each with its slab in a parallel stack (so that allocate marks the
- * object without looking its slab up). A platform thread owns one and touches it without a lock; the shared
+ * A per-class stack of free object addresses. A platform thread owns one and touches it without a lock; the shared
  * stripes that virtual threads use are guarded by {@link #lock}. Each class holds at most two batches; a push onto
  * a full stack returns the oldest batch to the central list, a pop from an empty one fetches a batch.
  */
@@ -17,7 +16,6 @@ final class ThreadCache {
     final Thread owner; // null for a shared stripe
     final ReentrantLock lock; // stripes only
     final long[][] stacks = new long[SizeClasses.count()][];
-    final Slab[][] slabs = new Slab[SizeClasses.count()][]; // slabs[c][i] holds the object stacks[c][i]
     final int[] counts = new int[SizeClasses.count()]; // plain: written by the owner (or stripe-lock holder) only
 
     ThreadBoundAllocator handle; // plain: created and read by the owner only
@@ -27,7 +25,6 @@ final class ThreadCache {
         this.lock = owner == null ? new ReentrantLock() : null;
         for (int c = 0; c < stacks.length; c++) {
             stacks[c] = new long[2 * SizeClasses.batch(c)];
-            slabs[c] = new Slab[2 * SizeClasses.batch(c)];
         }
     }
 
