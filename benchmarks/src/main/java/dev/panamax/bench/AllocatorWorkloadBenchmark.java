@@ -38,6 +38,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
@@ -48,7 +49,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * of one round; the {@code Memory} counters give the process's resident set ({@code VmRSS}), its peak
  * ({@code VmHWM}, reset at the start of the fork through {@code /proc/self/clear_refs} where the kernel allows it)
  * and the peak's growth over the resident set at the start of the fork. The Java heap is fixed and pre-touched
- * ({@code -Xms256m -Xmx256m -XX:+AlwaysPreTouch}), so growth is the peer's native memory.
+ * ({@code -Xms256m -Xmx256m -XX:+AlwaysPreTouch}), so growth is native memory: the peer's, plus the JVM's own
+ * (JIT code, metaspace: about the same for every peer, compare with {@code unsafe}). The trial's final figures are
+ * also printed at teardown.
  *
  * <ul>
  *   <li>{@link #larson}: two threads each keep {@value #SLOTS} live blocks of {@value #MIN_SIZE} to
@@ -106,7 +109,11 @@ public class AllocatorWorkloadBenchmark {
     private int round;
     private long baseRssKiB;
 
-    /** Resident memory of the process, read from {@code /proc/self/status} after each round. */
+    /**
+     * Resident memory of the process, read from {@code /proc/self/status} after each round. JMH sums
+     * {@code EVENTS} counters over the measurement iterations, so each iteration reports its value divided by the
+     * iteration count: the printed figure is the mean over iterations of the value at each iteration's end.
+     */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class Memory {
@@ -116,14 +123,26 @@ public class AllocatorWorkloadBenchmark {
         public double peakRssMiB;
         /** {@code VmHWM} less the resident set when the fork started, MiB. */
         public double peakGrowthMiB;
+        private int iterations = 1;
+
+        @Setup(Level.Trial)
+        public void setUp(BenchmarkParams params) {
+            iterations = Math.max(1, params.getMeasurement().getCount());
+        }
     }
 
-    /** What the false-sharing check saw in its last round. */
+    /** What the false-sharing check saw in its last round (divided like {@link Memory}'s counters). */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class Sharing {
         /** 64-byte cache lines holding blocks of both threads; -1 when the peer hides addresses. */
         public double sharedLines;
+        private int iterations = 1;
+
+        @Setup(Level.Trial)
+        public void setUp(BenchmarkParams params) {
+            iterations = Math.max(1, params.getMeasurement().getCount());
+        }
     }
 
     @Setup(Level.Trial)
@@ -152,7 +171,7 @@ public class AllocatorWorkloadBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown(BenchmarkParams params) {
         // Free what larson left, each set on a crew thread (thread-bound views must be used by their owner).
         crew.run(id -> {
             for (int t = id; t < THREADS; t += THREADS) {
@@ -164,6 +183,10 @@ public class AllocatorWorkloadBenchmark {
         });
         crew.close();
         allocator.close();
+        long peak = status("VmHWM:");
+        System.out.printf("%n%s %s: VmHWM %.1f MiB, growth over the fork's start %.1f MiB, VmRSS %.1f MiB%n",
+                params.getBenchmark(), peer, peak / 1024.0, (peak - baseRssKiB) / 1024.0,
+                status("VmRSS:") / 1024.0);
     }
 
     @Benchmark
@@ -250,7 +273,7 @@ public class AllocatorWorkloadBenchmark {
                 c.free(b, i);
             }
         });
-        sharing.sharedLines = shared[0];
+        sharing.sharedLines = (double) shared[0] / sharing.iterations;
         measure(memory);
         return shared[0];
     }
@@ -292,9 +315,9 @@ public class AllocatorWorkloadBenchmark {
     private void measure(Memory memory) {
         long rss = status("VmRSS:");
         long peak = status("VmHWM:");
-        memory.rssMiB = rss / 1024.0;
-        memory.peakRssMiB = peak / 1024.0;
-        memory.peakGrowthMiB = (peak - baseRssKiB) / 1024.0;
+        memory.rssMiB = rss / 1024.0 / memory.iterations;
+        memory.peakRssMiB = peak / 1024.0 / memory.iterations;
+        memory.peakGrowthMiB = (peak - baseRssKiB) / 1024.0 / memory.iterations;
     }
 
     /** A {@code kB} field of {@code /proc/self/status}, in KiB. */
