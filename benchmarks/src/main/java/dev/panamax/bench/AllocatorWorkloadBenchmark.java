@@ -146,7 +146,12 @@ public class AllocatorWorkloadBenchmark {
     }
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
+        if (params.getThreads() != 1) {
+            // Each workload drives its own threads; two JMH threads would share one crew.
+            throw new IllegalArgumentException("run AllocatorWorkloadBenchmark with one JMH thread (-t 1), not "
+                    + params.getThreads());
+        }
         kind = AllocatorBenchmark.Peer.of(peer);
         switch (kind) {
             case ARENA, DIRECT_BUFFER -> throw new IllegalArgumentException(peer
