@@ -23,10 +23,29 @@ final class CentralList {
     private int slabs; // guarded by lock
     private long freeObjects; // guarded by lock
 
+    /** How many times {@link #acquire()} retries before it parks: a batch move takes about a microsecond. */
+    private static final int SPINS = 128;
+
     CentralList(int sizeClass, PageHeap heap, Set<Long> poisoned) {
         this.sizeClass = sizeClass;
         this.heap = heap;
         this.poisoned = poisoned;
+    }
+
+    /**
+     * Takes {@link #lock}, spinning briefly before parking. The lock is held for one batch move (a microsecond or
+     * so), while parking and unparking a thread costs several: a producer refilling while a consumer releases
+     * (cross-thread frees) would otherwise convoy on the lock and fall to a fraction of the uncontended rate.
+     */
+    void acquire() {
+        final ReentrantLock lock = this.lock;
+        for (int i = 0; i < SPINS; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
     }
 
     /**

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the central lists when the next thread registers a cache, on {@link #purge()} and on {@link #stats()}.
  * <b>Virtual threads do not get a cache each</b> (there may be millions): they share a small array of locked
  * stripes, picked by thread id, which bounds the memory parked in caches to {@code stripes × per-cache bound}
- * whatever the number of virtual threads.
+ * whatever the number of virtual threads. A platform thread's hot loop can hold its {@link #forCurrentThread() view}
+ * ({@link ThreadBoundAllocator}) to skip the thread-local lookup of its cache on every call.
  *
  * <p><b>Safety.</b> Every entry point validates sizes, alignments and the open state before touching memory. A
  * double free, and a free of an address this allocator did not hand out (foreign or interior), throws
@@ -71,6 +72,12 @@ public final class OffHeapAllocator implements AutoCloseable {
      * (a byte, not a bit in a shared word, so no other object's free can race with that store). Everything else a
      * free needs (region, slab, index) is immutable while the object is in use: a slab is only unmapped from its
      * pages once all its objects are back under the central lock.
+     *
+     * The hot path reaches the thread's cache through a ThreadLocal, or, for a ThreadBoundAllocator, through a final
+     * field after an identity check of the calling thread. The cache holds addresses only: allocate finds the slab
+     * from the address (region, page), which measured cheaper than keeping a Slab reference next to each address,
+     * whose store on every free pays a GC write barrier. Central-list locks spin briefly before parking (see
+     * CentralList.acquire).
      *
      * A thread cache's counts and stacks are plain fields: the owner is the only writer; stats() reads them racily
      * (documented as approximate) and reclaimDeadThreadCaches() reads them after Thread.isAlive() returned false,
@@ -142,10 +149,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         // Kept small so that it inlines into the caller and the segment can be scalar-replaced there.
         if (size > 0 && size <= SizeClasses.MAX_SMALL_SIZE && !checked) {
             ensureOpen();
-            long address = takeSmall(SizeClasses.classOfUnchecked(size));
-            Region r = heap.regionOf(address);
-            markInUse(r, address);
-            return r.segment.asSlice(address - r.base, size);
+            return takeSmallSegment(SizeClasses.classOfUnchecked(size), size);
         }
         return allocate(size, 8);
     }
@@ -165,11 +169,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         checkAlignment(alignment);
         ensureOpen();
         if (!checked && size <= SizeClasses.MAX_SMALL_SIZE && alignment <= 8) {
-            // Fast path: one region lookup serves both the in-use mark and the slice.
-            long address = takeSmall(SizeClasses.classOfUnchecked(size));
-            Region r = heap.regionOf(address);
-            markInUse(r, address);
-            return r.segment.asSlice(address - r.base, size);
+            return takeSmallSegment(SizeClasses.classOfUnchecked(size), size);
         }
         long address = allocateChecked(size, alignment);
         return segmentOf(address, size);
@@ -189,10 +189,8 @@ public final class OffHeapAllocator implements AutoCloseable {
         checkSize(size);
         ensureOpen();
         if (size <= SizeClasses.MAX_SMALL_SIZE && !checked) {
-            // Fast path: no segment, one region lookup.
-            long address = takeSmall(SizeClasses.classOfUnchecked(size));
-            markInUse(heap.regionOf(address), address);
-            return address;
+            // Fast path: no segment.
+            return takeSmall(SizeClasses.classOfUnchecked(size));
         }
         return allocateChecked(size, 8);
     }
@@ -288,6 +286,29 @@ public final class OffHeapAllocator implements AutoCloseable {
             throw new IllegalStateException("0x" + Long.toHexString(address) + " is not a live allocation");
         }
         return checked ? size - CANARY_BYTES : size;
+    }
+
+    /**
+     * Returns a view of this allocator bound to the calling thread, whose small allocations and frees go straight
+     * to the thread's cache without a {@link ThreadLocal} lookup. The same object is returned on every call from
+     * one platform thread. Virtual threads (which share locked stripes instead of owning a cache), allocators built
+     * with {@link Builder#threadCaches(boolean) threadCaches(false)} and {@link Builder#checked(boolean) checked}
+     * allocators get a view that simply delegates to this allocator.
+     *
+     * @return the calling thread's view; only that thread may use it
+     * @throws IllegalStateException if the allocator is closed
+     */
+    public ThreadBoundAllocator forCurrentThread() {
+        ensureOpen();
+        Thread t = Thread.currentThread();
+        if (checked || !threadCaches || t.isVirtual()) {
+            return new ThreadBoundAllocator(this, t, null);
+        }
+        ThreadCache c = platformCache();
+        if (c.handle == null) {
+            c.handle = new ThreadBoundAllocator(this, t, c);
+        }
+        return c.handle;
     }
 
     /**
@@ -486,49 +507,81 @@ public final class OffHeapAllocator implements AutoCloseable {
     }
 
     private long allocateSmall(int cls) {
-        long address = takeSmall(cls);
-        markInUse(heap.regionOf(address), address);
-        return address;
+        return takeSmall(cls);
     }
 
-    /** Pops a free object of class {@code cls} from this thread's cache or stripe. */
+    /** Takes a free object of class {@code cls} from this thread's cache or stripe, marked as held. */
     private long takeSmall(int cls) {
         if (threadCaches && !Thread.currentThread().isVirtual()) {
             ThreadCache c = cache.get();
-            return pop(c != null ? c : platformCache(), cls);
+            return take(c != null ? c : platformCache(), cls);
         }
         return takeFromStripe(cls);
+    }
+
+    /** {@link #takeSmall} as a segment of {@code size} bytes. */
+    private MemorySegment takeSmallSegment(int cls, long size) {
+        if (threadCaches && !Thread.currentThread().isVirtual()) {
+            ThreadCache c = cache.get();
+            return takeSegment(c != null ? c : platformCache(), cls, size);
+        }
+        long address = takeFromStripe(cls);
+        Region r = heap.regionOf(address);
+        return r.segment.asSlice(address - r.base, size);
     }
 
     private long takeFromStripe(int cls) {
         ThreadCache c = stripe();
         try {
-            return pop(c, cls);
+            return take(c, cls);
         } finally {
             c.lock.unlock();
         }
     }
 
-    private static void markInUse(Region r, long address) {
-        Slab s = r.slabAt(address);
-        if (!s.markInUse(s.indexOf(address))) {
-            throw new IllegalStateException("allocator metadata corrupt: 0x" + Long.toHexString(address)
-                    + " handed out while in use");
-        }
-    }
-
-    private long pop(ThreadCache c, int cls) {
+    /** Pops an object of class {@code cls} from a cache the caller owns and marks it held; returns its address. */
+    long take(ThreadCache c, int cls) {
         int n = c.counts[cls];
         if (n == 0) {
             n = refill(c, cls);
         }
-        c.counts[cls] = n - 1;
-        return c.stacks[cls][n - 1];
+        n--;
+        c.counts[cls] = n;
+        long address = c.stacks[cls][n];
+        // Looked up rather than kept next to the address in the cache: a reference store into the cache on every
+        // free costs a GC write barrier, more than these few loads.
+        Slab s = heap.regionOf(address).slabAt(address);
+        if (!s.markInUse(s.indexOfOwn(address))) {
+            throw corrupt(address);
+        }
+        return address;
+    }
+
+    /** {@link #take} as a segment of {@code size} bytes. */
+    MemorySegment takeSegment(ThreadCache c, int cls, long size) {
+        int n = c.counts[cls];
+        if (n == 0) {
+            n = refill(c, cls);
+        }
+        n--;
+        c.counts[cls] = n;
+        long address = c.stacks[cls][n];
+        Region r = heap.regionOf(address);
+        Slab s = r.slabAt(address);
+        if (!s.markInUse(s.indexOfOwn(address))) {
+            throw corrupt(address);
+        }
+        return r.segment.asSlice(address - r.base, size);
+    }
+
+    private static IllegalStateException corrupt(long address) {
+        return new IllegalStateException("allocator metadata corrupt: 0x" + Long.toHexString(address)
+                + " handed out while in use");
     }
 
     private int refill(ThreadCache c, int cls) {
         CentralList list = central[cls];
-        list.lock.lock();
+        list.acquire();
         try {
             return list.refill(c.stacks[cls], SizeClasses.batch(cls));
         } finally {
@@ -540,17 +593,18 @@ public final class OffHeapAllocator implements AutoCloseable {
         long[] stack = c.stacks[cls];
         int n = c.counts[cls];
         if (n == stack.length) {
-            n = releaseOldestBatch(stack, n, cls);
+            n = releaseOldestBatch(c, n, cls);
         }
         stack[n] = address;
         c.counts[cls] = n + 1;
     }
 
     /** Returns the oldest batch of a full stack to the central list; returns the new count. */
-    private int releaseOldestBatch(long[] stack, int n, int cls) {
+    private int releaseOldestBatch(ThreadCache c, int n, int cls) {
+        long[] stack = c.stacks[cls];
         int batch = SizeClasses.batch(cls);
         CentralList list = central[cls];
-        list.lock.lock();
+        list.acquire();
         try {
             list.release(stack, 0, batch);
         } finally {
@@ -658,6 +712,35 @@ public final class OffHeapAllocator implements AutoCloseable {
         } else {
             pushToStripe(s.sizeClass, address);
         }
+    }
+
+    /**
+     * The free of a {@link ThreadBoundAllocator}: {@code c} is the calling thread's own cache (null when it has
+     * none), so no thread-local lookup.
+     */
+    void freeBound(ThreadCache c, long address, long byteSize) {
+        ensureOpen();
+        if (c != null) {
+            Region r = heap.regionOf(address);
+            if (r != null) {
+                Slab s = r.slabAt(address);
+                if (s != null) {
+                    int index = s.indexOf(address);
+                    if (index < 0) {
+                        throw interior(address);
+                    }
+                    if (byteSize > s.objectSize) {
+                        checkFits(address, byteSize, s.objectSize);
+                    }
+                    if (!s.clearInUse(index)) {
+                        throw doubleFree(address);
+                    }
+                    push(c, s.sizeClass, address);
+                    return;
+                }
+            }
+        }
+        freeAddress0(address, byteSize);
     }
 
     private void pushToStripe(int cls, long address) {
@@ -821,7 +904,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         return (value + alignment - 1) & -alignment;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("allocator already closed");
         }

@@ -147,6 +147,16 @@ public final class SizeClasses {
 
     /** {@code offset / size(sizeClass)} for {@code 0 <= offset < 2^18}, without a division. */
     static int divide(long offset, int sizeClass) {
-        return (int) ((offset * RECIPROCAL[sizeClass]) >>> RECIPROCAL_SHIFT);
+        return divideByReciprocal(offset, RECIPROCAL[sizeClass]);
+    }
+
+    /** The multiplier that {@link #divideByReciprocal} takes for a class. */
+    static long reciprocal(int sizeClass) {
+        return RECIPROCAL[sizeClass];
+    }
+
+    /** {@code offset / size} for {@code 0 <= offset < 2^18}, given {@code reciprocal(class of size)}. */
+    static int divideByReciprocal(long offset, long reciprocal) {
+        return (int) ((offset * reciprocal) >>> RECIPROCAL_SHIFT);
     }
 }

@@ -37,6 +37,8 @@ final class Slab {
     final int sizeClass;
     final int objectSize;
     final int capacity;
+    private final long span; // capacity * objectSize: the bytes holding objects
+    private final long reciprocal; // SizeClasses.reciprocal(sizeClass), here to save the free path a table load
 
     // One byte per object: setRelease by the allocating thread (the only writer while the object is cached),
     // compareAndSet (volatile) by the freeing thread; the release store pairs with the freeing thread's CAS through
@@ -58,6 +60,8 @@ final class Slab {
         this.sizeClass = sizeClass;
         this.objectSize = SizeClasses.size(sizeClass);
         this.capacity = (int) ((Region.PAGE_SIZE << order) / objectSize);
+        this.span = (long) capacity * objectSize;
+        this.reciprocal = SizeClasses.reciprocal(sizeClass);
         int words = (capacity + 63) >>> 6;
         this.inUse = new byte[capacity];
         this.free = new long[words];
@@ -70,11 +74,16 @@ final class Slab {
     /** The object index of {@code addr}, or -1 if it is not the start of an object of this slab. */
     int indexOf(long addr) {
         long offset = addr - address;
-        if (offset < 0 || offset >= (long) capacity * objectSize) {
+        if (offset < 0 || offset >= span) {
             return -1;
         }
-        int index = SizeClasses.divide(offset, sizeClass);
+        int index = SizeClasses.divideByReciprocal(offset, reciprocal);
         return (long) index * objectSize == offset ? index : -1;
+    }
+
+    /** The index of an object known to be the start of one of ours (taken from a cache): no validation. */
+    int indexOfOwn(long addr) {
+        return SizeClasses.divideByReciprocal(addr - address, reciprocal);
     }
 
     long addressOf(int index) {

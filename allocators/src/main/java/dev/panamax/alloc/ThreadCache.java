@@ -18,6 +18,8 @@ final class ThreadCache {
     final long[][] stacks = new long[SizeClasses.count()][];
     final int[] counts = new int[SizeClasses.count()]; // plain: written by the owner (or stripe-lock holder) only
 
+    ThreadBoundAllocator handle; // plain: created and read by the owner only
+
     ThreadCache(Thread owner) {
         this.owner = owner;
         this.lock = owner == null ? new ReentrantLock() : null;

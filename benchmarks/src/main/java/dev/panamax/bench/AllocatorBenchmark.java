@@ -5,6 +5,7 @@
 package dev.panamax.bench;
 
 import dev.panamax.alloc.OffHeapAllocator;
+import dev.panamax.alloc.ThreadBoundAllocator;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -46,11 +47,16 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <p>Peers: {@code panamax} ({@link OffHeapAllocator#allocate(long)}, a bounds-checked segment, thread cache),
  * {@code panamaxRaw} (the same allocator through {@link OffHeapAllocator#allocateAddress(long)} and
- * {@link OffHeapAllocator#freeAddress(long)}: no segment), {@code panamaxStripes} (segments without a thread cache:
- * the striped, locked path that virtual threads take), {@code arena} ({@code Arena.ofConfined()} allocate + close:
- * malloc + zeroing + free underneath), {@code directBuffer} ({@code ByteBuffer.allocateDirect}, freed by the GC's
- * cleaner, as users do), {@code netty} ({@code PooledByteBufAllocator.DEFAULT.directBuffer} + {@code release}),
- * {@code malloc} (glibc through a downcall; the byte is written through a raw address, as for {@code panamaxRaw}).
+ * {@link OffHeapAllocator#freeAddress(long)}: no segment), {@code panamaxLocal} and {@code panamaxLocalRaw} (the same
+ * two paths through the thread's {@link ThreadBoundAllocator}: no thread-local lookup), {@code panamaxStripes}
+ * (segments without a thread cache: the striped, locked path that virtual threads take), {@code arena}
+ * ({@code Arena.ofConfined()} allocate + close: malloc + zeroing + free underneath), {@code directBuffer}
+ * ({@code ByteBuffer.allocateDirect}, freed by the GC's cleaner, as users do), {@code netty}
+ * ({@code PooledByteBufAllocator.DEFAULT.directBuffer} + {@code release}), {@code unsafe}
+ * ({@code sun.misc.Unsafe.allocateMemory}/{@code freeMemory}: the reference the targets are stated against, glibc
+ * malloc plus the JVM's checks and native-call transition), {@code malloc} (glibc through a critical FFM downcall: the
+ * cheapest way to reach malloc from Java, as extra information; the byte is written through a raw address, as for
+ * {@code panamaxRaw}).
  *
  * <p>How to run: {@code java -jar benchmarks/target/benchmarks.jar AllocatorBenchmark -f 1 -wi 3 -i 5 -w 500ms
  * -r 500ms}; add {@code -prof gc} to see the segment object of {@code panamax} (and none for {@code panamaxRaw}).
@@ -65,7 +71,8 @@ public class AllocatorBenchmark {
 
     static final int BATCH = 64;
 
-    @Param({"panamax", "panamaxRaw", "panamaxStripes", "arena", "directBuffer", "netty", "malloc"})
+    @Param({"panamax", "panamaxRaw", "panamaxLocal", "panamaxLocalRaw", "panamaxStripes", "arena", "directBuffer",
+        "netty", "unsafe", "malloc"})
     String peer;
 
     @Param({"16", "64", "256", "4096"})
@@ -73,22 +80,27 @@ public class AllocatorBenchmark {
 
     private Peer kind;
     private OffHeapAllocator allocator;
+    private ThreadBoundAllocator local;
     private PooledByteBufAllocator netty;
     private final Object[] held = new Object[BATCH];
     private final long[] addresses = new long[BATCH];
 
     /** The peers, as a switch the JIT folds (a string switch per call would be part of the measurement). */
     enum Peer {
-        PANAMAX, PANAMAX_RAW, PANAMAX_STRIPES, ARENA, DIRECT_BUFFER, NETTY, MALLOC;
+        PANAMAX, PANAMAX_RAW, PANAMAX_LOCAL, PANAMAX_LOCAL_RAW, PANAMAX_STRIPES, ARENA, DIRECT_BUFFER, NETTY, UNSAFE,
+        MALLOC;
 
         static Peer of(String name) {
             return switch (name) {
                 case "panamax" -> PANAMAX;
                 case "panamaxRaw" -> PANAMAX_RAW;
+                case "panamaxLocal" -> PANAMAX_LOCAL;
+                case "panamaxLocalRaw" -> PANAMAX_LOCAL_RAW;
                 case "panamaxStripes" -> PANAMAX_STRIPES;
                 case "arena" -> ARENA;
                 case "directBuffer" -> DIRECT_BUFFER;
                 case "netty" -> NETTY;
+                case "unsafe" -> UNSAFE;
                 case "malloc" -> MALLOC;
                 default -> throw new IllegalArgumentException("unknown peer " + name);
             };
@@ -100,6 +112,8 @@ public class AllocatorBenchmark {
         kind = Peer.of(peer);
         // panamaxStripes: the locked shared caches that virtual threads use, here taken by a platform thread.
         allocator = OffHeapAllocator.builder().threadCaches(kind != Peer.PANAMAX_STRIPES).build();
+        // Thread-scoped state: JMH runs this on the benchmark thread, which the view is bound to.
+        local = allocator.forCurrentThread();
         netty = PooledByteBufAllocator.DEFAULT;
     }
 
@@ -122,6 +136,24 @@ public class AllocatorBenchmark {
                 long address = allocator.allocateAddress(size);
                 MallocPeer.poke(address, (byte) 1);
                 allocator.freeAddress(address);
+                return address;
+            }
+            case PANAMAX_LOCAL -> {
+                MemorySegment s = local.allocate(size);
+                s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                local.free(s);
+                return s.address();
+            }
+            case PANAMAX_LOCAL_RAW -> {
+                long address = local.allocateAddress(size);
+                MallocPeer.poke(address, (byte) 1);
+                local.freeAddress(address);
+                return address;
+            }
+            case UNSAFE -> {
+                long address = UnsafePeer.allocate(size);
+                MallocPeer.poke(address, (byte) 1);
+                UnsafePeer.free(address);
                 return address;
             }
             case MALLOC -> {
@@ -161,6 +193,16 @@ public class AllocatorBenchmark {
                 MallocPeer.poke(address, (byte) 1);
                 addresses[i] = address;
             }
+            case PANAMAX_LOCAL -> {
+                MemorySegment s = local.allocate(size);
+                s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                held[i] = s;
+            }
+            case PANAMAX_LOCAL_RAW -> {
+                long address = local.allocateAddress(size);
+                MallocPeer.poke(address, (byte) 1);
+                addresses[i] = address;
+            }
             case ARENA -> {
                 Arena arena = Arena.ofConfined();
                 arena.allocate(size).set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
@@ -175,6 +217,11 @@ public class AllocatorBenchmark {
                 ByteBuf b = netty.directBuffer(size);
                 b.setByte(0, 1);
                 held[i] = b;
+            }
+            case UNSAFE -> {
+                long address = UnsafePeer.allocate(size);
+                MallocPeer.poke(address, (byte) 1);
+                addresses[i] = address;
             }
             case MALLOC -> {
                 long address = MallocPeer.malloc(size).address();
@@ -198,6 +245,15 @@ public class AllocatorBenchmark {
                 allocator.freeAddress(addresses[i]);
                 return addresses[i];
             }
+            case PANAMAX_LOCAL -> {
+                MemorySegment s = (MemorySegment) block;
+                local.free(s);
+                return s.address();
+            }
+            case PANAMAX_LOCAL_RAW -> {
+                local.freeAddress(addresses[i]);
+                return addresses[i];
+            }
             case ARENA -> {
                 ((Arena) block).close();
                 return 1;
@@ -210,6 +266,10 @@ public class AllocatorBenchmark {
                 long v = b.getByte(0);
                 b.release();
                 return v;
+            }
+            case UNSAFE -> {
+                UnsafePeer.free(addresses[i]);
+                return addresses[i];
             }
             case MALLOC -> {
                 MallocPeer.free(MemorySegment.ofAddress(addresses[i]));

@@ -5,6 +5,7 @@
 package dev.panamax.bench;
 
 import dev.panamax.alloc.OffHeapAllocator;
+import dev.panamax.alloc.ThreadBoundAllocator;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -37,9 +38,11 @@ import org.openjdk.jmh.infra.Control;
  * {@code handoff:consume} is the freeing throughput; the ring costs every peer the same.
  *
  * <p>Peers: {@code panamax} (segments, thread caches: frees land in the consumer's cache and flow back to the
- * slabs through the central list), {@code panamaxRaw} (raw addresses), {@code panamaxStripes} (no thread caches),
- * {@code netty} ({@code PooledByteBufAllocator.DEFAULT}: a foreign-thread release goes to the arena), {@code malloc}
- * (glibc: a foreign free goes to the owning arena).
+ * slabs through the central list), {@code panamaxRaw} (raw addresses), {@code panamaxLocal} and
+ * {@code panamaxLocalRaw} (the same through each thread's {@link ThreadBoundAllocator}), {@code panamaxStripes}
+ * (no thread caches), {@code netty} ({@code PooledByteBufAllocator.DEFAULT}: a foreign-thread release goes to the
+ * arena), {@code unsafe} ({@code Unsafe.allocateMemory}/{@code freeMemory}) and {@code malloc} (a critical FFM
+ * downcall; both glibc: a foreign free goes to the owning arena).
  *
  * <p>How to run: {@code java -jar benchmarks/target/benchmarks.jar AllocatorCrossThreadBenchmark -f 1 -wi 3 -i 5
  * -w 500ms -r 500ms}. Needs two cores to mean anything; on a loaded machine compare peers within one run.
@@ -54,7 +57,7 @@ public class AllocatorCrossThreadBenchmark {
 
     static final int RING = 1024;
 
-    @Param({"panamax", "panamaxRaw", "panamaxStripes", "netty", "malloc"})
+    @Param({"panamax", "panamaxRaw", "panamaxLocal", "panamaxLocalRaw", "panamaxStripes", "netty", "unsafe", "malloc"})
     String peer;
 
     @Param({"64", "4096"})
@@ -79,15 +82,27 @@ public class AllocatorCrossThreadBenchmark {
     public void tearDown() {
         // Blocks still in the ring when the measurement stopped.
         for (long h = head.get(); h < tail.get(); h++) {
-            free((int) (h & (RING - 1)));
+            free((int) (h & (RING - 1)), allocator.forCurrentThread());
         }
         allocator.close();
+    }
+
+    /** Each thread's own view of the allocator, for the {@code panamaxLocal*} peers. */
+    @State(Scope.Thread)
+    public static class View {
+        ThreadBoundAllocator local;
+
+        @Setup(Level.Trial)
+        public void setUp(AllocatorCrossThreadBenchmark shared) {
+            // Thread-scoped state: set up on the thread that uses it, so the view is bound to that thread.
+            local = shared.allocator.forCurrentThread();
+        }
     }
 
     @Benchmark
     @Group("handoff")
     @GroupThreads(1)
-    public void produce(Control control) {
+    public void produce(Control control, View view) {
         long t = tail.get();
         int slot = (int) (t & (RING - 1));
         while (t - head.get() >= RING) {
@@ -107,10 +122,25 @@ public class AllocatorCrossThreadBenchmark {
                 MallocPeer.poke(address, (byte) 1);
                 addresses[slot] = address;
             }
+            case PANAMAX_LOCAL -> {
+                MemorySegment s = view.local.allocate(size);
+                s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                objects[slot] = s;
+            }
+            case PANAMAX_LOCAL_RAW -> {
+                long address = view.local.allocateAddress(size);
+                MallocPeer.poke(address, (byte) 1);
+                addresses[slot] = address;
+            }
             case NETTY -> {
                 ByteBuf b = netty.directBuffer(size);
                 b.setByte(0, 1);
                 objects[slot] = b;
+            }
+            case UNSAFE -> {
+                long address = UnsafePeer.allocate(size);
+                MallocPeer.poke(address, (byte) 1);
+                addresses[slot] = address;
             }
             case MALLOC -> {
                 long address = MallocPeer.malloc(size).address();
@@ -125,7 +155,7 @@ public class AllocatorCrossThreadBenchmark {
     @Benchmark
     @Group("handoff")
     @GroupThreads(1)
-    public void consume(Control control) {
+    public void consume(Control control, View view) {
         long h = head.get();
         while (h >= tail.get()) {
             if (control.stopMeasurement) {
@@ -133,12 +163,17 @@ public class AllocatorCrossThreadBenchmark {
             }
             Thread.onSpinWait();
         }
-        free((int) (h & (RING - 1)));
+        free((int) (h & (RING - 1)), view.local);
         head.set(h + 1); // gives the slot back to the producer
     }
 
-    private void free(int slot) {
+    private void free(int slot, ThreadBoundAllocator local) {
         switch (kind) {
+            case PANAMAX_LOCAL -> {
+                local.free((MemorySegment) objects[slot]);
+                objects[slot] = null;
+            }
+            case PANAMAX_LOCAL_RAW -> local.freeAddress(addresses[slot]);
             case PANAMAX, PANAMAX_STRIPES -> {
                 allocator.free((MemorySegment) objects[slot]);
                 objects[slot] = null;
@@ -149,6 +184,7 @@ public class AllocatorCrossThreadBenchmark {
                 objects[slot] = null;
                 b.release();
             }
+            case UNSAFE -> UnsafePeer.free(addresses[slot]);
             case MALLOC -> MallocPeer.free(MemorySegment.ofAddress(addresses[slot]));
             default -> throw new IllegalArgumentException("no cross-thread peer " + kind);
         }

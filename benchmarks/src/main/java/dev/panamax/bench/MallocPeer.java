@@ -48,6 +48,11 @@ final class MallocPeer {
         EVERYTHING.set(ValueLayout.JAVA_BYTE, address, value);
     }
 
+    /** Writes one long at a raw address (8-byte aligned: every allocator here aligns to at least 8). */
+    static void pokeLong(long address, long value) {
+        EVERYTHING.set(ValueLayout.JAVA_LONG, address, value);
+    }
+
     static MemorySegment malloc(long size) {
         try {
             return (MemorySegment) MALLOC.invokeExact(size);

@@ -1,0 +1,208 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.alloc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ThreadBoundAllocatorTest {
+
+    private OffHeapAllocator allocator = OffHeapAllocator.builder().regionBytes(64L << 20).build();
+
+    @AfterEach
+    void tearDown() {
+        allocator.close();
+    }
+
+    @Test
+    void shouldReturnTheSameViewWhenOneThreadAsksTwice() {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        assertSame(view, allocator.forCurrentThread());
+        assertSame(Thread.currentThread(), view.owner());
+        assertSame(allocator, view.allocator());
+    }
+
+    @Test
+    void shouldThrowWrongThreadExceptionBeforeTouchingMemoryWhenAnotherThreadUsesTheView() throws Exception {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        long address = view.allocateAddress(64);
+        MemorySegment segment = view.allocate(100);
+        AtomicReference<List<Throwable>> seen = new AtomicReference<>();
+        Thread other = new Thread(() -> {
+            List<Throwable> errors = new ArrayList<>();
+            for (Runnable call : List.<Runnable>of(() -> view.allocate(8), () -> view.allocateAddress(8),
+                    () -> view.free(segment), () -> view.freeAddress(address))) {
+                try {
+                    call.run();
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            }
+            seen.set(errors);
+        });
+        other.start();
+        other.join();
+        assertEquals(4, seen.get().size(), "every call from the wrong thread fails");
+        seen.get().forEach(t -> assertInstanceOf(WrongThreadException.class, t));
+        // Nothing was freed by the refused calls: the owner frees both exactly once.
+        view.freeAddress(address);
+        view.free(segment);
+        assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    @Test
+    void shouldDetectDoubleInteriorAndForeignFreesWhenFreedThroughTheView() {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        long raw = view.allocateAddress(48);
+        view.freeAddress(raw);
+        assertThrows(IllegalStateException.class, () -> view.freeAddress(raw));
+        MemorySegment s = view.allocate(64);
+        assertThrows(IllegalArgumentException.class, () -> view.freeAddress(s.address() + 8));
+        assertThrows(IllegalArgumentException.class, () -> view.free(s.asSlice(0, 8).asSlice(8)));
+        try (Arena arena = Arena.ofConfined()) {
+            assertThrows(IllegalArgumentException.class, () -> view.free(arena.allocate(64)));
+        }
+        assertThrows(IllegalArgumentException.class, () -> view.freeAddress(0));
+        Region r = OffHeapAllocatorTest.regionsOf(allocator)[0];
+        MemorySegment wider = r.segment.asSlice(s.address() - r.base, 4096);
+        assertThrows(IllegalArgumentException.class, () -> view.free(wider), "segment larger than the slot");
+        view.free(s);
+        assertThrows(IllegalStateException.class, () -> view.free(s));
+        MemorySegment large = view.allocate(100_000);
+        view.free(large);
+        assertThrows(IllegalStateException.class, () -> view.free(large));
+    }
+
+    @Test
+    void shouldValidateSizesAndOpenStateWhenCalledThroughTheView() {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        assertThrows(IllegalArgumentException.class, () -> view.allocate(0));
+        assertThrows(IllegalArgumentException.class, () -> view.allocateAddress(-1));
+        assertThrows(IllegalArgumentException.class, () -> view.allocate(OffHeapAllocator.MAX_REQUEST + 1));
+        long address = view.allocateAddress(16);
+        allocator.close();
+        assertThrows(IllegalStateException.class, () -> view.allocate(16));
+        assertThrows(IllegalStateException.class, () -> view.allocateAddress(16));
+        assertThrows(IllegalStateException.class, () -> view.freeAddress(address));
+        assertThrows(IllegalStateException.class, allocator::forCurrentThread);
+    }
+
+    @Test
+    void shouldKeepBlocksDisjointWhenViewAndAllocatorAreMixedRandomly() {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        Random random = new Random(11);
+        TreeMap<Long, MemorySegment> live = new TreeMap<>();
+        List<Long> order = new ArrayList<>();
+        for (int step = 0; step < 20_000; step++) {
+            if (order.isEmpty() || random.nextInt(100) < 55) {
+                long size = random.nextInt(8) == 0 ? 1 + random.nextInt(300_000) : 1 + random.nextInt(1024);
+                MemorySegment s = switch (random.nextInt(3)) {
+                    case 0 -> view.allocate(size);
+                    case 1 -> allocator.allocate(size);
+                    default -> allocator.allocate(size).asSlice(0, size); // same bounds, another object
+                };
+                assertEquals(size, s.byteSize());
+                assertEquals(0, s.address() % 8);
+                Map.Entry<Long, MemorySegment> below = live.floorEntry(s.address());
+                assertTrue(below == null || below.getKey() + below.getValue().byteSize() <= s.address());
+                Map.Entry<Long, MemorySegment> above = live.ceilingEntry(s.address());
+                assertTrue(above == null || s.address() + size <= above.getKey());
+                s.fill((byte) s.address());
+                live.put(s.address(), s);
+                order.add(s.address());
+            } else {
+                MemorySegment s = live.remove(order.remove(random.nextInt(order.size())));
+                assertEquals((byte) s.address(), s.get(ValueLayout.JAVA_BYTE, s.byteSize() - 1));
+                if (random.nextBoolean()) {
+                    view.free(s);
+                } else {
+                    allocator.free(s);
+                }
+            }
+        }
+        live.values().forEach(view::free);
+        assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    @Test
+    void shouldAcceptFreesOnAnotherThreadsViewWhenBlocksCrossThreads() throws Exception {
+        ThreadBoundAllocator mine = allocator.forCurrentThread();
+        List<Long> addresses = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            addresses.add(mine.allocateAddress(8 + (i % 40) * 8));
+        }
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture.runAsync(() -> {
+                ThreadBoundAllocator theirs = allocator.forCurrentThread();
+                assertNotSame(mine, theirs);
+                addresses.forEach(theirs::freeAddress);
+                assertThrows(IllegalStateException.class, () -> theirs.freeAddress(addresses.get(0)));
+            }, other).get();
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } finally {
+            other.shutdown();
+        }
+        assertEquals(0, allocator.stats().allocatedBytes());
+        // The objects now sit in the other thread's cache and the central lists: allocating them again works.
+        for (int i = 0; i < 5_000; i++) {
+            mine.freeAddress(mine.allocateAddress(8 + (i % 40) * 8));
+        }
+        assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    @Test
+    void shouldDelegateToTheSharedPathsWhenTheThreadIsVirtual() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                ThreadBoundAllocator view = allocator.forCurrentThread();
+                MemorySegment s = view.allocate(64);
+                view.free(s);
+                assertThrows(IllegalStateException.class, () -> view.free(s));
+                assertEquals(0, allocator.stats().threadCaches(), "a virtual thread gets no cache of its own");
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }).join();
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    @Test
+    void shouldKeepCheckedModeChecksWhenCalledThroughTheView() {
+        try (OffHeapAllocator checked = OffHeapAllocator.builder().regionBytes(8L << 20).checked(true).build()) {
+            ThreadBoundAllocator view = checked.forCurrentThread();
+            MemorySegment s = view.allocate(24);
+            // Through the region's own segment: what an off-by-one through a raw address would do.
+            Region r = OffHeapAllocatorTest.regionsOf(checked)[0];
+            r.segment.set(ValueLayout.JAVA_BYTE, s.address() - r.base + 24, (byte) 0);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> view.free(s));
+            assertTrue(e.getMessage().contains("overrun"), e.getMessage());
+        }
+    }
+}
