@@ -21,9 +21,10 @@ import java.util.concurrent.locks.Lock;
  * excludes threads of every process that builds a {@code FutexMutex} over the same word.
  *
  * <p><b>Spinning.</b> Before sleeping, a contended acquisition spins while the word says the mutex is held with
- * no sleeper (as Rust's {@code std} futex mutex does): a short critical section then ends without any syscall on
- * either side. It stops spinning as soon as the word says a thread may sleep, and leaves the lock to that
- * sleeper's turn instead of racing it. {@link #FutexMutex()} and {@link #inShared(MemorySegment, long)} do not spin.
+ * no sleeper (as Rust's {@code std} futex mutex does), with exponential backoff between reads, and takes the word
+ * whenever it reads it free; losing that race goes on spinning, as in a TTAS lock: a short critical section then
+ * ends without any syscall on either side. It stops spinning as soon as the word says a thread may sleep, and
+ * leaves the lock to that sleeper's turn instead of racing it. {@link #FutexMutex()} and {@link #inShared(MemorySegment, long)} do not spin.
  * {@link #adaptive()} (or a {@code maxSpins} argument) bounds each spin phase like glibc's
  * {@code PTHREAD_MUTEX_ADAPTIVE_NP}: up to {@code 2 * estimate + 10} spins (at most {@code maxSpins}), the estimate
  * following the spins that recent acquisitions needed.
@@ -57,8 +58,8 @@ public final class FutexMutex implements Lock {
      *   word (32 bits):  0 = FREE, 1 = LOCKED (no sleeper), 2 = CONTENDED (locked, sleepers possible)
      *
      *   lock:   CAS 0 -> 1; on failure:
-     *             spin while word == 1 (if maxSpins > 0, bounded); if it read 0: CAS 0 -> 1, acquired if that
-     *             succeeds
+     *             spin while word == 1 (if maxSpins > 0, bounded, backing off); on each 0 read: CAS 0 -> 1,
+     *             acquired if that succeeds, else spin on
      *             waiters++; loop { CAS 0 -> (waiters > 1 ? 2 : 1) or c = getAndSet(2): acquired if it read 0;
      *                               sleep while word == 2; spin while word == 1 }; waiters--
      *   unlock: if getAndSet(0) == 2: wake one
@@ -106,6 +107,9 @@ public final class FutexMutex implements Lock {
 
     /** The bound on noticing an interrupt in a kernel wait, in milliseconds. */
     public static final long INTERRUPT_POLL_MS = 10;
+
+    /** The longest backoff between two reads of the word while spinning, in spin hints. */
+    private static final int MAX_BACKOFF = 1024;
 
     static final int FREE = 0;
     static final int LOCKED = 1;
@@ -384,8 +388,8 @@ public final class FutexMutex implements Lock {
         if (owner == me) {
             throw new IllegalMonitorStateException("FutexMutex is not reentrant: " + me + " already holds it");
         }
-        // Not slept yet: may barge with CAS 0 -> 1 (see the overview).
-        if (maxSpins > 0 && spinWhileLocked() == FREE && word.compareAndExchangeAcquire(FREE, LOCKED) == FREE) {
+        // Not counted yet: may barge with CAS 0 -> 1 (see the overview).
+        if (maxSpins > 0 && spin(false)) {
             return true;
         }
         boolean interrupted = false;
@@ -394,11 +398,8 @@ public final class FutexMutex implements Lock {
             int c = acquireAsWaiter();
             while (c != FREE) {
                 int result = site.await(CONTENDED, deadlineNs, interruptible);
-                if (maxSpins > 0) {
-                    spinWhileLocked();
-                }
                 // Retry before acting on a timeout or interrupt: the wait may have consumed an unlock's wake-up.
-                c = acquireAsWaiter();
+                c = maxSpins > 0 && spin(true) ? FREE : acquireAsWaiter();
                 if (c == FREE) {
                     break;
                 }
@@ -450,22 +451,46 @@ public final class FutexMutex implements Lock {
     }
 
     /**
-     * Spins while the word reads {@link #LOCKED}, at most the spin limit, and returns the last value read. Only
-     * reads: the caller acquires with its own atomic, which orders the critical section.
+     * Spins while the word reads {@link #LOCKED}, with exponential backoff up to the spin limit, and takes it
+     * whenever it reads {@link #FREE}: a lost race goes on spinning, as in a TTAS lock, instead of going to sleep
+     * (a holder that re-locks at once would otherwise send every waiter into the kernel, where FUTEX_WAIT fails
+     * with EAGAIN because the word moved on). Stops when the word reads {@link #CONTENDED}: a sleeper's turn.
+     *
+     * @param counted whether the caller is a counted waiter, which acquires as {@link #acquireAsWaiter} says;
+     *                otherwise it barges with CAS 0 -> 1
+     * @return true if it acquired the mutex
      */
-    private int spinWhileLocked() {
+    private boolean spin(boolean counted) {
         final Word word = this.word;
         int limit = Math.min(maxSpins, spinEstimate * 2 + 10);
         int spins = 0;
-        // Opaque reads: a hint on when to try.
-        int c = word.getOpaque();
-        while (c == LOCKED && spins < limit) {
-            spins++;
-            Thread.onSpinWait();
-            c = word.getOpaque();
+        int backoff = 1;
+        boolean acquired = false;
+        while (true) {
+            // Opaque read: a hint on when to try; the acquiring CAS orders the critical section.
+            int c = word.getOpaque();
+            if (c == FREE) {
+                if (!counted) {
+                    acquired = word.compareAndExchangeAcquire(FREE, LOCKED) == FREE;
+                } else if (waiters != null) {
+                    acquired = word.compareAndExchangeAcquire(FREE, waiters.get() > 1 ? CONTENDED : LOCKED) == FREE;
+                } else {
+                    break; // a shared waiter acquires only through getAndSet(2), after the spin
+                }
+                if (acquired) {
+                    break;
+                }
+            } else if (c == CONTENDED || spins >= limit) {
+                break;
+            }
+            for (int i = 0; i < backoff; i++) {
+                Thread.onSpinWait();
+            }
+            spins += backoff;
+            backoff = Math.min(backoff << 1, MAX_BACKOFF);
         }
         spinEstimate += (spins - spinEstimate) / 8;
-        return c;
+        return acquired;
     }
 
     static FutexMutex requireSameMode(FutexMutex mutex, boolean shared) {
