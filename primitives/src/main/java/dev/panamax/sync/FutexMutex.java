@@ -24,7 +24,8 @@ import java.util.concurrent.locks.Lock;
  * no sleeper (as Rust's {@code std} futex mutex does), with exponential backoff between reads, and takes the word
  * whenever it reads it free; losing that race goes on spinning, as in a TTAS lock: a short critical section then
  * ends without any syscall on either side. It stops spinning as soon as the word says a thread may sleep, and
- * leaves the lock to that sleeper's turn instead of racing it. {@link #FutexMutex()} and {@link #inShared(MemorySegment, long)} do not spin.
+ * leaves the lock to that sleeper's turn instead of racing it. {@link #FutexMutex()} and
+ * {@link #inShared(MemorySegment, long)} do not spin.
  * {@link #adaptive()} (or a {@code maxSpins} argument) bounds each spin phase like glibc's
  * {@code PTHREAD_MUTEX_ADAPTIVE_NP}: up to {@code 2 * estimate + 10} spins (at most {@code maxSpins}), the estimate
  * following the spins that recent acquisitions needed.
