@@ -15,11 +15,9 @@ import java.lang.foreign.Arena;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,11 +37,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * epoll data words: 0 = the wake-up eventfd, 1 = the timerfd, >= 2 = a Registration id (key of
      * registrations). Handlers, timers and tasks run on the loop thread only.
      *
-     * Wake-up protocol (a Dekker pair, both sides sequentially consistent):
-     *   execute(): tasks.offer(t); if (awake.compareAndSet(false, true)) wakeFd.write(1)
-     *   loop:      awake.set(false); if (tasks.isEmpty()) epoll_wait(); awake.set(true); run tasks
-     * A task offered after the loop's emptiness check finds awake false and writes the eventfd, which makes
-     * epoll_wait return; while the loop is awake, submitters skip the syscall.
+     * Wake-up protocol: LoopTasks's, the wait being epoll_wait, which the eventfd a task writes makes return.
      *
      * Timers: a heap ordered by CLOCK_MONOTONIC deadline (TimerFd.monotonicNanos), loop thread only; after every
      * change of the earliest deadline the timerfd is re-armed with TFD_TIMER_ABSTIME.
@@ -82,10 +76,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final Thread thread;
     private final Arena arena = Arena.ofShared();
     private final Epoll.Events events;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final LoopTasks tasks;
     private final ConcurrentHashMap<Long, Registration> registrations = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(2);
-    private final AtomicBoolean awake = new AtomicBoolean(true); // false only while the loop may sleep
     private final PriorityQueue<Scheduled> timers = new PriorityQueue<>(); // loop thread only
     private long armedDeadline = Long.MAX_VALUE; // loop thread only: the deadline the timerfd is armed for
     private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
@@ -106,6 +99,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         this.epoll = e;
         this.wakeFd = w;
+        this.tasks = new LoopTasks(w, "event loop");
         this.timerFd = t;
         this.events = Epoll.Events.allocate(arena, MAX_EVENTS);
         this.thread = new Thread(this::run, name);
@@ -146,18 +140,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (shutdown) {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
         }
-        tasks.offer(task);
-        if (!inEventLoop() && awake.compareAndSet(false, true)) {
-            wake();
-        }
-    }
-
-    private void wake() {
-        try {
-            wakeFd.write(1);
-        } catch (IOException e) {
-            // the eventfd is closed: the loop has terminated and will not run the task
-        }
+        tasks.offer(task, inEventLoop());
     }
 
     /**
@@ -249,20 +232,19 @@ public final class EventLoop implements Executor, AutoCloseable {
     private void run() {
         try {
             while (!shutdown) {
-                runTasks();
-                awake.set(false);
+                tasks.runAll();
                 int n;
-                if (!tasks.isEmpty() || shutdown) {
+                if (!tasks.mayBlock() || shutdown) {
                     n = epoll.await(events, 0); // work is queued: poll only
                 } else {
                     n = epoll.await(events, -1);
                 }
-                awake.set(true);
+                tasks.woke();
                 for (int i = 0; i < n; i++) {
                     dispatch(events.data(i), events.events(i));
                 }
             }
-            runTasks(); // tasks accepted before close() still run
+            tasks.runAll(); // tasks accepted before close() still run
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", e);
         } finally {
@@ -296,21 +278,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void runTasks() {
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            runSafely(t);
-        }
-    }
-
-    private static void runSafely(Runnable t) {
-        try {
-            t.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "event loop task failed", e);
-        }
-    }
-
     private void addTimer(Scheduled s) {
         if (s.cancelled) {
             return;
@@ -326,7 +293,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             timers.poll();
             if (!s.cancelled) {
                 s.done = true;
-                runSafely(s.task);
+                LoopTasks.runSafely(s.task, "event loop");
             }
         }
         rearm();
@@ -367,7 +334,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             return;
         }
         if (!terminated) {
-            wake();
+            tasks.wake();
         }
         try {
             thread.join();

@@ -16,11 +16,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,11 +38,8 @@ public final class UringLoop implements Executor, AutoCloseable {
     /*
      * Overview.
      *
-     * Wake-up protocol (a Dekker pair, both sides sequentially consistent), as in EventLoop:
-     *   execute(): tasks.offer(t); if (awake.compareAndSet(false, true)) wakeFd.write(1)
-     *   loop:      awake.set(false); if (tasks.isEmpty()) submitAndWait(1) else submit(); awake.set(true)
-     * A task offered after the loop's emptiness check finds awake false and writes the eventfd; the ring's pending
-     * read of the eventfd then completes and io_uring_enter returns. The read's completion re-arms it.
+     * Wake-up protocol: LoopTasks's, the wait being submitAndWait(1). A task's eventfd write completes the ring's
+     * pending read of the eventfd, so io_uring_enter returns; the read's completion re-arms it.
      *
      * Completions run inside IoUring.reap() on the loop thread. One that throws is logged; the CQEs after it stay
      * in the ring for the next reap, so the loop goes on.
@@ -55,8 +50,7 @@ public final class UringLoop implements Executor, AutoCloseable {
 
     private final Thread thread;
     private final IoUring.Options options;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean awake = new AtomicBoolean(true); // false only while the loop may sleep
+    private final LoopTasks tasks;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final EventFd wakeFd;
     private IoUring ring; // written once by the loop thread before `started` completes
@@ -68,6 +62,7 @@ public final class UringLoop implements Executor, AutoCloseable {
     private UringLoop(String name, IoUring.Options options) throws IOException {
         this.options = options;
         this.wakeFd = EventFd.create(0, EventFd.NONBLOCK);
+        this.tasks = new LoopTasks(wakeFd, "io_uring loop");
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
     }
@@ -135,18 +130,7 @@ public final class UringLoop implements Executor, AutoCloseable {
         if (shutdown) {
             throw new RejectedExecutionException("io_uring loop " + thread.getName() + " is closed");
         }
-        tasks.offer(task);
-        if (!inEventLoop() && awake.compareAndSet(false, true)) {
-            wake();
-        }
-    }
-
-    private void wake() {
-        try {
-            wakeFd.write(1);
-        } catch (IOException e) {
-            // the eventfd is closed: the loop has terminated and will not run the task
-        }
+        tasks.offer(task, inEventLoop());
     }
 
     private void run() {
@@ -165,20 +149,19 @@ public final class UringLoop implements Executor, AutoCloseable {
             armWake(r);
             started.complete(null);
             while (!shutdown) {
-                runTasks();
-                awake.set(false);
-                if (!tasks.isEmpty() || shutdown) {
+                tasks.runAll();
+                if (!tasks.mayBlock() || shutdown) {
                     r.submit(); // work is queued: do not sleep
                 } else {
                     r.submitAndWait(1);
                 }
-                awake.set(true);
+                tasks.woke();
                 reap(r);
                 if (wakeError != 0) {
                     throw new ErrnoException("read", wakeError); // tasks could no longer wake the loop
                 }
             }
-            runTasks(); // tasks accepted before close() still run
+            tasks.runAll(); // tasks accepted before close() still run
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "io_uring loop " + thread.getName() + " failed", e);
             started.completeExceptionally(e);
@@ -217,17 +200,6 @@ public final class UringLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void runTasks() {
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            try {
-                t.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "io_uring loop task failed", e);
-            }
-        }
-    }
-
     private void closeWakeFd() {
         try {
             wakeFd.close();
@@ -250,7 +222,7 @@ public final class UringLoop implements Executor, AutoCloseable {
             return;
         }
         if (!terminated) {
-            wake();
+            tasks.wake();
         }
         try {
             thread.join();

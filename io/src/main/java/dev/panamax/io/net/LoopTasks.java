@@ -1,0 +1,86 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io.net;
+
+import dev.panamax.ffm.EventFd;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The cross-thread task queue of a loop thread and its eventfd wake-up, shared by {@link EventLoop} and
+ * {@link UringLoop}; the eventfd belongs to the loop, which waits on it and closes it.
+ */
+final class LoopTasks {
+
+    /*
+     * Wake-up protocol (a Dekker pair, both sides sequentially consistent):
+     *   offer():  tasks.offer(t); if (awake.compareAndSet(false, true)) wakeFd.write(1)
+     *   loop:     if (mayBlock()) block in the kernel else poll only; woke(); runAll()
+     * mayBlock() sets awake false before it checks the queue, so a task offered after that check finds awake false
+     * and writes the eventfd, which ends the loop's wait; while the loop is awake, submitters skip the syscall.
+     */
+
+    private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
+
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean awake = new AtomicBoolean(true); // false only while the loop may sleep
+    private final EventFd wakeFd;
+    private final String loopKind;
+
+    /**
+     * @param wakeFd   the eventfd the loop waits on for new tasks
+     * @param loopKind such as {@code "event loop"}, for log messages
+     */
+    LoopTasks(EventFd wakeFd, String loopKind) {
+        this.wakeFd = wakeFd;
+        this.loopKind = loopKind;
+    }
+
+    /** Queues a task; a caller other than the loop thread wakes the loop if it may be sleeping. */
+    void offer(Runnable task, boolean onLoopThread) {
+        tasks.offer(task);
+        if (!onLoopThread && awake.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    /** Ends the loop's wait whatever {@code awake} says (close() uses it to make the loop see its shutdown flag). */
+    void wake() {
+        try {
+            wakeFd.write(1);
+        } catch (IOException e) {
+            // the eventfd is closed: the loop has terminated and will not run the task
+        }
+    }
+
+    /** Loop thread, before waiting: marks the loop as possibly asleep and tells whether no task is queued. */
+    boolean mayBlock() {
+        awake.set(false);
+        return tasks.isEmpty();
+    }
+
+    /** Loop thread, after waiting: submitters skip the wake-up syscall again. */
+    void woke() {
+        awake.set(true);
+    }
+
+    /** Loop thread: runs every queued task; one that throws is logged and the others still run. */
+    void runAll() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            runSafely(t, loopKind);
+        }
+    }
+
+    static void runSafely(Runnable t, String loopKind) {
+        try {
+            t.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, loopKind + " task failed", e);
+        }
+    }
+}
