@@ -126,6 +126,72 @@ public class FutexMutexWakeStress {
         }
     }
 
+    /** lock() without a spin phase: arms the sleep word, membarrier, FUTEX_WAIT (release-store unlock). */
+    @JCStressTest(Mode.Termination)
+    @JCStressMeta(FutexMutexWakeStress.class)
+    @State
+    public static class NoSpinLock {
+        static {
+            Warmup.blockingPaths();
+        }
+
+        private final FutexMutex mutex = held(new FutexMutex(0));
+
+        @Actor
+        public void actor() {
+            mutex.lock();
+        }
+
+        @Signal
+        public void signal() {
+            mutex.unlock();
+        }
+    }
+
+    /** lock() without a spin phase on a virtual thread: parks on the sleep word. */
+    @JCStressTest(Mode.Termination)
+    @JCStressMeta(FutexMutexWakeStress.class)
+    @State
+    public static class NoSpinLockOnVirtualThread {
+        static {
+            Warmup.blockingPaths();
+        }
+
+        private final FutexMutex mutex = held(new FutexMutex(0));
+
+        @Actor
+        public void actor() {
+            Threads.onVirtualThread(mutex::lock);
+        }
+
+        @Signal
+        public void signal() {
+            mutex.unlock();
+        }
+    }
+
+    /** lock() with the exchange unlock and no spin: Drepper's mutex, FUTEX_WAIT on the lock word. */
+    @JCStressTest(Mode.Termination)
+    @JCStressMeta(FutexMutexWakeStress.class)
+    @State
+    public static class ExchangeLock {
+        static {
+            Warmup.blockingPaths();
+        }
+
+        private final FutexMutex mutex = held(FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, 0));
+
+        @Actor
+        public void actor() {
+            mutex.lock();
+        }
+
+        @Signal
+        public void signal() {
+            mutex.unlock();
+        }
+    }
+
     /** lock() on a shared-mode mutex: non-private FUTEX_WAIT. */
     @JCStressTest(Mode.Termination)
     @JCStressMeta(FutexMutexWakeStress.class)
