@@ -58,9 +58,9 @@ import java.util.concurrent.locks.Lock;
  * For a shared mutex the holder is tracked per {@code FutexMutex} object, so within each process.
  *
  * <p><b>Memory ordering.</b> Acquiring has the memory effects of {@code VarHandle#compareAndExchangeAcquire} (or
- * {@code VarHandle#getAndSet}), releasing those of {@code VarHandle#getAndSet}, which include the effects of
- * {@code VarHandle#setRelease}: everything the holder wrote before {@link #unlock()} is visible to the next
- * holder, in this process or another.
+ * {@code VarHandle#getAndSet}), releasing those of {@code VarHandle#setRelease} (the release-store unlock) or
+ * {@code VarHandle#getAndSet} (the exchange unlock, which includes them): everything the holder wrote before
+ * {@link #unlock()} is visible to the next holder, in this process or another.
  */
 public final class FutexMutex implements Lock {
 
