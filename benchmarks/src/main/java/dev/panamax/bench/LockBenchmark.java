@@ -41,6 +41,10 @@ import java.util.concurrent.locks.StampedLock;
  * {@code panamax bench} runs it) each handoff operation is also recorded in a {@link LatencyLog}, whose percentile
  * distribution the report draws as curves; without the property nothing extra runs.
  *
+ * <p>{@code futex} is {@code new FutexMutex()}: release-store unlock where {@code membarrier} is available (see
+ * {@link FutexMutex.UnlockMode}), spinning up to {@link FutexMutex#DEFAULT_SPIN_LIMIT} hints; {@code futexExchange}
+ * the same with the exchange unlock every shared mutex uses; {@code futexAdaptive} {@link FutexMutex#adaptive()}.
+ *
  * <p>Targets (issue "primitives"): futex uncontended ≤ 1.0× ReentrantLock; futex 2-thread contended throughput
  * ≥ 1.3× ReentrantLock; spin contended ≥ 1.5× ReentrantLock.
  *
@@ -55,7 +59,7 @@ import java.util.concurrent.locks.StampedLock;
 public class LockBenchmark {
 
     /** The lock under test. */
-    @Param({"futex", "futexAdaptive", "spin", "reentrant", "synchronized", "stamped"})
+    @Param({"futex", "futexExchange", "futexAdaptive", "spin", "reentrant", "synchronized", "stamped"})
     public String impl;
 
     private CriticalSection section;
@@ -151,6 +155,8 @@ public class LockBenchmark {
     public void setUp() {
         section = switch (impl) {
             case "futex" -> new LockSection(new FutexMutex());
+            case "futexExchange" -> new LockSection(
+                    FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, FutexMutex.DEFAULT_SPIN_LIMIT));
             case "futexAdaptive" -> new LockSection(FutexMutex.adaptive());
             case "spin" -> new LockSection(new SpinLock());
             case "reentrant" -> new LockSection(new ReentrantLock());

@@ -39,11 +39,12 @@ public final class FutexCondition implements Condition {
      *   await:     waiters++, s = seq (both under the mutex); unlock; sleep while seq == s; lock with
      *              getAndSet(2) (FutexMutex.reacquireAfterWait); waiters--
      *   signal:    seq++; if waiters > 0: wake one
-     *   signalAll: seq++; if waiters > 0: set the mutex word to 2, CMP_REQUEUE(seq, wake 1, requeue all -> mutex)
+     *   signalAll: seq++; if waiters > 0: mark the mutex contended (its word 2, or its sleep word ARMED with the
+     *              release-store unlock), CMP_REQUEUE(seq, wake 1, requeue all -> the word the mutex sleeps on)
      *
      * seq and waiters change only under the mutex, so the signaller's count is exact for the threads that have
      * read seq. A signal racing a waiter between its unlock and its futex wait changes seq first, so the kernel's
-     * check fails with EAGAIN and the waiter returns. Setting the mutex word to CONTENDED before requeueing
+     * check fails with EAGAIN and the waiter returns. Marking the mutex contended before requeueing
      * guarantees that the unlock of the signaller wakes a requeued sleeper. The sequence wraps after 2^32 signals;
      * a waiter descheduled across exactly 2^32 signals would sleep until the next one (accepted, as in glibc).
      */

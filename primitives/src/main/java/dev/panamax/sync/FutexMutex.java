@@ -6,6 +6,7 @@ package dev.panamax.sync;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
@@ -21,14 +22,24 @@ import java.util.concurrent.locks.Lock;
  * excludes threads of every process that builds a {@code FutexMutex} over the same word.
  *
  * <p><b>Spinning.</b> Before sleeping, a contended acquisition spins while the word says the mutex is held with
- * no sleeper (as Rust's {@code std} futex mutex does), with exponential backoff between reads, and takes the word
- * whenever it reads it free; losing that race goes on spinning, as in a TTAS lock: a short critical section then
- * ends without any syscall on either side. It stops spinning as soon as the word says a thread may sleep, and
- * leaves the lock to that sleeper's turn instead of racing it. {@link #FutexMutex()} and
- * {@link #inShared(MemorySegment, long)} do not spin.
- * {@link #adaptive()} (or a {@code maxSpins} argument) bounds each spin phase like glibc's
- * {@code PTHREAD_MUTEX_ADAPTIVE_NP}: up to {@code 2 * estimate + 10} spins (at most {@code maxSpins}), the estimate
- * following the spins that recent acquisitions needed.
+ * no sleeper (as Rust's {@code std} futex mutex does), with exponential backoff between reads (1, 2, 4 ... 1024
+ * {@link Thread#onSpinWait()} hints, then a {@link Thread#yield()} per further round), and takes the word whenever
+ * it reads it free; losing that race goes on spinning, as in a TTAS lock: a short critical section then ends
+ * without any syscall on either side. It stops spinning as soon as the word says a thread may sleep, and leaves the
+ * lock to that sleeper's turn instead of racing it. A spin limit counts {@code onSpinWait} hints:
+ * {@link #FutexMutex()} spins up to {@link #DEFAULT_SPIN_LIMIT}, {@link #FutexMutex(int)} up to its argument
+ * ({@code 0}: never), {@link #inShared(MemorySegment, long)} never. {@link #adaptive()} bounds each spin phase
+ * like glibc's {@code PTHREAD_MUTEX_ADAPTIVE_NP}: up to {@code 2 * estimate + 10} hints (at most
+ * {@link #DEFAULT_MAX_SPINS}), the estimate following the spins that recent acquisitions needed.
+ *
+ * <p><b>Unlock.</b> {@link UnlockMode#EXCHANGE} (Drepper's mutex, and every shared mutex) releases with an atomic
+ * exchange on the word, a locked instruction that a spinning contender's reads keep contended.
+ * {@link UnlockMode#RELEASE_STORE}, the default for in-process mutexes where the kernel offers it, releases with a
+ * plain release store and then reads a separate sleep word; a thread about to sleep sets that word and calls
+ * {@code membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)}, which interrupts the other CPUs running this process's
+ * threads to order their unlocks against its check (an asymmetric Dekker handshake). Contended throughput then
+ * approaches a spin lock's; the price is an inter-processor interrupt each time a thread goes to sleep, which
+ * latency-critical threads pinned to isolated CPUs may prefer to avoid with {@link #withUnlock(UnlockMode, int)}.
  *
  * <p><b>Virtual threads.</b> In-process mutexes park a waiting virtual thread ({@link java.util.concurrent.locks.
  * LockSupport#park}) in a queue beside the futex word, so it unmounts and frees its carrier; platform threads
@@ -47,11 +58,22 @@ import java.util.concurrent.locks.Lock;
  * For a shared mutex the holder is tracked per {@code FutexMutex} object, so within each process.
  *
  * <p><b>Memory ordering.</b> Acquiring has the memory effects of {@code VarHandle#compareAndExchangeAcquire} (or
- * {@code VarHandle#getAndSet}), releasing those of {@code VarHandle#getAndSet}, which include the effects of
- * {@code VarHandle#setRelease}: everything the holder wrote before {@link #unlock()} is visible to the next
- * holder, in this process or another.
+ * {@code VarHandle#getAndSet}), releasing those of {@code VarHandle#setRelease} (the release-store unlock) or
+ * {@code VarHandle#getAndSet} (the exchange unlock, which includes them): everything the holder wrote before
+ * {@link #unlock()} is visible to the next holder, in this process or another.
  */
 public final class FutexMutex implements Lock {
+
+    /** How {@link #unlock()} learns whether a thread sleeps on the mutex. */
+    public enum UnlockMode {
+        /** An atomic exchange on the lock word: one locked instruction per unlock, no inter-processor interrupt. */
+        EXCHANGE,
+        /**
+         * A release store, then a read of the sleep word; sleepers pay a {@code membarrier} (in-process only, and
+         * only where {@link FutexMutex#releaseStoreUnavailableReason()} is empty).
+         */
+        RELEASE_STORE
+    }
 
     /*
      * Overview. Drepper's "mutex 2" ("Futexes Are Tricky", 2011, section 6):
@@ -98,6 +120,25 @@ public final class FutexMutex implements Lock {
      *
      * The unlock exchange is volatile, not merely release: its store must be ordered before the wake's read of
      * the virtual-thread queue (see WaitSite), a store-then-load order that only a volatile access gives.
+     *
+     * RELEASE_STORE mode (in-process, membarrier registered). The word only holds 0 and 1; sleepers wait on a
+     * second word, sleep (0 IDLE, 1 ARMED), next to it:
+     *
+     *   unlock: word.setRelease(0); if sleep.getOpaque() == ARMED and sleep.getAndSet(IDLE) == ARMED: wake one
+     *   sleep:  sleep.setVolatile(ARMED); membarrier(PRIVATE_EXPEDITED); if word == 0: CAS 0 -> 1 (acquired if
+     *           it succeeds); otherwise FUTEX_WAIT(sleep, ARMED) (or park a virtual thread on it)
+     *
+     * membarrier returns only after every thread of the process has passed a full barrier point P. An unlocker
+     * whose sleep read came before its P also made its word store before P, so the sleeper's read after
+     * membarrier sees it (or a later lock, whose own unlock reads sleep after P); an unlocker reading after P sees
+     * ARMED, which was globally visible before membarrier began. So a sleeper that finds the word locked after
+     * membarrier is woken by that hold's unlock: the Dekker handshake without a fence on the unlock side. The JIT
+     * keeps the opaque read after the release store (it does not reorder opaque accesses).
+     *
+     * An unlock that wakes clears ARMED, so further unlocks make no syscall until a sleeper re-arms. The woken
+     * thread may not be the only sleeper: on acquiring from the slow path it re-arms if another thread is counted
+     * in waiters, and on giving up (timeout, interrupt) it wakes one if any is counted, so a cleared ARMED never
+     * strands a sleeper. Conditions requeue onto the sleep word and markContended arms it.
      */
 
     /** The number of bytes a shared mutex occupies at its offset (one 4-byte aligned word). */
@@ -106,55 +147,133 @@ public final class FutexMutex implements Lock {
     /** The spin limit of {@link #adaptive()}, as glibc's default {@code MAX_ADAPTIVE_COUNT} and Rust std's. */
     public static final int DEFAULT_MAX_SPINS = 100;
 
+    /**
+     * The spin limit of {@link #FutexMutex()}, in {@link Thread#onSpinWait()} hints: about 4 rounds of the longest
+     * backoff, tens of microseconds, the order of a futex sleep and wake-up on a virtual machine.
+     */
+    public static final int DEFAULT_SPIN_LIMIT = 1 << 12;
+
     /** The bound on noticing an interrupt in a kernel wait, in milliseconds. */
     public static final long INTERRUPT_POLL_MS = 10;
 
-    /** The longest backoff between two reads of the word while spinning, in spin hints. */
-    private static final int MAX_BACKOFF = 1024;
+    /** The longest backoff between two reads of the word while spinning: 2^10 spin hints. */
+    private static final int MAX_BACKOFF_SHIFT = 10;
+
+    private static final int IDLE = 0;
+    private static final int ARMED = 1;
 
     static final int FREE = 0;
     static final int LOCKED = 1;
     static final int CONTENDED = 2;
 
     private final Word word;
-    private final WaitSite site;
+    private final Word sleep;            // RELEASE_STORE only, else null: ARMED while a thread may sleep unwoken
+    private final WaitSite site;         // where sleepers wait: on sleep (RELEASE_STORE) or on word (EXCHANGE)
+    private final int sleepValue;        // the value a sleeper waits on: ARMED or CONTENDED
     private final int maxSpins;
+    private final boolean adaptive;
     private final AtomicInteger waiters; // volatile RMWs; null if shared: threads that may sleep on the word
     private int spinEstimate;  // plain: a heuristic written by any acquirer; a lost update only changes a spin count
     private Thread owner;      // plain: written only by the holder, after acquiring and before releasing
 
-    /** Creates an unlocked in-process mutex, without a spin phase. */
+    /**
+     * Creates an unlocked in-process mutex that spins up to {@link #DEFAULT_SPIN_LIMIT} hints before sleeping, with
+     * the {@linkplain #defaultUnlockMode() default unlock}.
+     */
     public FutexMutex() {
-        this(0);
+        this(DEFAULT_SPIN_LIMIT);
     }
 
     /**
-     * Creates an unlocked in-process mutex that spins up to {@code maxSpins} times before sleeping.
+     * Creates an unlocked in-process mutex that spins up to {@code maxSpins} hints before sleeping, with the
+     * {@linkplain #defaultUnlockMode() default unlock}.
      *
      * @param maxSpins the spin limit, {@code 0} for none
      * @throws IllegalArgumentException if {@code maxSpins < 0}
      */
     public FutexMutex(int maxSpins) {
-        this(new Word(Word.allocateOwned(BYTES, BYTES), 0), false, maxSpins);
+        this(ownedWords(), false, maxSpins, false, defaultUnlockMode());
     }
 
-    private FutexMutex(Word word, boolean shared, int maxSpins) {
+    private FutexMutex(Word word, boolean shared, int maxSpins, boolean adaptive, UnlockMode mode) {
         if (maxSpins < 0) {
             throw new IllegalArgumentException("maxSpins must be >= 0, was " + maxSpins);
         }
         this.word = word;
-        this.site = new WaitSite(word, shared);
+        if (mode == UnlockMode.RELEASE_STORE) {
+            this.sleep = new Word(word.segment, word.offset + BYTES);
+            this.site = new WaitSite(sleep, false);
+            this.sleepValue = ARMED;
+        } else {
+            this.sleep = null;
+            this.site = new WaitSite(word, shared);
+            this.sleepValue = CONTENDED;
+        }
         this.maxSpins = maxSpins;
+        this.adaptive = adaptive;
         this.waiters = shared ? null : new AtomicInteger();
     }
 
+    /** The lock word and, next to it, the sleep word: 8 bytes that share a cache line. */
+    private static Word ownedWords() {
+        return new Word(Word.allocateOwned(2 * BYTES, 2 * BYTES), 0);
+    }
+
     /**
-     * Creates an in-process mutex with an adaptive spin phase of at most {@link #DEFAULT_MAX_SPINS} spins.
+     * Creates an in-process mutex with an adaptive spin phase of at most {@link #DEFAULT_MAX_SPINS} hints.
      *
      * @return an unlocked adaptive mutex
      */
     public static FutexMutex adaptive() {
-        return new FutexMutex(DEFAULT_MAX_SPINS);
+        return new FutexMutex(ownedWords(), false, DEFAULT_MAX_SPINS, true, defaultUnlockMode());
+    }
+
+    /**
+     * Creates an in-process mutex with the given unlock and spin limit.
+     *
+     * @param mode     the unlock
+     * @param maxSpins the spin limit in hints, {@code 0} for none
+     * @return an unlocked mutex
+     * @throws IllegalArgumentException      if {@code maxSpins < 0}
+     * @throws UnsupportedOperationException if {@code mode} is {@link UnlockMode#RELEASE_STORE} and this process
+     *                                       cannot use it ({@link #releaseStoreUnavailableReason()} says why)
+     */
+    public static FutexMutex withUnlock(UnlockMode mode, int maxSpins) {
+        Objects.requireNonNull(mode, "mode");
+        if (mode == UnlockMode.RELEASE_STORE && !AsymmetricFence.isAvailable()) {
+            throw new UnsupportedOperationException("UnlockMode.RELEASE_STORE is unavailable: "
+                    + AsymmetricFence.UNAVAILABLE_REASON);
+        }
+        return new FutexMutex(ownedWords(), false, maxSpins, false, mode);
+    }
+
+    /**
+     * Returns the unlock of in-process mutexes made without naming one: {@link UnlockMode#RELEASE_STORE} when
+     * {@code membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)} could be registered and
+     * {@code -Dpanamax.sync.asymmetricFence=false} is not set, {@link UnlockMode#EXCHANGE} otherwise.
+     *
+     * @return the default unlock mode of this process
+     */
+    public static UnlockMode defaultUnlockMode() {
+        return AsymmetricFence.isAvailable() ? UnlockMode.RELEASE_STORE : UnlockMode.EXCHANGE;
+    }
+
+    /**
+     * Tells why {@link UnlockMode#RELEASE_STORE} cannot be used in this process, if it cannot.
+     *
+     * @return the reason (membarrier refused by seccomp or emulation, an old kernel, or the property), or empty
+     */
+    public static Optional<String> releaseStoreUnavailableReason() {
+        return Optional.ofNullable(AsymmetricFence.UNAVAILABLE_REASON);
+    }
+
+    /**
+     * Returns how this mutex unlocks; always {@link UnlockMode#EXCHANGE} for a shared mutex.
+     *
+     * @return the unlock mode
+     */
+    public UnlockMode unlockMode() {
+        return sleep != null ? UnlockMode.RELEASE_STORE : UnlockMode.EXCHANGE;
     }
 
     /**
@@ -186,7 +305,7 @@ public final class FutexMutex implements Lock {
      */
     public static FutexMutex inShared(MemorySegment segment, long offset, int maxSpins) {
         Word.check(segment, offset, BYTES, BYTES);
-        return new FutexMutex(new Word(segment, offset), true, maxSpins);
+        return new FutexMutex(new Word(segment, offset), true, maxSpins, false, UnlockMode.EXCHANGE);
     }
 
     /**
@@ -263,7 +382,7 @@ public final class FutexMutex implements Lock {
     }
 
     /**
-     * Releases the mutex and, if the word says a thread may sleep on it, wakes one.
+     * Releases the mutex and, if a thread may sleep on it, wakes one.
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold it
      */
@@ -271,7 +390,17 @@ public final class FutexMutex implements Lock {
     public void unlock() {
         checkOwner();
         owner = null;
-        if (word.getAndSet(FREE) == CONTENDED) {
+        release();
+    }
+
+    private void release() {
+        if (sleep != null) {
+            word.setRelease(FREE);
+            // Opaque read after the release store: the sleeper's membarrier supplies the store-load order.
+            if (sleep.getOpaque() == ARMED && sleep.getAndSet(IDLE) == ARMED) {
+                site.wakeOne();
+            }
+        } else if (word.getAndSet(FREE) == CONTENDED) {
             site.wakeOne();
         }
     }
@@ -324,7 +453,7 @@ public final class FutexMutex implements Lock {
     @Override
     public String toString() {
         Thread holder = owner;
-        return "FutexMutex[" + (site.shared ? "shared" : "private") + ", word=" + word.getOpaque()
+        return "FutexMutex[" + (site.shared ? "shared" : "private") + ", " + unlockMode() + ", word=" + word.getOpaque()
                 + (holder != null ? ", held by " + holder.getName() : "") + "]";
     }
 
@@ -341,9 +470,7 @@ public final class FutexMutex implements Lock {
     /** Releases on behalf of a condition wait; the caller checked ownership. */
     void releaseForWait() {
         owner = null;
-        if (word.getAndSet(FREE) == CONTENDED) {
-            site.wakeOne();
-        }
+        release();
     }
 
     /**
@@ -354,11 +481,12 @@ public final class FutexMutex implements Lock {
         Thread me = Thread.currentThread();
         boolean interrupted = false;
         while (acquireAsWaiter() != FREE) {
-            site.await(CONTENDED, WaitSite.NO_DEADLINE, false);
+            site.await(sleepValue, WaitSite.NO_DEADLINE, false);
             if (me.isVirtual() && Thread.interrupted()) {
                 interrupted = true; // park returns at once while the status is set
             }
         }
+        rearmForOthers();
         owner = me;
         if (interrupted) {
             me.interrupt();
@@ -367,7 +495,11 @@ public final class FutexMutex implements Lock {
 
     /** Marks the held mutex contended, so that its next unlock wakes a thread a condition requeues onto it. */
     void markContended() {
-        word.getAndSet(CONTENDED);
+        if (sleep != null) {
+            sleep.setVolatile(ARMED);
+        } else {
+            word.getAndSet(CONTENDED);
+        }
     }
 
     private void acquireSlow(long deadlineNs, boolean interruptible) {
@@ -384,21 +516,22 @@ public final class FutexMutex implements Lock {
 
     /** The contended path; returns false at the deadline. Does not set {@link #owner}. */
     private boolean acquire(long deadlineNs, boolean interruptible) throws InterruptedException {
-        final Word word = this.word;
         Thread me = Thread.currentThread();
-        if (owner == me) {
-            throw new IllegalMonitorStateException("FutexMutex is not reentrant: " + me + " already holds it");
-        }
-        // Not counted yet: may barge with CAS 0 -> 1 (see the overview).
+        // Not counted yet: may barge with CAS 0 -> 1 (see the overview). The holder's own spin ends in the check
+        // below; reading owner first would pull the holder's cache line on every contended acquisition.
         if (maxSpins > 0 && spin(false)) {
             return true;
         }
+        if (owner == me) {
+            throw new IllegalMonitorStateException("FutexMutex is not reentrant: " + me + " already holds it");
+        }
         boolean interrupted = false;
+        boolean acquired = false;
         enterWaiting();
         try {
             int c = acquireAsWaiter();
             while (c != FREE) {
-                int result = site.await(CONTENDED, deadlineNs, interruptible);
+                int result = site.await(sleepValue, deadlineNs, interruptible);
                 // Retry before acting on a timeout or interrupt: the wait may have consumed an unlock's wake-up.
                 c = maxSpins > 0 && spin(true) ? FREE : acquireAsWaiter();
                 if (c == FREE) {
@@ -412,16 +545,41 @@ public final class FutexMutex implements Lock {
                     interrupted = true; // park returns at once while the status is set; restore it on the way out
                 }
                 if (result == WaitSite.TIMED_OUT || WaitSite.passed(deadlineNs)) {
-                    return false; // the word stays CONTENDED: the holder's unlock wakes another sleeper
+                    return false; // EXCHANGE: the word stays CONTENDED, the holder's unlock wakes another sleeper
                 }
             }
+            rearmForOthers();
+            acquired = true;
         } finally {
             leaveWaiting();
+            if (!acquired) {
+                passWakeUp(); // reached by a timeout, an interrupt or an exception
+            }
             if (interrupted) {
                 me.interrupt();
             }
         }
         return true;
+    }
+
+    /**
+     * RELEASE_STORE: after a counted acquisition, arms the sleep word if another thread is counted, because the
+     * wake-up that let this thread in cleared ARMED and another sleeper may still wait for one.
+     */
+    private void rearmForOthers() {
+        if (sleep != null && waiters.get() > 1) {
+            sleep.setVolatile(ARMED);
+        }
+    }
+
+    /**
+     * RELEASE_STORE: a counted thread leaving without the mutex may have consumed the wake-up meant to let a
+     * sleeper retry; hand it on.
+     */
+    private void passWakeUp() {
+        if (sleep != null && waiters.get() > 0) {
+            site.wakeOne();
+        }
     }
 
     /** Counts the calling thread as one that may sleep on the word, until {@link #leaveWaiting()}. */
@@ -444,11 +602,34 @@ public final class FutexMutex implements Lock {
      * @return the word's value before the attempt that decided it: {@link #FREE} if acquired
      */
     private int acquireAsWaiter() {
+        if (sleep != null) {
+            return acquireOrArm();
+        }
         if (waiters != null
                 && word.compareAndExchangeAcquire(FREE, waiters.get() > 1 ? CONTENDED : LOCKED) == FREE) {
             return FREE;
         }
         return word.getAndSet(CONTENDED);
+    }
+
+    /**
+     * RELEASE_STORE: takes the word if free, otherwise arms the sleep word and, after the process-wide barrier,
+     * looks again (see the overview).
+     *
+     * @return {@link #FREE} if acquired, {@link #LOCKED} if the caller may sleep on the sleep word
+     */
+    private int acquireOrArm() {
+        if (word.getOpaque() == FREE && word.compareAndExchangeAcquire(FREE, LOCKED) == FREE) {
+            return FREE;
+        }
+        sleep.setVolatile(ARMED);
+        AsymmetricFence.heavy();
+        // Opaque read after membarrier: a free word (or a failed CAS, taken by a locker after the barrier point,
+        // whose unlock then sees ARMED) decides; the acquiring CAS orders the critical section.
+        if (word.getOpaque() == FREE && word.compareAndExchangeAcquire(FREE, LOCKED) == FREE) {
+            return FREE;
+        }
+        return LOCKED;
     }
 
     /**
@@ -463,15 +644,15 @@ public final class FutexMutex implements Lock {
      */
     private boolean spin(boolean counted) {
         final Word word = this.word;
-        int limit = Math.min(maxSpins, spinEstimate * 2 + 10);
+        final int limit = adaptive ? Math.min(maxSpins, spinEstimate * 2 + 10) : maxSpins;
         int spins = 0;
-        int backoff = 1;
+        int shift = 0;
         boolean acquired = false;
         while (true) {
             // Opaque read: a hint on when to try; the acquiring CAS orders the critical section.
             int c = word.getOpaque();
             if (c == FREE) {
-                if (!counted) {
+                if (!counted || sleep != null) {
                     acquired = word.compareAndExchangeAcquire(FREE, LOCKED) == FREE;
                 } else if (waiters != null) {
                     acquired = word.compareAndExchangeAcquire(FREE, waiters.get() > 1 ? CONTENDED : LOCKED) == FREE;
@@ -484,13 +665,19 @@ public final class FutexMutex implements Lock {
             } else if (c == CONTENDED || spins >= limit) {
                 break;
             }
-            for (int i = 0; i < backoff; i++) {
+            for (int i = 1 << shift; i > 0; i--) {
                 Thread.onSpinWait();
             }
-            spins += backoff;
-            backoff = Math.min(backoff << 1, MAX_BACKOFF);
+            spins += 1 << shift;
+            if (shift < MAX_BACKOFF_SHIFT) {
+                shift++;
+            } else {
+                Thread.yield(); // past the longest backoff, let a descheduled holder run
+            }
         }
-        spinEstimate += (spins - spinEstimate) / 8;
+        if (adaptive) {
+            spinEstimate += (spins - spinEstimate) / 8;
+        }
         return acquired;
     }
 

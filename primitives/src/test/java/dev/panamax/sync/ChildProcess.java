@@ -31,6 +31,10 @@ final class ChildProcess {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("fence-disabled")) {
+            fenceDisabled();
+            return;
+        }
         try (Arena arena = Arena.ofShared()) {
             MemorySegment region = map(Path.of(args[1]), arena);
             switch (args[0]) {
@@ -45,6 +49,31 @@ final class ChildProcess {
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
+    }
+
+    /**
+     * Disables the asymmetric fence before FutexMutex is initialised, then prints the default unlock mode, the
+     * reason given, and the count two threads reach on a mutex made with the defaults.
+     */
+    private static void fenceDisabled() throws InterruptedException {
+        System.setProperty("panamax.sync.asymmetricFence", "false");
+        FutexMutex mutex = new FutexMutex(0);
+        long[] counter = new long[1];
+        Runnable body = () -> {
+            for (int i = 0; i < 100_000; i++) {
+                mutex.lock();
+                try {
+                    counter[0]++;
+                } finally {
+                    mutex.unlock();
+                }
+            }
+        };
+        Thread other = Thread.ofPlatform().start(body);
+        body.run();
+        other.join();
+        System.out.println(FutexMutex.defaultUnlockMode() + " " + mutex.unlockMode() + " " + counter[0]);
+        System.out.println(FutexMutex.releaseStoreUnavailableReason().orElse("none"));
     }
 
     static MemorySegment map(Path file, Arena arena) throws IOException {

@@ -85,6 +85,16 @@ class FutexConditionTest {
     }
 
     @Test
+    void shouldWakeEveryWaiterWhenSignalAllRequeuesOntoANonSpinningMutex() throws Exception {
+        wakeAll(m -> m.newCondition(), new FutexMutex(0));
+    }
+
+    @Test
+    void shouldWakeEveryWaiterWhenSignalAllRequeuesWithTheExchangeUnlock() throws Exception {
+        wakeAll(m -> m.newCondition(), FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, 0));
+    }
+
+    @Test
     void shouldWakeEveryWaiterWhenSignalAllRequeuesInSharedMemory() throws Exception {
         MemorySegment region = Arena.ofAuto().allocate(64, 64);
         FutexMutex mutex = FutexMutex.inShared(region, 0);

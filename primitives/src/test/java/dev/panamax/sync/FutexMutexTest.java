@@ -8,18 +8,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.panamax.ffm.Processes;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FutexMutexTest extends LockContractTest {
 
@@ -161,6 +172,110 @@ class FutexMutexTest extends LockContractTest {
             mutex.unlock();
         }
         assertFalse(mutex.isHeldByCurrentThread());
+    }
+
+    @Test
+    void shouldReportTheUnlockModeOfEachKindOfMutex() {
+        Optional<String> reason = FutexMutex.releaseStoreUnavailableReason();
+        FutexMutex.UnlockMode expected = reason.isEmpty() ? FutexMutex.UnlockMode.RELEASE_STORE
+                : FutexMutex.UnlockMode.EXCHANGE;
+        assertEquals(expected, FutexMutex.defaultUnlockMode());
+        assertEquals(expected, new FutexMutex().unlockMode());
+        assertEquals(expected, FutexMutex.adaptive().unlockMode());
+        assertEquals(FutexMutex.UnlockMode.EXCHANGE,
+                FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, 0).unlockMode());
+        assertEquals(FutexMutex.UnlockMode.EXCHANGE,
+                FutexMutex.inShared(Arena.ofAuto().allocate(FutexMutex.BYTES, FutexMutex.BYTES), 0).unlockMode());
+        if (reason.isEmpty()) {
+            assertEquals(FutexMutex.UnlockMode.RELEASE_STORE,
+                    FutexMutex.withUnlock(FutexMutex.UnlockMode.RELEASE_STORE, 0).unlockMode());
+        } else {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> FutexMutex.withUnlock(FutexMutex.UnlockMode.RELEASE_STORE, 0));
+            assertTrue(e.getMessage().contains(reason.get()), e.getMessage());
+        }
+        assertThrows(NullPointerException.class, () -> FutexMutex.withUnlock(null, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, -1));
+    }
+
+    @Test
+    void shouldUseTheReleaseStoreUnlockWhereTheKernelOffersMembarrier() throws Exception {
+        // membarrier(PRIVATE_EXPEDITED) exists since Linux 4.14; only emulation or seccomp take it away.
+        int supported = Processes.membarrierQuery();
+        boolean offered = (supported & Processes.MembarrierCommand.PRIVATE_EXPEDITED.bit()) != 0;
+        assertEquals(offered, FutexMutex.releaseStoreUnavailableReason().isEmpty(),
+                "query says " + offered + ", FutexMutex says " + FutexMutex.releaseStoreUnavailableReason());
+    }
+
+    @Test
+    void shouldFallBackToTheExchangeUnlockWhenTheFenceIsDisabled() throws Exception {
+        Process child = ChildProcess.builder("fence-disabled").start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("EXCHANGE EXCHANGE 200000", out.readLine());
+            assertEquals("disabled by -Dpanamax.sync.asymmetricFence=false", out.readLine());
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+            assertEquals(0, child.exitValue());
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FutexMutex.UnlockMode.class)
+    void shouldStrandNoSleeperWhenTimedWaitersGiveUp(FutexMutex.UnlockMode mode) throws Exception {
+        // No spin: every contended acquisition sleeps. Timed waiters that give up after a wake-up must hand it on
+        // (and acquirers re-arm), or a lock()er sleeps forever and the join below never returns.
+        assumeTrue(mode == FutexMutex.UnlockMode.EXCHANGE || FutexMutex.releaseStoreUnavailableReason().isEmpty(),
+                () -> "membarrier unavailable: " + FutexMutex.releaseStoreUnavailableReason().orElse(""));
+        FutexMutex mutex = FutexMutex.withUnlock(mode, 0);
+        int threads = 6;
+        int perThread = 3_000;
+        long[] counter = new long[1];
+        AtomicLong acquired = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            boolean timed = (t & 1) == 0;
+            workers.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        if (timed ? mutex.tryLock(20, TimeUnit.MICROSECONDS) : lockAndTrue(mutex)) {
+                            try {
+                                counter[0]++;
+                            } finally {
+                                mutex.unlock();
+                            }
+                            acquired.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread w : workers) {
+            w.join(TimeUnit.SECONDS.toMillis(120));
+            assertFalse(w.isAlive(), "a worker is stuck: " + mutex);
+        }
+        assertEquals(null, failure.get());
+        mutex.lock();
+        try {
+            assertEquals(acquired.get(), counter[0]);
+            assertTrue(counter[0] >= (long) (threads / 2) * perThread, "lock() callers all succeed: " + counter[0]);
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    private static boolean lockAndTrue(FutexMutex mutex) {
+        mutex.lock();
+        return true;
     }
 
     @Test

@@ -61,7 +61,8 @@ public record Suite(String name, List<Bench> benches, Set<String> panamaxImpls) 
     }
 
     private static final List<Suite> ALL = List.of(
-            new Suite("locks", List.of(new Bench("LockBenchmark", "impl")), Set.of("futex", "futexAdaptive", "spin")),
+            new Suite("locks", List.of(new Bench("LockBenchmark", "impl")),
+                    Set.of("futex", "futexExchange", "futexAdaptive", "spin")),
             new Suite("alloc", List.of(new Bench("AllocatorBenchmark", "peer"),
                     new Bench("AllocatorCrossThreadBenchmark", "peer"),
                     new Bench("AllocatorWorkloadBenchmark", "peer")), Set.of("panamax", "panamaxStripes")),

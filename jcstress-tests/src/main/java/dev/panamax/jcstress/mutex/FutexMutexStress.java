@@ -61,7 +61,7 @@ public class FutexMutexStress {
      * 2026-11-25): LockVsLock: OK; [1, 1, 1] 0 (forbidden), [1, 1, 2] 16. Other variants not yet run.
      */
 
-    /** Lock against Lock on a default (no spin) mutex. */
+    /** Lock against Lock on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -86,7 +86,57 @@ public class FutexMutexStress {
         }
     }
 
-    /** Lock against TryLock on a default (no spin) mutex. */
+    /** Lock against Lock on a mutex without a spin phase: every contended lock() arms the sleep word and sleeps. */
+    @JCStressTest
+    @JCStressMeta(FutexMutexStress.class)
+    @State
+    public static class NoSpinLockVsLock extends Exclusion {
+        public NoSpinLockVsLock() {
+            super(new FutexMutex(0));
+        }
+
+        @Actor
+        public void actor1(III_Result r) {
+            r.r1 = enter(Acquisition.LOCK);
+        }
+
+        @Actor
+        public void actor2(III_Result r) {
+            r.r2 = enter(Acquisition.LOCK);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = value;
+        }
+    }
+
+    /** Lock against Lock on a mutex with the exchange unlock and no spin phase (Drepper). */
+    @JCStressTest
+    @JCStressMeta(FutexMutexStress.class)
+    @State
+    public static class ExchangeLockVsLock extends Exclusion {
+        public ExchangeLockVsLock() {
+            super(FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, 0));
+        }
+
+        @Actor
+        public void actor1(III_Result r) {
+            r.r1 = enter(Acquisition.LOCK);
+        }
+
+        @Actor
+        public void actor2(III_Result r) {
+            r.r2 = enter(Acquisition.LOCK);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = value;
+        }
+    }
+
+    /** Lock against TryLock on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -111,7 +161,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** Lock against TimedTryLock on a default (no spin) mutex. */
+    /** Lock against TimedTryLock on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -136,7 +186,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** Lock against LockInterruptibly on a default (no spin) mutex. */
+    /** Lock against LockInterruptibly on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -161,7 +211,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** TryLock against TryLock on a default (no spin) mutex. */
+    /** TryLock against TryLock on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -186,7 +236,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** TryLock against TimedTryLock on a default (no spin) mutex. */
+    /** TryLock against TimedTryLock on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -211,7 +261,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** TryLock against LockInterruptibly on a default (no spin) mutex. */
+    /** TryLock against LockInterruptibly on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -236,7 +286,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** TimedTryLock against TimedTryLock on a default (no spin) mutex. */
+    /** TimedTryLock against TimedTryLock on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -261,7 +311,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** TimedTryLock against LockInterruptibly on a default (no spin) mutex. */
+    /** TimedTryLock against LockInterruptibly on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State
@@ -286,7 +336,7 @@ public class FutexMutexStress {
         }
     }
 
-    /** LockInterruptibly against LockInterruptibly on a default (no spin) mutex. */
+    /** LockInterruptibly against LockInterruptibly on a default mutex (release-store unlock, spin phase). */
     @JCStressTest
     @JCStressMeta(FutexMutexStress.class)
     @State

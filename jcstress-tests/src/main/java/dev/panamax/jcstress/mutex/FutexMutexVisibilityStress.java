@@ -76,13 +76,33 @@ public class FutexMutexVisibilityStress {
         }
     }
 
-    /** A default (no spin) mutex. */
+    /** A default mutex: release-store unlock (where membarrier is available), spin phase. */
     @JCStressTest
     @JCStressMeta(FutexMutexVisibilityStress.class)
     @State
     public static class Default extends Publication {
         public Default() {
             super(new FutexMutex());
+        }
+
+        @Actor
+        public void writer() {
+            write();
+        }
+
+        @Actor
+        public void reader(II_Result r) {
+            read(r);
+        }
+    }
+
+    /** A mutex with the exchange unlock (what shared mutexes use), in process. */
+    @JCStressTest
+    @JCStressMeta(FutexMutexVisibilityStress.class)
+    @State
+    public static class Exchange extends Publication {
+        public Exchange() {
+            super(FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, FutexMutex.DEFAULT_SPIN_LIMIT));
         }
 
         @Actor

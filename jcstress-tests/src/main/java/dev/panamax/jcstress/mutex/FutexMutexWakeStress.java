@@ -52,6 +52,8 @@ public class FutexMutexWakeStress {
      *   LockOnVirtualThread: OK; [STALE] 0 (forbidden), [TERMINATED] 183
      *   SharedLock: OK; [STALE] 0 (forbidden), [TERMINATED] 184
      *   TimedTryLock: OK; [STALE] 0 (forbidden), [TERMINATED] 169
+     * 2026-11-26, after the release-store unlock landed (same settings, -t '(mutex|condition)'): all 44 tests OK
+     * in all three configurations, ExchangeLock, NoSpinLock and NoSpinLockOnVirtualThread included.
      * aarch64: not yet run.
      */
 
@@ -114,6 +116,72 @@ public class FutexMutexWakeStress {
         }
 
         private final FutexMutex mutex = held(FutexMutex.adaptive());
+
+        @Actor
+        public void actor() {
+            mutex.lock();
+        }
+
+        @Signal
+        public void signal() {
+            mutex.unlock();
+        }
+    }
+
+    /** lock() without a spin phase: arms the sleep word, membarrier, FUTEX_WAIT (release-store unlock). */
+    @JCStressTest(Mode.Termination)
+    @JCStressMeta(FutexMutexWakeStress.class)
+    @State
+    public static class NoSpinLock {
+        static {
+            Warmup.blockingPaths();
+        }
+
+        private final FutexMutex mutex = held(new FutexMutex(0));
+
+        @Actor
+        public void actor() {
+            mutex.lock();
+        }
+
+        @Signal
+        public void signal() {
+            mutex.unlock();
+        }
+    }
+
+    /** lock() without a spin phase on a virtual thread: parks on the sleep word. */
+    @JCStressTest(Mode.Termination)
+    @JCStressMeta(FutexMutexWakeStress.class)
+    @State
+    public static class NoSpinLockOnVirtualThread {
+        static {
+            Warmup.blockingPaths();
+        }
+
+        private final FutexMutex mutex = held(new FutexMutex(0));
+
+        @Actor
+        public void actor() {
+            Threads.onVirtualThread(mutex::lock);
+        }
+
+        @Signal
+        public void signal() {
+            mutex.unlock();
+        }
+    }
+
+    /** lock() with the exchange unlock and no spin: Drepper's mutex, FUTEX_WAIT on the lock word. */
+    @JCStressTest(Mode.Termination)
+    @JCStressMeta(FutexMutexWakeStress.class)
+    @State
+    public static class ExchangeLock {
+        static {
+            Warmup.blockingPaths();
+        }
+
+        private final FutexMutex mutex = held(FutexMutex.withUnlock(FutexMutex.UnlockMode.EXCHANGE, 0));
 
         @Actor
         public void actor() {
