@@ -73,8 +73,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code sendFile}: one {@value #FILE_MIB} MiB file, read once into the page cache in setup, sent whole to a
  * loopback socket whose far end a sink thread drains. Senders ({@code sender}): {@code zeroCopy} (panamax
- * {@link Transfer#fileToSocket}, {@code sendfile(2)}), {@code transferTo} ({@code FileChannel.transferTo} to a
- * blocking {@code SocketChannel}, also {@code sendfile} in the JDK) and {@code readWrite} (the copy loop:
+ * {@link Transfer#fileToSocket}, {@code sendfile(2)} on a blocking socket: one call per file),
+ * {@code zeroCopyNonBlocking} (the same on a non-blocking socket, as an event-loop service holds it: a sendfile per
+ * send buffer's worth, an {@code epoll_wait} after each EAGAIN), {@code transferTo} ({@code FileChannel.transferTo}
+ * to a blocking {@code SocketChannel}, also {@code sendfile} in the JDK) and {@code readWrite} (the copy loop:
  * {@code FileChannel.read} into a 64 KiB direct buffer, then {@code SocketChannel.write}). The score is files per
  * second; the auxiliary counters give {@code mebibytes} per second, {@code cpuNsPerMiB}, the sender thread's
  * CPU time (user + system, {@link ThreadMXBean#getCurrentThreadCpuTime()}, the same clock for every sender) per
@@ -317,7 +319,7 @@ public class IoNetBenchmark {
     @State(Scope.Benchmark)
     public static class SendFile {
         /** How the file is sent. */
-        @Param({"zeroCopy", "transferTo", "readWrite"})
+        @Param({"zeroCopy", "zeroCopyNonBlocking", "transferTo", "readWrite"})
         public String sender;
 
         /**
@@ -389,9 +391,24 @@ public class IoNetBenchmark {
             if (sender.equals("zeroCopy")) {
                 socket = Sockets.open(Sockets.Family.INET, Sockets.Type.STREAM, 0);
                 Sockets.connect(socket, address);
+            } else if (sender.equals("zeroCopyNonBlocking")) {
+                socket = Sockets.open(Sockets.Family.INET, Sockets.Type.STREAM, Sockets.NONBLOCK);
+                if (!Sockets.connect(socket, address)) {
+                    awaitSinkConnected(socket);
+                }
             } else {
                 socketChannel = SocketChannel.open(address);
             }
+        }
+
+        private static void awaitSinkConnected(Fd socket) throws IOException {
+            try (Epoll one = Epoll.create(); Arena a = Arena.ofConfined()) {
+                one.add(socket, Epoll.OUT, 0);
+                if (one.await(Epoll.Events.allocate(a, 1), ECHO_TIMEOUT_MS) != 1) {
+                    throw new IOException("connect to the sink did not finish in 10 s");
+                }
+            }
+            Tcp.finishConnect(socket);
         }
 
         private void drain() {
@@ -415,7 +432,7 @@ public class IoNetBenchmark {
         long sendOnce() throws IOException {
             long size = (long) FILE_MIB * MIB;
             long sent = switch (sender) {
-                case "zeroCopy" -> Transfer.fileToSocket(file, 0, size, socket);
+                case "zeroCopy", "zeroCopyNonBlocking" -> Transfer.fileToSocket(file, 0, size, socket);
                 case "transferTo" -> {
                     long done = 0;
                     while (done < size) {
