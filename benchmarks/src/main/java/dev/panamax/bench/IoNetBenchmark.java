@@ -4,9 +4,11 @@
  */
 package dev.panamax.bench;
 
+import dev.panamax.ffm.CpuSet;
 import dev.panamax.ffm.Epoll;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.OpenFlag;
+import dev.panamax.ffm.Sched;
 import dev.panamax.ffm.Sockets;
 import dev.panamax.io.Transfer;
 import dev.panamax.io.net.Tcp;
@@ -71,13 +73,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code sendFile}: one {@value #FILE_MIB} MiB file, read once into the page cache in setup, sent whole to a
  * loopback socket whose far end a sink thread drains. Senders ({@code sender}): {@code zeroCopy} (panamax
- * {@link Transfer#fileToSocket}, {@code sendfile(2)}), {@code transferTo} ({@code FileChannel.transferTo} to a
- * blocking {@code SocketChannel}, also {@code sendfile} in the JDK) and {@code readWrite} (the copy loop:
+ * {@link Transfer#fileToSocket}, {@code sendfile(2)} on a blocking socket: one call per file),
+ * {@code zeroCopyNonBlocking} (the same on a non-blocking socket, as an event-loop service holds it: a sendfile per
+ * send buffer's worth, an {@code epoll_wait} after each EAGAIN), {@code transferTo} ({@code FileChannel.transferTo}
+ * to a blocking {@code SocketChannel}, also {@code sendfile} in the JDK) and {@code readWrite} (the copy loop:
  * {@code FileChannel.read} into a 64 KiB direct buffer, then {@code SocketChannel.write}). The score is files per
  * second; the auxiliary counters give {@code mebibytes} per second, {@code cpuNsPerMiB}, the sender thread's
- * CPU time (user + system, {@link ThreadMXBean#getCurrentThreadCpuTime()}) per MiB sent, and
- * {@code sinkCpuNsPerMiB}, the receiving thread's. On loopback the kernel runs much of the receiving half of TCP
- * on the sender's thread, so the sender's CPU holds more than the copies that sendfile avoids.
+ * CPU time (user + system, {@link ThreadMXBean#getCurrentThreadCpuTime()}, the same clock for every sender) per
+ * MiB sent, and {@code sinkCpuNsPerMiB}, the receiving thread's. On loopback the kernel runs much of the receiving
+ * half of TCP on the sender's thread, so the sender's CPU holds more than the copies that sendfile avoids; how much
+ * more depends on where the sink runs ({@code placement}: {@code sameCpu} or {@code otherCpu}, both pinned),
+ * so compare senders within one placement.
  *
  * <p>Targets (issue 5): panamaxEpoll and panamaxUring each ≥ 1.0× nio and ≥ 0.9× nettyEpoll / nettyIoUring;
  * zeroCopy ≥ 0.9× transferTo in MiB/s, and zeroCopy cpuNsPerMiB ≤ 0.5× readWrite.
@@ -313,9 +319,21 @@ public class IoNetBenchmark {
     @State(Scope.Benchmark)
     public static class SendFile {
         /** How the file is sent. */
-        @Param({"zeroCopy", "transferTo", "readWrite"})
+        @Param({"zeroCopy", "zeroCopyNonBlocking", "transferTo", "readWrite"})
         public String sender;
 
+        /**
+         * Where the sink runs: {@code sameCpu} pins the sender and the sink to one CPU, {@code otherCpu} to two
+         * different ones. Unpinned, the scheduler picks either from run to run, and the sender's CPU per MiB moves
+         * by 2-3× between the two (on loopback the sender's thread runs the receiving half of TCP; with the sink
+         * on another CPU that includes waking it there with an IPI and taking the ACKs it sends back from the
+         * socket backlog), so the ratios are only comparable within one placement.
+         */
+        @Param({"sameCpu", "otherCpu"})
+        public String placement;
+
+        private int senderCpu;
+        private int sinkCpu;
         private Path dir;
         private Path path;
         private Fd file;
@@ -334,6 +352,16 @@ public class IoNetBenchmark {
          */
         @Setup(Level.Trial)
         public void start() throws IOException {
+            int[] allowed = Sched.getAffinity(0).toArray();
+            senderCpu = allowed[0];
+            if (placement.equals("sameCpu")) {
+                sinkCpu = senderCpu;
+            } else if (allowed.length > 1) {
+                sinkCpu = allowed[1];
+            } else {
+                throw new IllegalStateException("placement otherCpu needs two CPUs; this thread may run on "
+                        + Sched.getAffinity(0) + " only");
+            }
             dir = Files.createTempDirectory("ionet-");
             path = dir.resolve("payload");
             ByteBuffer chunk = ByteBuffer.allocateDirect(MIB);
@@ -363,13 +391,29 @@ public class IoNetBenchmark {
             if (sender.equals("zeroCopy")) {
                 socket = Sockets.open(Sockets.Family.INET, Sockets.Type.STREAM, 0);
                 Sockets.connect(socket, address);
+            } else if (sender.equals("zeroCopyNonBlocking")) {
+                socket = Sockets.open(Sockets.Family.INET, Sockets.Type.STREAM, Sockets.NONBLOCK);
+                if (!Sockets.connect(socket, address)) {
+                    awaitSinkConnected(socket);
+                }
             } else {
                 socketChannel = SocketChannel.open(address);
             }
         }
 
+        private static void awaitSinkConnected(Fd socket) throws IOException {
+            try (Epoll one = Epoll.create(); Arena a = Arena.ofConfined()) {
+                one.add(socket, Epoll.OUT, 0);
+                if (one.await(Epoll.Events.allocate(a, 1), ECHO_TIMEOUT_MS) != 1) {
+                    throw new IOException("connect to the sink did not finish in 10 s");
+                }
+            }
+            Tcp.finishConnect(socket);
+        }
+
         private void drain() {
             try (SocketChannel c = listener.accept()) {
+                Sched.setAffinity(0, CpuSet.of(sinkCpu));
                 ByteBuffer buffer = ByteBuffer.allocateDirect(MIB);
                 while (c.read(buffer) >= 0) {
                     buffer.clear();
@@ -388,7 +432,7 @@ public class IoNetBenchmark {
         long sendOnce() throws IOException {
             long size = (long) FILE_MIB * MIB;
             long sent = switch (sender) {
-                case "zeroCopy" -> Transfer.fileToSocket(file, 0, size, socket);
+                case "zeroCopy", "zeroCopyNonBlocking" -> Transfer.fileToSocket(file, 0, size, socket);
                 case "transferTo" -> {
                     long done = 0;
                     while (done < size) {
@@ -471,19 +515,23 @@ public class IoNetBenchmark {
     public static class SenderCpu {
         private long cpuNs;
         private long bytes;
+        private CpuSet senderCpus;
         private Thread sink;
         private long sinkStartNs;
         private long sinkEndNs;
         private int share;
 
         /**
-         * Clears the sums before each iteration.
+         * Pins the sender (this benchmark thread) to its CPU and clears the sums before each iteration.
          *
-         * @param state     the sink to watch
+         * @param state     the sink to watch and the sender's CPU
          * @param iteration tells warm-up from measurement
+         * @throws IOException when the thread cannot be pinned
          */
         @Setup(Level.Iteration)
-        public void clear(SendFile state, IterationParams iteration) {
+        public void clear(SendFile state, IterationParams iteration) throws IOException {
+            senderCpus = Sched.getAffinity(0);
+            Sched.setAffinity(0, CpuSet.of(state.senderCpu));
             cpuNs = 0;
             bytes = 0;
             sink = state.sink;
@@ -501,10 +549,16 @@ public class IoNetBenchmark {
             return bytes == 0 ? 0 : (double) (sinkEndNs - sinkStartNs) * MIB / bytes / share;
         }
 
-        /** Reads the sink's CPU time while it still runs (JMH reads the counters after the trial's tear-down). */
+        /**
+         * Reads the sink's CPU time while it still runs (JMH reads the counters after the trial's tear-down), and
+         * gives the benchmark thread its CPUs back.
+         *
+         * @throws IOException when the affinity cannot be restored
+         */
         @TearDown(Level.Iteration)
-        public void end() {
+        public void end() throws IOException {
             sinkEndNs = THREADS.getThreadCpuTime(sink.threadId());
+            Sched.setAffinity(0, senderCpus);
         }
 
         /**

@@ -11,6 +11,7 @@ import dev.panamax.ffm.ZeroCopy;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -25,7 +26,10 @@ import java.util.Objects;
  */
 public final class Transfer {
 
-    private static final ThreadLocal<long[]> WAITS = ThreadLocal.withInitial(() -> new long[1]);
+    private static final int WAITS = 0;
+    private static final int REGISTRATIONS = 1;
+    // Per thread, for tests: waits after EAGAIN and epoll_ctl calls in the thread's last transfer.
+    private static final ThreadLocal<long[]> COUNTS = ThreadLocal.withInitial(() -> new long[2]);
     private static final int PIPE_BYTES = 1 << 20; // asked for; the kernel may cap it at pipe-max-size
 
     private Transfer() {
@@ -46,7 +50,7 @@ public final class Transfer {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(socket, "socket");
         checkRange(offset, count);
-        WAITS.get()[0] = 0;
+        Arrays.fill(COUNTS.get(), 0);
         try (Waiter waiter = new Waiter()) {
             long done = 0;
             while (done < count) {
@@ -102,7 +106,7 @@ public final class Transfer {
     private static long splice(Fd in, Fd out, long outOffset, long count) throws IOException {
         in.intValue(); // ClosedChannelException before any pipe is created
         out.intValue();
-        WAITS.get()[0] = 0;
+        Arrays.fill(COUNTS.get(), 0);
         try (Pipes.Pipe pipe = Pipes.open(0); Waiter waiter = new Waiter()) {
             int capacity = pipeCapacity(pipe);
             long done = 0;
@@ -150,7 +154,12 @@ public final class Transfer {
 
     /** How many times the calling thread's last transfer waited for readiness after EAGAIN (for tests). */
     static long lastWaits() {
-        return WAITS.get()[0];
+        return COUNTS.get()[WAITS];
+    }
+
+    /** How many epoll_ctl calls (add, modify, delete then add) the calling thread's last transfer made (for tests). */
+    static long lastRegistrations() {
+        return COUNTS.get()[REGISTRATIONS];
     }
 
     private static void checkRange(long offset, long count) {
@@ -162,11 +171,19 @@ public final class Transfer {
         }
     }
 
-    /** An epoll created on the first EAGAIN of a transfer, to wait for one fd at a time. */
+    /**
+     * An epoll created on the first EAGAIN of a transfer, to wait for one fd at a time. The fd stays registered
+     * between waits: a sendfile to a full socket waits once per send buffer's worth, and re-adding and deleting the
+     * fd around every wait would triple the syscalls of each wait. Level-triggered is safe with the fd left in the
+     * set: a wait only follows an EAGAIN, so the fd is not ready when epoll_wait starts (or becomes ready in between,
+     * and then epoll_wait returns at once, as it should).
+     */
     private static final class Waiter implements AutoCloseable {
         private Epoll epoll;
         private Arena arena;
         private Epoll.Events events;
+        private Fd registered; // the fd now in the epoll set, or null
+        private int registeredInterest;
 
         void await(Fd fd, int interest) throws IOException {
             if (epoll == null) {
@@ -174,23 +191,33 @@ public final class Transfer {
                 events = Epoll.Events.allocate(arena, 1);
                 epoll = Epoll.create();
             }
-            WAITS.get()[0]++;
-            epoll.add(fd, interest, 0);
-            try {
-                int n;
-                do {
-                    n = epoll.await(events, -1); // ERR and HUP are always reported: the next call sees the error
-                } while (n == Epoll.INTERRUPTED);
-            } finally {
-                epoll.delete(fd);
+            long[] counts = COUNTS.get();
+            counts[WAITS]++;
+            if (registered == null) {
+                epoll.add(fd, interest, 0);
+                counts[REGISTRATIONS]++;
+            } else if (registered != fd) { // splice alternates between its source and its destination
+                epoll.delete(registered);
+                registered = null;
+                epoll.add(fd, interest, 0);
+                counts[REGISTRATIONS]++;
+            } else if (registeredInterest != interest) {
+                epoll.modify(fd, interest, 0);
+                counts[REGISTRATIONS]++;
             }
+            registered = fd;
+            registeredInterest = interest;
+            int n;
+            do {
+                n = epoll.await(events, -1); // ERR and HUP are always reported: the next call sees the error
+            } while (n == Epoll.INTERRUPTED);
         }
 
         @Override
         public void close() throws IOException {
             if (epoll != null) {
                 try {
-                    epoll.close();
+                    epoll.close(); // drops the registration with the epoll
                 } finally {
                     arena.close();
                 }

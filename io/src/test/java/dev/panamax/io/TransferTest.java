@@ -105,7 +105,8 @@ class TransferTest {
             int count = content.length - 20000;
             CompletableFuture<byte[]> received = readAll(c.peer().getInputStream(), count);
             assertEquals(count, Transfer.fileToSocket(file, offset, count, c.ours()));
-            assertTrue(Transfer.lastWaits() > 0, "expected at least one EAGAIN wait with an 8 KiB send buffer");
+            assertTrue(Transfer.lastWaits() > 1, "expected EAGAIN waits with an 8 KiB send buffer");
+            assertEquals(1, Transfer.lastRegistrations(), "the socket stays in the epoll set between waits");
             assertArrayEquals(Arrays.copyOfRange(content, (int) offset, (int) offset + count),
                     received.get(WAIT_S, TimeUnit.SECONDS));
         }
@@ -121,6 +122,24 @@ class TransferTest {
             assertEquals(9000, Transfer.fileToSocket(file, 1000, 1 << 20, c.ours()));
             assertArrayEquals(Arrays.copyOfRange(content, 1000, 10_000), received.get(WAIT_S, TimeUnit.SECONDS));
             assertEquals(0, Transfer.fileToSocket(file, 10_000, 100, c.ours()), "at end of file nothing moves");
+        }
+    }
+
+    @Test
+    void shouldStopAtEndOfFileWhenCountExceedsWhatOneSendfileMoves() throws Exception {
+        byte[] content = random(300_000, 6);
+        Path path = dir.resolve("huge-count");
+        Files.write(path, content);
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.READ), 0)) {
+            // The kernel moves at most 0x7ffff000 bytes per call and checks pos + count against s_maxbytes.
+            CompletableFuture<byte[]> received = readAll(c.peer().getInputStream(), content.length - 7 + 100_000);
+            assertEquals(content.length - 7, Transfer.fileToSocket(file, 7, Long.MAX_VALUE - 7, c.ours()));
+            assertEquals(100_000, Transfer.fileToSocket(file, 200_000, 3L << 30, c.ours()));
+            byte[] got = received.get(WAIT_S, TimeUnit.SECONDS);
+            assertArrayEquals(Arrays.copyOfRange(content, 7, content.length),
+                    Arrays.copyOfRange(got, 0, content.length - 7));
+            assertArrayEquals(Arrays.copyOfRange(content, 200_000, content.length),
+                    Arrays.copyOfRange(got, content.length - 7, got.length));
         }
     }
 
@@ -141,6 +160,8 @@ class TransferTest {
                 }
             }, THREADS);
             assertEquals(content.length, Transfer.socketToFile(c.ours(), file, 4096, content.length));
+            // A file never answers EAGAIN: every wait is for the socket, registered once.
+            assertEquals(Transfer.lastWaits() > 0 ? 1 : 0, Transfer.lastRegistrations());
             sender.get(WAIT_S, TimeUnit.SECONDS);
         }
         byte[] onDisk = Files.readAllBytes(path);
