@@ -19,6 +19,7 @@ import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.Numa;
 import dev.panamax.ffm.Processes;
 import dev.panamax.ffm.Sched;
+import dev.panamax.sync.FutexMutex;
 import dev.panamax.thread.CpuList;
 import dev.panamax.thread.CpuTopology;
 import dev.panamax.thread.HostFileException;
@@ -544,6 +545,15 @@ public final class Doctor {
                 Feature.FUTEX2, "available (Linux 6.7+ syscalls)")));
         s.add(safely("futex_waitv", "futex_waitv", () -> feature("futex_waitv", "futex_waitv",
                 Feature.FUTEX_WAITV, "available (wait on several futexes)")));
+        s.add(safely("mutex_unlock", "FutexMutex unlock", () -> {
+            Optional<String> reason = FutexMutex.releaseStoreUnavailableReason();
+            if (reason.isEmpty()) {
+                return Item.ok("mutex_unlock", "FutexMutex unlock", "release_store",
+                        "release store; sleepers pay membarrier(PRIVATE_EXPEDITED)");
+            }
+            return Item.no("mutex_unlock", "FutexMutex unlock", "exchange", "exchange (slower under contention)",
+                    reason.get(), "allow membarrier(2) in the seccomp profile, or run on Linux >= 4.14");
+        }));
         return s;
     }
 

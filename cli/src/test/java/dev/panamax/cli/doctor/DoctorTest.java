@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.panamax.cli.host.FakeTree;
 import dev.panamax.ffm.IoUringSyscalls;
+import dev.panamax.sync.FutexMutex;
 import dev.panamax.thread.HostFs;
 
 import java.lang.reflect.Method;
@@ -85,6 +86,8 @@ class DoctorTest {
         assertTrue(s.at("/jdk/native_access/value").isBoolean());
         assertTrue(s.at("/io_uring/available/value").isBoolean());
         assertTrue(s.at("/futex/futex_waitv/value").isBoolean());
+        assertEquals(FutexMutex.defaultUnlockMode() == FutexMutex.UnlockMode.RELEASE_STORE ? "release_store"
+                : "exchange", s.at("/futex/mutex_unlock/value").asText());
         assertTrue(s.at("/limits/memlock/value/soft_bytes").isIntegralNumber());
         assertTrue(s.at("/o_direct/path_tmp/value/supported").isBoolean());
         JsonNode summary = root.get("summary");
