@@ -1013,7 +1013,11 @@ public final class DurableLog implements AutoCloseable {
         leaderActive = false;
         if (error == null) {
             writtenSequence = last;
-            written.addLast(new Batch(number, last, end, need, segment));
+            // A batch that needs no flush, with none ahead of it waiting, is acknowledged below without queueing.
+            boolean queued = need != FLUSH_NONE || !written.isEmpty();
+            if (queued) {
+                written.addLast(new Batch(number, last, end, need, segment));
+            }
             flushCalls += earlier.size() + (syncDirectory ? 1 : 0);
             batches++;
             writeCalls++;
@@ -1041,7 +1045,11 @@ public final class DurableLog implements AutoCloseable {
                 segment.unflushedThrough = last;
             }
             maxBatch = Math.max(maxBatch, last - first + 1);
-            advance();
+            if (queued) {
+                advance();
+            } else {
+                acknowledge(number, last, end, segment);
+            }
             if (stagedSequence != takenSequence) {
                 acked[(int) ((cutBatches + 1) & ACK_MASK)].signal(); // one appender of the next batch leads it
             }
@@ -1140,10 +1148,15 @@ public final class DurableLog implements AutoCloseable {
                 return;
             }
             written.pollFirst();
-            durableSequence = b.last();
-            b.segment().durableEnd = b.end();
-            acked[(int) (b.number() & ACK_MASK)].signalAll(); // the batch's appenders (and any aliased, who wait on)
+            acknowledge(b.number(), b.last(), b.end(), b.segment());
         }
+    }
+
+    /** Lock held. Makes batch {@code number}, ending with record {@code last} at {@code end}, durable. */
+    private void acknowledge(long number, long last, long end, Segment segment) {
+        durableSequence = last;
+        segment.durableEnd = end;
+        acked[(int) (number & ACK_MASK)].signalAll(); // the batch's appenders (and any aliased, who wait again)
     }
 
     /** Lock held. Wakes one appender of the first written batch that no flush covers yet, to flush it. */
