@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,9 +41,7 @@ import java.util.zip.CRC32C;
  * once the record is durable at the log's rung: after the {@code pwrite} for {@link Durability#WRITE}, after the
  * {@code fdatasync}/{@code fsync} that covers it, or after the synchronous write for the {@code O_DSYNC},
  * {@code O_DIRECT} and {@code O_SYNC} rungs. Concurrent appenders share that work: one of them (the leader)
- * writes everything staged so far with one {@code pwrite}, and one flush that begins after that write returned
- * makes it durable and wakes the others; the next batch is written, and may be flushed, while that flush runs
- * (each concurrent flush on a descriptor of its own, so that every one of them sees a writeback error). With
+ * writes everything staged so far with one {@code pwrite} and one flush, then wakes the others. With
  * {@link LogOptions#withIoUring(boolean)} the write and the flush of a batch go to the kernel together, as one
  * io_uring submission of a write linked to an fsync; the leader still acknowledges only after the fsync's
  * completion.
@@ -78,63 +75,34 @@ public final class DurableLog implements AutoCloseable {
      * and the directory too before anyone is acknowledged (flushEarlier): recovery cuts at the first segment it
      * cannot read, so a durable record must never sit behind a segment that power loss could tear.
      *
-     * Staging and group commit (RocksDB's write group, with a shared buffer instead of a writer queue, and the
-     * write of one batch decoupled from the flushes that acknowledge it):
+     * Staging and group commit (RocksDB's write group, with a shared buffer instead of a writer queue):
      *
      *   appender:  lock; stage frame into buffers[active] at stagedEnd; seq = nextSequence++; staged++;
-     *              batch = cutBatches + 1; while durableSequence < seq: if seq is not taken yet: lead() unless a
-     *              leader runs (then await acked[batch & ACK_MASK]); else if a flush is wanted (written records
-     *              ask for one and fewer than MAX_FLUSHES run): flush(); else await acked[batch & ACK_MASK];
+     *              while durableSequence < seq: if a leader runs, await acked[buffer staged into]; else lead();
      *              staged--; unlock
      *   lead():    gather (below); take buffers[active] with everything staged; switch staging to the other
-     *              buffer; unlock; write step; lock; leaderActive = false; writtenSequence = last; queue the
-     *              batch in `written`; pendingNeed |= its flush need; advance(); if records wait in the other
+     *              buffer; unlock; flush step; lock; durableSequence = last staged sequence of the batch;
+     *              signalAll acked[batch buffer] (exactly the batch's appenders); if records wait in the other
      *              buffer, signal one of them to lead the next batch
-     *   write step: pwrite the batch (the open flags make it durable for DSYNC/DIRECT/SYNC); or, with io_uring
-     *              and a flush needed, one submission of a WRITE SQE linked to an FSYNC SQE on the segment's
-     *              ring, waiting for both CQEs (a short write breaks the link, the sync completes with
-     *              ECANCELED: the rest is written and synced by syscall)
-     *   flush():   covered = writtenSequence; kind = pendingNeed; pendingNeed = none; take a free flush slot;
-     *              unlock; fdatasync/fsync on the slot's descriptor; lock; flushedData (and flushedAll for fsync)
-     *              = max(itself, covered); advance(); if batches written meanwhile want a flush, flush again once
-     *              (the thread is running already: no wake-up between two flushes), else leave it to them
-     *   advance(): acknowledge written batches in order while each is satisfied: a batch that asked for no flush
-     *              once written, else once flushedData (flushedAll for fsync) reaches its last record;
-     *              durableSequence = its last; signalAll acked[its number & ACK_MASK]
-     *
-     * The invariant: a record is acknowledged only after a flush returned that BEGAN after the record's write
-     * had returned. writtenSequence only moves once a write has returned, and writes return in order (one leader
-     * at a time), so `covered`, read under the lock when a flush begins, names records the kernel already holds;
-     * the flush makes them durable whatever other flushes do. Flushes return in any order; the watermarks only
-     * grow, and batches are acknowledged in order, so one covering later records never acknowledges a record
-     * before the records ahead of it.
-     *
-     * Pipelining: the leader releases leaderActive as soon as its write returns, so the next batch is written
-     * while this one is being flushed, and several flushes (at most MAX_FLUSHES) may run at once. Linux does not
-     * serialise fdatasync on one file (ext4: each waits for the pages in writeback and issues its own cache
-     * flush), and devices with a queue complete several flushes in little more than the time of one: with eight
-     * appenders the next group flushes while the previous one waits for its flush, instead of waiting for it.
-     * Each flush slot has its own open file description (slot 0 the writer, the others flushers[], opened with
-     * the segment, before any write): a writeback error is reported once per open file description (errseq), so
-     * two flushes on one description could see one error between them, and the other would return success for
-     * pages that were lost. With its own description each concurrent flush sees every error; any one is fatal.
+     *   flush step (the flusher): either pwrite the batch, then fdatasync/fsync if any staged record asked for
+     *              it (two syscalls); or, with io_uring and a flush needed, one submission of a WRITE SQE
+     *              linked to an FSYNC SQE on the segment's ring, waiting for both CQEs (a short write breaks the
+     *              link, the sync completes with ECANCELED: the rest is written and synced by syscall)
      *
      * Gathering: the appenders a flush acknowledges append again at once in a busy log, but they wake only after
-     * the next leader would have cut its batch, so without gathering batches would hold one or two records. A
-     * leader whose batch needs a flush (or a synchronous write) therefore first waits, lock released, until no
-     * acknowledged appender is left inside append (staged, the appenders between staging and return, is at most
-     * the records staged and not yet acknowledged): by then most of them have staged again. The wait is bounded
-     * by half the last flush's duration, and a single appender never waits (its own record is all that is
-     * staged). WRITE batches are cut at once.
+     * the next leader would have cut its batch, so without gathering batches alternate between two halves of
+     * the appenders. A leader whose batch needs a flush (or a synchronous write) therefore first waits, lock
+     * released, until no acknowledged appender is left inside append (staged, the appenders between staging and
+     * return, equals the records staged and not yet taken): by then most of them have staged again. The wait is
+     * bounded by half the last flush's duration, and a single appender never waits (its own record is all that
+     * is staged). WRITE batches are cut at once.
      *
      * Only one leader runs at a time (leaderActive), so the buffer it writes is never the one being staged
-     * into, and two buffers suffice: a buffer is free again once its write returned. Appenders wait on a
-     * Condition with awaitUninterruptibly: once bytes are staged, leaving early would abandon a record that may
-     * still become durable. Batches are numbered; the appenders of batch n wait on acked[n & ACK_MASK], so an
-     * acknowledgement wakes its batch (and at worst an aliased one eight batches on, which waits again).
-     * Roll-over and close wait until no leader runs and no flush is in flight: flushes use the segment's
-     * descriptors, which roll-over closes.
-
+     * into, and two buffers suffice. Every record a leader takes was staged, under the lock, before the leader
+     * took the batch, so the flush that follows the pwrite covers its bytes: nobody is acknowledged before a
+     * flush covering their bytes has returned. Appenders wait on a Condition with awaitUninterruptibly: once
+     * bytes are staged, leaving early would abandon a record that may still become durable.
+     *
      * File offsets: bufferBase is the file offset of byte 0 of the staging buffer; stagedEnd the offset just
      * past the last staged byte. Without O_DIRECT a batch writes [bufferBase, stagedEnd) exactly. With
      * O_DIRECT, bufferBase is block-aligned and a batch writes [bufferBase, alignUp(stagedEnd)) with the tail
@@ -144,8 +112,7 @@ public final class DurableLog implements AutoCloseable {
      *
      * All mutable fields are guarded by `lock`; durableSequence is also volatile for lock-free reads. A segment's
      * ring (UringFile on its borrowed writer fd) is created and closed under the lock with no leader running,
-     * and used by the leader only while leaderActive, so the lock orders every use before its close; its
-     * flushers[] likewise with no flush in flight.
+     * and used by the leader only while leaderActive, so the lock orders every use before its close.
      */
 
     private static final int FLUSH_NONE = 0;
@@ -160,9 +127,6 @@ public final class DurableLog implements AutoCloseable {
     private static final int RING_UNUSED = 0;
     private static final int RING_LINKED = 1;
     private static final int RING_SHORT = 2;
-    private static final int ACK_CONDITIONS = 8;
-    private static final int ACK_MASK = ACK_CONDITIONS - 1;
-    private static final int MAX_FLUSHES = 8;
 
     private final Path directory;
     private final LogOptions options;
@@ -180,7 +144,7 @@ public final class DurableLog implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Condition[] acked = newConditions(lock, ACK_CONDITIONS); // appenders, by batch & ACK_MASK
+    private final Condition[] acked = {lock.newCondition(), lock.newCondition()}; // appenders, by staging buffer
     private final Condition gathered = lock.newCondition(); // a gathering leader waits here
     private final MemorySegment zeros; // null without zero fill: a chunk of zeros, never written
 
@@ -192,15 +156,6 @@ public final class DurableLog implements AutoCloseable {
     private long nextSequence; // guarded by lock
     private long stagedSequence; // guarded by lock: last sequence staged
     private long takenSequence; // guarded by lock: last sequence taken into a batch by a leader
-    private long cutBatches; // guarded by lock: batches taken by leaders; records staged now go to cutBatches + 1
-    private long writtenSequence; // guarded by lock: last sequence whose write has returned
-    private int pendingNeed; // guarded by lock: strongest flush asked for by batches written after the last flush began
-    private long flushStartedSequence; // guarded by lock: writtenSequence when the last flush began
-    private long flushedData; // guarded by lock: the highest writtenSequence a returned flush began with
-    private long flushedAll; // guarded by lock: the same for fsync flushes
-    private int flushing; // guarded by lock: flush syscalls in flight
-    private int flushSlots; // guarded by lock: bit i set while a flush runs on slot i (0: the writer, i: flushers[i-1])
-    private final ArrayDeque<Batch> written = new ArrayDeque<>(); // guarded by lock: written, not acknowledged
     private int staged; // guarded by lock: appenders between staging their record and returning
     private boolean gathering; // guarded by lock: a leader waits on `gathered` before cutting its batch
     private long lastSyncNanos; // guarded by lock: how long the last flushed or synchronous batch took
@@ -208,6 +163,8 @@ public final class DurableLog implements AutoCloseable {
     private final List<Path> unflushedRetired = new ArrayList<>(); // guarded by lock: see flushEarlier
     private boolean directoryUnsynced; // guarded by lock: a segment's name is not yet durable (lazy roll-over)
     private volatile long durableSequence; // written under lock by the leader; read lock-free by lastSequence()
+    private long flushedData; // guarded by lock: last sequence of the last batch whose flush (any kind) returned
+    private long flushedAll; // guarded by lock: the same for batches flushed with fsync
     private int flushNeed; // guarded by lock: strongest flush asked for by a staged record
     private boolean leaderActive; // guarded by lock
     private LogFailedException failure; // guarded by lock: the first write or flush failure, fatal
@@ -229,26 +186,12 @@ public final class DurableLog implements AutoCloseable {
         UringFile ring; // guarded by the log's lock (see the overview); null without io_uring or once complete
         long durableEnd; // guarded by the log's lock: offset past the last durable record
         boolean unflushed; // guarded by the log's lock: bytes written (WRITE batches, a lazy header) not yet flushed
-        long unflushedThrough; // guarded by the log's lock: the last record written without a flush (0: the header)
-        final Fd[] flushers = new Fd[MAX_FLUSHES - 1]; // guarded by the log's lock: flush slots 1.., each its own file
 
         Segment(long firstSequence, Path path, long durableEnd) {
             this.firstSequence = firstSequence;
             this.path = path;
             this.durableEnd = durableEnd;
         }
-    }
-
-    /** A written batch waiting for its acknowledgement: its number, last record, end offset and flush need. */
-    private record Batch(long number, long last, long end, int need, Segment segment) {
-    }
-
-    private static Condition[] newConditions(ReentrantLock lock, int n) {
-        Condition[] c = new Condition[n];
-        for (int i = 0; i < n; i++) {
-            c[i] = lock.newCondition();
-        }
-        return c;
     }
 
     private DurableLog(Path directory, LogOptions options, FileChannel lockChannel, FileLock fileLock)
@@ -464,8 +407,6 @@ public final class DurableLog implements AutoCloseable {
         stagedSequence = expected - 1;
         takenSequence = expected - 1;
         durableSequence = expected - 1;
-        writtenSequence = expected - 1;
-        flushStartedSequence = expected - 1;
         flushedData = expected - 1;
         flushedAll = expected - 1;
         if (segments.isEmpty()) {
@@ -719,9 +660,6 @@ public final class DurableLog implements AutoCloseable {
 
     /** With io_uring: starts the ring that writes and flushes the segment's batches, on its borrowed writer. */
     private void attachRing(Segment segment) throws IOException {
-        for (int i = 0; i < segment.flushers.length; i++) {
-            segment.flushers[i] = Fd.open(segment.path, Set.of(OpenFlag.READ), 0);
-        }
         if (uring) {
             segment.ring = UringFile.wrapBorrowed(segment.writer, UringFile.Engine.URING);
         }
@@ -731,25 +669,15 @@ public final class DurableLog implements AutoCloseable {
     private static void retire(Segment segment) throws IOException {
         UringFile ring = segment.ring;
         Fd writer = segment.writer;
-        Fd[] flushers = segment.flushers.clone();
         segment.ring = null;
         segment.writer = null;
-        java.util.Arrays.fill(segment.flushers, null);
         try {
             if (ring != null) {
                 ring.close();
             }
         } finally {
-            try {
-                for (Fd f : flushers) {
-                    if (f != null) {
-                        f.close();
-                    }
-                }
-            } finally {
-                if (writer != null) {
-                    writer.close();
-                }
+            if (writer != null) {
+                writer.close();
             }
         }
     }
@@ -866,8 +794,8 @@ public final class DurableLog implements AutoCloseable {
                 ensureWritable();
             }
             long sequence = nextSequence++;
-            Condition mine = acked[(int) ((cutBatches + 1) & ACK_MASK)];
-            RecordFormat.encodeRecord(buffers[active], stagedEnd - bufferBase, sequence, payload, crc);
+            int mine = active;
+            RecordFormat.encodeRecord(buffers[mine], stagedEnd - bufferBase, sequence, payload, crc);
             stagedEnd += frame;
             stagedSequence = sequence;
             flushNeed = Math.max(flushNeed, need);
@@ -880,16 +808,10 @@ public final class DurableLog implements AutoCloseable {
                         throw new LogFailedException("record " + sequence + " not acknowledged: "
                                 + failure.getMessage(), failure.getCause());
                     }
-                    if (sequence > takenSequence) {
-                        if (leaderActive) {
-                            mine.awaitUninterruptibly();
-                        } else {
-                            lead(true);
-                        }
-                    } else if (flushWanted()) {
-                        flush(1);
+                    if (leaderActive) {
+                        acked[mine].awaitUninterruptibly();
                     } else {
-                        mine.awaitUninterruptibly();
+                        lead(true);
                     }
                 }
             } finally {
@@ -905,33 +827,18 @@ public final class DurableLog implements AutoCloseable {
 
     /** Lock held. Wakes a gathering leader once every appender inside has a record waiting to be taken. */
     private void signalIfGathered() {
-        if (gathering && gathered()) {
+        if (gathering && stagedSequence - takenSequence >= staged) {
             gathered.signal();
         }
     }
 
     /** Lock held. Becomes the leader if none runs, else waits for the running one to finish. */
     private void waitOrLead() throws IOException {
-        if (failure != null) {
-            return;
-        }
-        if (!leaderActive && stagedSequence != takenSequence) {
-            lead(false);
-        } else if (flushWanted()) {
-            flush(0);
-        } else {
+        if (leaderActive) {
             changed.awaitUninterruptibly();
+        } else {
+            lead(false);
         }
-    }
-
-    /** Lock held. Whether every appender inside append waits for a record not yet acknowledged. */
-    private boolean gathered() {
-        return stagedSequence - durableSequence >= staged;
-    }
-
-    /** Lock held. Whether written records wait for a flush and a flush may start now. */
-    private boolean flushWanted() {
-        return pendingNeed != FLUSH_NONE && flushing < MAX_FLUSHES && failure == null;
     }
 
     /**
@@ -941,16 +848,16 @@ public final class DurableLog implements AutoCloseable {
      *               only an appender whose own record is staged gathers
      */
     private void lead(boolean gather) throws IOException {
-        if (stagedSequence == takenSequence || failure != null) {
+        if (stagedSequence == durableSequence || failure != null) {
             return;
         }
         leaderActive = true;
         if (gather && (flushNeed != FLUSH_NONE || durability.openMode() != Durability.OpenMode.BUFFERED)
-                && !gathered()) {
+                && stagedSequence - takenSequence < staged) {
             long left = Math.min(lastSyncNanos / 2, MAX_GATHER_NANOS);
             gathering = true;
             try {
-                while (left > 0 && !gathered() && failure == null) {
+                while (left > 0 && stagedSequence - takenSequence < staged && failure == null) {
                     left = gathered.awaitNanos(left);
                 }
             } catch (InterruptedException e) {
@@ -963,9 +870,9 @@ public final class DurableLog implements AutoCloseable {
         final long base = bufferBase;
         final long end = stagedEnd;
         final long last = stagedSequence;
-        final long first = takenSequence + 1;
+        final long first = durableSequence + 1;
         final int need = flushNeed;
-        final long number = ++cutBatches;
+        final int batchBuffer = active;
         final boolean syncs = need != FLUSH_NONE || durability.openMode() != Durability.OpenMode.BUFFERED;
         final List<Path> earlier = need == FLUSH_NONE || unflushedRetired.isEmpty() ? List.of()
                 : List.copyOf(unflushedRetired);
@@ -976,6 +883,7 @@ public final class DurableLog implements AutoCloseable {
         }
         final Segment segment = current;
         final Fd writer = segment.writer;
+        final Fd flushFd = flushOverride != null ? flushOverride : writer;
         // The test hook's flushes go to another fd: only the two-call path can do that.
         final UringFile ring = need != FLUSH_NONE && flushOverride == null ? segment.ring : null;
         int next = 1 - active;
@@ -1002,8 +910,12 @@ public final class DurableLog implements AutoCloseable {
                 ringOutcome = flushThroughRing(ring, writer, batch, length, base, need == FLUSH_DATA);
             } else {
                 writeFully(writer, batch, length, base);
+                if (need == FLUSH_DATA) {
+                    flushFd.fdatasync();
+                } else if (need == FLUSH_ALL) {
+                    flushFd.fsync();
+                }
             }
-            // Before the batch counts as written: no flush that could acknowledge it starts before this returns.
             flushEarlier(earlier, syncDirectory, need == FLUSH_DATA);
         } catch (IOException | RuntimeException | Error e) {
             error = e;
@@ -1011,54 +923,47 @@ public final class DurableLog implements AutoCloseable {
             lock.lock();
         }
         leaderActive = false;
+        if (syncs) {
+            lastSyncNanos = System.nanoTime() - started;
+        }
         if (error == null) {
-            writtenSequence = last;
-            // A batch that needs no flush, with none ahead of it waiting, is acknowledged below without queueing.
-            boolean queued = need != FLUSH_NONE || !written.isEmpty();
-            if (queued) {
-                written.addLast(new Batch(number, last, end, need, segment));
-            }
+            durableSequence = last;
+            segment.durableEnd = end;
+            // A flush covers the whole file; a page-cache write leaves it to be flushed.
+            segment.unflushed = need == FLUSH_NONE
+                    && (durability.openMode() == Durability.OpenMode.BUFFERED || segment.unflushed);
             flushCalls += earlier.size() + (syncDirectory ? 1 : 0);
             batches++;
             writeCalls++;
             if (durability.openMode() != Durability.OpenMode.BUFFERED) {
                 syncedWrites++;
-                lastSyncNanos = System.nanoTime() - started;
+            }
+            if (need != FLUSH_NONE) {
+                flushCalls++;
+                // The flush began after the batch's write returned, and covers it and every batch before it.
+                flushedData = last;
+                if (need == FLUSH_ALL) {
+                    flushedAll = last;
+                }
             }
             if (ringOutcome != RING_UNUSED) {
-                lastSyncNanos = System.nanoTime() - started;
                 uringSubmissions++;
-                flushCalls++;
                 if (ringOutcome == RING_SHORT) {
                     writeCalls++; // the pwrite that finished the short write
                 }
-                // The ring's sync began after this write, and every earlier write had returned before it.
-                flushed(last, need, segment);
-                if (need >= pendingNeed) {
-                    pendingNeed = FLUSH_NONE;
-                    flushStartedSequence = Math.max(flushStartedSequence, last);
-                }
-            } else if (need != FLUSH_NONE) {
-                pendingNeed = Math.max(pendingNeed, need);
-            } else if (durability.openMode() == Durability.OpenMode.BUFFERED) {
-                segment.unflushed = true; // a page-cache write leaves it to be flushed
-                segment.unflushedThrough = last;
             }
             maxBatch = Math.max(maxBatch, last - first + 1);
-            if (queued) {
-                advance();
-            } else {
-                acknowledge(number, last, end, segment);
-            }
-            if (stagedSequence != takenSequence) {
-                acked[(int) ((cutBatches + 1) & ACK_MASK)].signal(); // one appender of the next batch leads it
-            }
         } else {
             String what = need == FLUSH_NONE ? "write" : "write or flush";
-            fail(new LogFailedException("log " + directory + " failed: " + what + " of records " + first + ".."
+            failure = new LogFailedException("log " + directory + " failed: " + what + " of records " + first + ".."
                     + last + " to " + segment.path.getFileName() + " failed (" + error.getMessage()
                     + "); the log refuses all further writes and never retries a failed flush: the kernel may "
-                    + "have dropped the dirty pages. Reopen the log to recover", error));
+                    + "have dropped the dirty pages. Reopen the log to recover", error);
+            acked[1 - batchBuffer].signalAll(); // nothing more will be written: everyone waiting must see it
+        }
+        acked[batchBuffer].signalAll(); // exactly the appenders of this batch
+        if (error == null && stagedSequence != takenSequence) {
+            acked[active].signal(); // one appender of the next batch leads it
         }
         changed.signalAll(); // appenders rolling over or waiting for buffer space, and close()
         if (error instanceof RuntimeException re) {
@@ -1067,115 +972,6 @@ public final class DurableLog implements AutoCloseable {
         if (error instanceof Error er) {
             throw er;
         }
-    }
-
-    /**
-     * Lock held on entry and exit, released during the syscall. Flushes the current segment for every batch written
-     * so far, then acknowledges what that covers. Runs while another leader writes the next batch, and next to
-     * another flush (up to MAX_FLUSHES). With {@code chain > 0}, starts the next flush at once if batches written
-     * meanwhile wait for one.
-     */
-    private void flush(int chain) {
-        int rounds = chain;
-        while (true) {
-            final long covered = writtenSequence; // every write up to here has returned: this flush covers them
-            final int kind = pendingNeed;
-            final Segment segment = current;
-            final int slot = Integer.numberOfTrailingZeros(~flushSlots); // flushing < MAX_FLUSHES: one is free
-            final Fd fd = flushOverride != null ? flushOverride
-                    : slot == 0 ? segment.writer : segment.flushers[slot - 1];
-            final long from = flushStartedSequence + 1;
-            flushSlots |= 1 << slot;
-            pendingNeed = FLUSH_NONE;
-            flushStartedSequence = covered;
-            flushing++;
-            Throwable error = null;
-            long started = System.nanoTime();
-            lock.unlock();
-            try {
-                if (kind == FLUSH_DATA) {
-                    fd.fdatasync();
-                } else {
-                    fd.fsync();
-                }
-            } catch (IOException | RuntimeException | Error e) {
-                error = e;
-            } finally {
-                lock.lock();
-            }
-            flushing--;
-            flushSlots &= ~(1 << slot);
-            lastSyncNanos = System.nanoTime() - started;
-            if (error != null) {
-                if (failure == null) {
-                    fail(new LogFailedException("log " + directory + " failed: flush of records " + from + ".."
-                            + covered + " to " + segment.path.getFileName() + " failed (" + error.getMessage()
-                            + "); the log refuses all further writes and never retries a failed flush: the kernel "
-                            + "may have dropped the dirty pages. Reopen the log to recover", error));
-                }
-            } else if (failure == null) {
-                flushCalls++;
-                flushed(covered, kind, segment);
-                advance();
-            }
-            changed.signalAll();
-            if (!flushWanted()) {
-                return;
-            }
-            if (rounds-- <= 0) {
-                signalFlusher();
-                return;
-            }
-        }
-    }
-
-    /** Lock held. A flush of {@code kind} that began once everything up to {@code covered} was written returned. */
-    private void flushed(long covered, int kind, Segment segment) {
-        flushedData = Math.max(flushedData, covered);
-        if (kind == FLUSH_ALL) {
-            flushedAll = Math.max(flushedAll, covered);
-        }
-        if (segment.unflushedThrough <= covered) {
-            segment.unflushed = false;
-        }
-    }
-
-    /** Lock held. Acknowledges written batches, in order, as far as their writes and flushes allow. */
-    private void advance() {
-        for (Batch b = written.peekFirst(); b != null; b = written.peekFirst()) {
-            boolean done = b.need() == FLUSH_NONE || (b.need() == FLUSH_DATA ? flushedData : flushedAll) >= b.last();
-            if (!done) {
-                return;
-            }
-            written.pollFirst();
-            acknowledge(b.number(), b.last(), b.end(), b.segment());
-        }
-    }
-
-    /** Lock held. Makes batch {@code number}, ending with record {@code last} at {@code end}, durable. */
-    private void acknowledge(long number, long last, long end, Segment segment) {
-        durableSequence = last;
-        segment.durableEnd = end;
-        acked[(int) (number & ACK_MASK)].signalAll(); // the batch's appenders (and any aliased, who wait again)
-    }
-
-    /** Lock held. Wakes one appender of the first written batch that no flush covers yet, to flush it. */
-    private void signalFlusher() {
-        for (Batch b : written) {
-            if (b.last() > flushStartedSequence) {
-                acked[(int) (b.number() & ACK_MASK)].signal();
-                return;
-            }
-        }
-    }
-
-    /** Lock held. Makes the log failed and wakes every waiting appender. */
-    private void fail(LogFailedException e) {
-        failure = e;
-        for (Condition c : acked) {
-            c.signalAll();
-        }
-        changed.signalAll();
     }
 
     /**
@@ -1247,7 +1043,7 @@ public final class DurableLog implements AutoCloseable {
      * appender rolled while this one waited and the frame now fits.
      */
     private void roll(long frame) throws IOException {
-        while (leaderActive || flushing > 0 || stagedSequence != durableSequence) {
+        while (leaderActive || stagedSequence != durableSequence) {
             waitOrLead();
             ensureWritable();
         }
@@ -1257,8 +1053,11 @@ public final class DurableLog implements AutoCloseable {
         try {
             createSegment(nextSequence);
         } catch (IOException | RuntimeException e) {
-            fail(new LogFailedException("log " + directory + " failed: cannot start a new segment ("
-                    + e.getMessage() + ")", e));
+            failure = new LogFailedException("log " + directory + " failed: cannot start a new segment ("
+                    + e.getMessage() + ")", e);
+            acked[0].signalAll();
+            acked[1].signalAll();
+            changed.signalAll();
             throw failure;
         }
     }
@@ -1418,10 +1217,10 @@ public final class DurableLog implements AutoCloseable {
                 return;
             }
             closed = true;
-            while (failure == null && (leaderActive || flushing > 0 || stagedSequence != durableSequence)) {
+            while (failure == null && (leaderActive || stagedSequence != durableSequence)) {
                 changed.awaitUninterruptibly();
             }
-            while (leaderActive || flushing > 0) {
+            while (leaderActive) {
                 changed.awaitUninterruptibly();
             }
             try {
