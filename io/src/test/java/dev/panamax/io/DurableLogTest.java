@@ -288,6 +288,56 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldAcknowledgeEveryRecordAndKeepTheInterruptWhenInterruptedAppendersShareFlushes() throws Exception {
+        // Each append starts with its thread's interrupt status set, so every wait inside it (a follower parked
+        // for its batch, a leader gathering, an appender waiting to lead) meets a pending interrupt. A staged
+        // record must not be abandoned: every append returns its sequence once durable, with the status kept.
+        int threads = 8;
+        int perThread = 100;
+        ConcurrentHashMap<Long, String> acked = new ConcurrentHashMap<>();
+        LogOptions options = small(Durability.FDATASYNC);
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        String text = "t" + id + "-" + i;
+                        Thread.currentThread().interrupt();
+                        long seq = log.append(text.getBytes(StandardCharsets.UTF_8));
+                        if (!Thread.interrupted()) {
+                            throw new AssertionError("append " + seq + " swallowed the caller's interrupt");
+                        }
+                        long covered = log.flushedThroughForTest(false);
+                        if (seq > covered) {
+                            throw new AssertionError("record " + seq + " acknowledged but returned flushes "
+                                    + "covered only up to " + covered);
+                        }
+                        acked.put(seq, text);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertEquals(threads * perThread, log.stats().appends());
+        }
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            List<LogRecord> all = log.readAll();
+            assertEquals(threads * perThread, all.size());
+            for (LogRecord r : all) {
+                assertEquals(acked.get(r.sequence()), new String(r.payload(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
     void shouldShareSynchronousWritesWhenDsyncThreadsAppendConcurrently() throws Exception {
         int threads = 4;
         try (DurableLog log = DurableLog.open(dir, small(Durability.DSYNC))) {
