@@ -28,6 +28,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -78,11 +80,13 @@ public final class DurableLog implements AutoCloseable {
      * Staging and group commit (RocksDB's write group, with a shared buffer instead of a writer queue):
      *
      *   appender:  lock; stage frame into buffers[active] at stagedEnd; seq = nextSequence++; staged++;
-     *              while durableSequence < seq: if a leader runs, await acked[buffer staged into]; else lead();
-     *              staged--; unlock
+     *              while durableSequence < seq: if the running leader took seq (a follower): add this thread to
+     *              parked[buffer staged into], unlock, park until durableSequence >= seq (or failure), and leave
+     *              without the lock; else if a leader runs, await acked[buffer staged into]; else lead();
+     *              staged--; unlock (if still held)
      *   lead():    gather (below); take buffers[active] with everything staged; switch staging to the other
      *              buffer; unlock; flush step; lock; durableSequence = last staged sequence of the batch;
-     *              signalAll acked[batch buffer] (exactly the batch's appenders); if records wait in the other
+     *              unpark parked[batch buffer] (exactly the batch's followers); if records wait in the other
      *              buffer, signal one of them to lead the next batch
      *   flush step (the flusher): either pwrite the batch, then fdatasync/fsync if any staged record asked for
      *              it (two syscalls); or, with io_uring and a flush needed, one submission of a WRITE SQE
@@ -95,7 +99,17 @@ public final class DurableLog implements AutoCloseable {
      * released, until no acknowledged appender is left inside append (staged, the appenders between staging and
      * return, equals the records staged and not yet taken): by then most of them have staged again. The wait is
      * bounded by half the last flush's duration, and a single appender never waits (its own record is all that
-     * is staged). WRITE batches are cut at once.
+     * is staged). WRITE batches are cut at once. The leader parks while it gathers (lock released); an appender
+     * staging wakes it when the count is reached, and a follower leaving lock-free wakes it to count again.
+     *
+     * Followers leave lock-free: with a Condition, signalAll hands the woken followers to the lock one after
+     * the other, each waking the next on unlock, so on few cores the last of eight returns, and stages again,
+     * long after the flush: that chain was most of the gathering wait. A parked follower needs nothing guarded
+     * to leave: durableSequence and failure are volatile, staged is atomic, and the leader counts appends for
+     * the whole batch. The leader unparks them under the lock after setting durableSequence; a follower adds
+     * itself to parked[] under the lock before unlocking, so an unpark is never lost (park returns at once if
+     * the permit was given first). Only the running batch's appenders park: those of the next batch wait on
+     * acked[] under the lock, as one of them is signalled to lead.
      *
      * Only one leader runs at a time (leaderActive), so the buffer it writes is never the one being staged
      * into, and two buffers suffice. Every record a leader takes was staged, under the lock, before the leader
@@ -110,7 +124,8 @@ public final class DurableLog implements AutoCloseable {
      * rewritten, extended, by the next batch. A torn rewrite of that block leaves each sector either old or
      * new, and both hold the same bytes for the records already acknowledged.
      *
-     * All mutable fields are guarded by `lock`; durableSequence is also volatile for lock-free reads. A segment's
+     * All mutable fields are guarded by `lock`, except as noted at each field: durableSequence and failure are
+     * also volatile for lock-free reads, and staged is an AtomicInteger. A segment's
      * ring (UringFile on its borrowed writer fd) is created and closed under the lock with no leader running,
      * and used by the leader only while leaderActive, so the lock orders every use before its close.
      */
@@ -145,7 +160,6 @@ public final class DurableLog implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Condition[] acked = {lock.newCondition(), lock.newCondition()}; // appenders, by staging buffer
-    private final Condition gathered = lock.newCondition(); // a gathering leader waits here
     private final MemorySegment zeros; // null without zero fill: a chunk of zeros, never written
 
     private final List<Segment> segments = new ArrayList<>(); // guarded by lock; last one is being written
@@ -156,16 +170,23 @@ public final class DurableLog implements AutoCloseable {
     private long nextSequence; // guarded by lock
     private long stagedSequence; // guarded by lock: last sequence staged
     private long takenSequence; // guarded by lock: last sequence taken into a batch by a leader
-    private int staged; // guarded by lock: appenders between staging their record and returning
-    private boolean gathering; // guarded by lock: a leader waits on `gathered` before cutting its batch
+    private final AtomicInteger staged = new AtomicInteger(); // appenders between staging and returning: raised
+                                                               // under lock, lowered by a follower leaving lock-free
+    private volatile boolean gathering; // written under lock; read by followers leaving lock-free, to wake gatherer
+    private volatile Thread gatherer; // written under lock with gathering; the leader parked while gathering
+    private final List<List<Thread>> parked = List.of(new ArrayList<>(), new ArrayList<>()); // guarded by lock:
+                                                  // followers of the running batch, by its buffer, parked lock-free
     private long lastSyncNanos; // guarded by lock: how long the last flushed or synchronous batch took
     private Preparer preparer; // guarded by lock: the next segment being made ready, or null
     private final List<Path> unflushedRetired = new ArrayList<>(); // guarded by lock: see flushEarlier
     private boolean directoryUnsynced; // guarded by lock: a segment's name is not yet durable (lazy roll-over)
     private volatile long durableSequence; // written under lock by the leader; read lock-free by lastSequence()
+    private long flushedData; // guarded by lock: last sequence of the last batch whose flush (any kind) returned
+    private long flushedAll; // guarded by lock: the same for batches flushed with fsync
     private int flushNeed; // guarded by lock: strongest flush asked for by a staged record
     private boolean leaderActive; // guarded by lock
-    private LogFailedException failure; // guarded by lock: the first write or flush failure, fatal
+    private volatile LogFailedException failure; // written under lock: the first write or flush failure, fatal;
+                                                 // read lock-free by parked followers
     private volatile boolean closed; // written under lock by close(); read lock-free for the early check
     private Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
     private long appends; // guarded by lock
@@ -405,6 +426,8 @@ public final class DurableLog implements AutoCloseable {
         stagedSequence = expected - 1;
         takenSequence = expected - 1;
         durableSequence = expected - 1;
+        flushedData = expected - 1;
+        flushedAll = expected - 1;
         if (segments.isEmpty()) {
             createSegment(expected);
         } else {
@@ -777,6 +800,7 @@ public final class DurableLog implements AutoCloseable {
         long frame = RecordFormat.frameBytes(payload.byteSize());
         int need = rung == Durability.FSYNC ? FLUSH_ALL : rung == Durability.FDATASYNC ? FLUSH_DATA : FLUSH_NONE;
         lock.lock();
+        boolean locked = true;
         try {
             ensureWritable();
             while (true) {
@@ -795,7 +819,7 @@ public final class DurableLog implements AutoCloseable {
             stagedEnd += frame;
             stagedSequence = sequence;
             flushNeed = Math.max(flushNeed, need);
-            staged++;
+            staged.incrementAndGet();
             try {
                 signalIfGathered();
                 maybePrepare();
@@ -804,27 +828,68 @@ public final class DurableLog implements AutoCloseable {
                         throw new LogFailedException("record " + sequence + " not acknowledged: "
                                 + failure.getMessage(), failure.getCause());
                     }
-                    if (leaderActive) {
+                    if (leaderActive && sequence <= takenSequence) {
+                        // In the running batch: wait without the lock, and leave without it once acknowledged,
+                        // so the acknowledged followers do not pass the lock from one to the next to return.
+                        parked.get(mine).add(Thread.currentThread());
+                        lock.unlock();
+                        locked = false;
+                        awaitDurable(sequence);
+                        if (durableSequence >= sequence) {
+                            break;
+                        }
+                        lock.lock(); // failed: throw under the lock, as every other appender does
+                        locked = true;
+                    } else if (leaderActive) {
                         acked[mine].awaitUninterruptibly();
                     } else {
                         lead(true);
                     }
                 }
             } finally {
-                staged--;
-                signalIfGathered();
+                staged.decrementAndGet();
+                if (locked) {
+                    signalIfGathered();
+                } else if (gathering) {
+                    LockSupport.unpark(gatherer); // it counts again under the lock
+                }
             }
-            appends++;
             return sequence;
         } finally {
-            lock.unlock();
+            if (locked) {
+                lock.unlock();
+            }
         }
+    }
+
+    /**
+     * Lock not held. Parks until {@code sequence} is durable or the log failed, uninterruptibly (an interrupt is
+     * kept for the caller): the leader unparks the followers of its batch after its flush.
+     */
+    private void awaitDurable(long sequence) {
+        boolean interrupted = false;
+        while (durableSequence < sequence && failure == null) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lock held. Wakes the followers parked on a batch of {@code buffer}. */
+    private void unparkFollowers(int buffer) {
+        List<Thread> list = parked.get(buffer);
+        for (Thread t : list) {
+            LockSupport.unpark(t);
+        }
+        list.clear();
     }
 
     /** Lock held. Wakes a gathering leader once every appender inside has a record waiting to be taken. */
     private void signalIfGathered() {
-        if (gathering && stagedSequence - takenSequence >= staged) {
-            gathered.signal();
+        if (gathering && stagedSequence - takenSequence >= staged.get()) {
+            LockSupport.unpark(gatherer);
         }
     }
 
@@ -849,17 +914,28 @@ public final class DurableLog implements AutoCloseable {
         }
         leaderActive = true;
         if (gather && (flushNeed != FLUSH_NONE || durability.openMode() != Durability.OpenMode.BUFFERED)
-                && stagedSequence - takenSequence < staged) {
-            long left = Math.min(lastSyncNanos / 2, MAX_GATHER_NANOS);
+                && stagedSequence - takenSequence < staged.get()) {
+            long deadline = System.nanoTime() + Math.min(lastSyncNanos / 2, MAX_GATHER_NANOS);
+            gatherer = Thread.currentThread();
             gathering = true;
             try {
-                while (left > 0 && stagedSequence - takenSequence < staged && failure == null) {
-                    left = gathered.awaitNanos(left);
+                // Interrupted: the interrupt is kept for the caller, and the batch is cut now.
+                while (stagedSequence - takenSequence < staged.get() && failure == null
+                        && !Thread.currentThread().isInterrupted()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    lock.unlock();
+                    try {
+                        LockSupport.parkNanos(this, left); // unparked by a follower staging again or leaving
+                    } finally {
+                        lock.lock();
+                    }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // kept for the caller; the batch is cut now
             } finally {
                 gathering = false;
+                gatherer = null;
             }
         }
         final MemorySegment batch = buffers[active];
@@ -929,6 +1005,7 @@ public final class DurableLog implements AutoCloseable {
             segment.unflushed = need == FLUSH_NONE
                     && (durability.openMode() == Durability.OpenMode.BUFFERED || segment.unflushed);
             flushCalls += earlier.size() + (syncDirectory ? 1 : 0);
+            appends += last - first + 1; // every one of them returns: counted here, as some leave lock-free
             batches++;
             writeCalls++;
             if (durability.openMode() != Durability.OpenMode.BUFFERED) {
@@ -936,6 +1013,11 @@ public final class DurableLog implements AutoCloseable {
             }
             if (need != FLUSH_NONE) {
                 flushCalls++;
+                // The flush began after the batch's write returned, and covers it and every batch before it.
+                flushedData = last;
+                if (need == FLUSH_ALL) {
+                    flushedAll = last;
+                }
             }
             if (ringOutcome != RING_UNUSED) {
                 uringSubmissions++;
@@ -951,8 +1033,10 @@ public final class DurableLog implements AutoCloseable {
                     + "); the log refuses all further writes and never retries a failed flush: the kernel may "
                     + "have dropped the dirty pages. Reopen the log to recover", error);
             acked[1 - batchBuffer].signalAll(); // nothing more will be written: everyone waiting must see it
+            unparkFollowers(1 - batchBuffer);
         }
-        acked[batchBuffer].signalAll(); // exactly the appenders of this batch
+        acked[batchBuffer].signalAll(); // appenders of this batch still waiting under the lock (none, normally)
+        unparkFollowers(batchBuffer); // exactly the appenders of this batch
         if (error == null && stagedSequence != takenSequence) {
             acked[active].signal(); // one appender of the next batch leads it
         }
@@ -1249,6 +1333,20 @@ public final class DurableLog implements AutoCloseable {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /**
+     * Test hook: the highest sequence that a returned flush covered, that is the last record whose write had
+     * returned when the flush began: of any flush, or with {@code fsyncOnly} of an {@code fsync}. Every record
+     * acknowledged at {@link Durability#FDATASYNC} (at {@link Durability#FSYNC}) is at or below it.
+     */
+    long flushedThroughForTest(boolean fsyncOnly) {
+        lock.lock();
+        try {
+            return fsyncOnly ? flushedAll : flushedData;
+        } finally {
+            lock.unlock();
         }
     }
 

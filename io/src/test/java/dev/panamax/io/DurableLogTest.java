@@ -224,6 +224,120 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldAcknowledgeOnlyRecordsThatAReturnedFlushCoveredWhenThreadsAppendMixedRungsConcurrently()
+            throws Exception {
+        // Writes and flushes overlap: a batch is written while earlier ones are being flushed, several flushes run
+        // at once and return in any order, and WRITE batches sit between flushing ones. However they interleave,
+        // a record acknowledged at FDATASYNC or FSYNC must be covered by a flush of that kind that has returned,
+        // and sequences must come back whole and in order after a reopen.
+        int threads = 8;
+        int perThread = 200;
+        Durability[] rungs = {Durability.FDATASYNC, Durability.FSYNC, Durability.WRITE, Durability.FDATASYNC};
+        ConcurrentHashMap<Long, String> acked = new ConcurrentHashMap<>();
+        LogOptions options = small(Durability.FDATASYNC);
+        LogStats stats;
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        Durability rung = rungs[(id + i) % rungs.length];
+                        String text = "t" + id + "-" + i + "-" + rung;
+                        long seq = log.append(text.getBytes(StandardCharsets.UTF_8), rung);
+                        if (rung != Durability.WRITE) {
+                            long covered = log.flushedThroughForTest(rung == Durability.FSYNC);
+                            if (seq > covered) {
+                                throw new AssertionError("record " + seq + " acknowledged at " + rung
+                                        + " but returned flushes covered only up to " + covered);
+                            }
+                        }
+                        if (log.lastSequence() < seq) {
+                            throw new AssertionError("record " + seq + " acknowledged beyond lastSequence "
+                                    + log.lastSequence());
+                        }
+                        if (acked.put(seq, text) != null) {
+                            throw new AssertionError("sequence " + seq + " acknowledged twice");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            stats = log.stats();
+        }
+        assertEquals(threads * perThread, stats.appends());
+        assertTrue(stats.flushCalls() < stats.appends(), "group commit shared no flush: " + stats);
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            List<LogRecord> all = log.readAll();
+            assertEquals(threads * perThread, all.size());
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(i + 1, all.get(i).sequence());
+                assertEquals(acked.get(all.get(i).sequence()), new String(all.get(i).payload(),
+                        StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void shouldAcknowledgeEveryRecordAndKeepTheInterruptWhenInterruptedAppendersShareFlushes() throws Exception {
+        // Each append starts with its thread's interrupt status set, so every wait inside it (a follower parked
+        // for its batch, a leader gathering, an appender waiting to lead) meets a pending interrupt. A staged
+        // record must not be abandoned: every append returns its sequence once durable, with the status kept.
+        int threads = 8;
+        int perThread = 100;
+        ConcurrentHashMap<Long, String> acked = new ConcurrentHashMap<>();
+        LogOptions options = small(Durability.FDATASYNC);
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        String text = "t" + id + "-" + i;
+                        Thread.currentThread().interrupt();
+                        long seq = log.append(text.getBytes(StandardCharsets.UTF_8));
+                        if (!Thread.interrupted()) {
+                            throw new AssertionError("append " + seq + " swallowed the caller's interrupt");
+                        }
+                        long covered = log.flushedThroughForTest(false);
+                        if (seq > covered) {
+                            throw new AssertionError("record " + seq + " acknowledged but returned flushes "
+                                    + "covered only up to " + covered);
+                        }
+                        acked.put(seq, text);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertEquals(threads * perThread, log.stats().appends());
+        }
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            List<LogRecord> all = log.readAll();
+            assertEquals(threads * perThread, all.size());
+            for (LogRecord r : all) {
+                assertEquals(acked.get(r.sequence()), new String(r.payload(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
     void shouldShareSynchronousWritesWhenDsyncThreadsAppendConcurrently() throws Exception {
         int threads = 4;
         try (DurableLog log = DurableLog.open(dir, small(Durability.DSYNC))) {
