@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -204,5 +206,50 @@ class ThreadBoundAllocatorTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> view.free(s));
             assertTrue(e.getMessage().contains("overrun"), e.getMessage());
         }
+    }
+
+    /**
+     * Returns a 64 B slab's page to the page heap right after the view last looked it up: a cache of that lookup
+     * (per thread or per view) must not answer for the page once a slab of another class holds it.
+     */
+    private long releaseLastLookedUpSlab(ThreadBoundAllocator view) {
+        long first = view.allocateAddress(64);
+        view.freeAddress(first); // the view's last slab lookup names the 64 B slab
+        allocator.flushThreadCache();
+        allocator.purge(); // the emptied (spare) slab goes back to the page heap
+        return first;
+    }
+
+    private static <T> T onAnotherThread(Callable<T> task) throws Exception {
+        FutureTask<T> future = new FutureTask<>(task);
+        Thread thread = new Thread(future);
+        thread.start();
+        return future.get();
+    }
+
+    @Test
+    void shouldMarkTheNewSlabWhenTheViewsLastSlabWasReleasedAndItsPageReused() throws Exception {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        long first = releaseLastLookedUpSlab(view);
+        long reused = view.allocateAddress(72); // a 72 B slab now, on the released slab's page
+        assertEquals(first >>> Region.PAGE_SHIFT, reused >>> Region.PAGE_SHIFT,
+                "precondition: the page heap reuses the lowest free page for the next slab");
+        // Freed from a fresh thread with no lookup history: the slab table decides, and the object must be held there.
+        onAnotherThread(() -> {
+            allocator.freeAddress(reused);
+            return null;
+        });
+        assertThrows(IllegalStateException.class, () -> allocator.freeAddress(reused));
+    }
+
+    @Test
+    void shouldFreeIntoTheNewSlabWhenTheViewsLastSlabWasReleasedAndItsPageReused() throws Exception {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        long first = releaseLastLookedUpSlab(view);
+        long reused = onAnotherThread(() -> allocator.allocateAddress(72));
+        assertEquals(first >>> Region.PAGE_SHIFT, reused >>> Region.PAGE_SHIFT,
+                "precondition: the page heap reuses the lowest free page for the next slab");
+        view.freeAddress(reused); // a released 64 B slab spanned this address
+        assertThrows(IllegalStateException.class, () -> view.freeAddress(reused));
     }
 }
