@@ -2,7 +2,7 @@
 # End-to-end check of 'panamax bench' and of its HTML report: runs './panamax bench bindings --quick' (the
 # smallest suite: 3 benchmarks, about 15 s of JMH plus a build when the jars are stale), checks the exit code and
 # the report files, renders index.html with headless Chromium and checks that the screenshot shows the table
-# text and the charts' panamax-blue bars. Then runs 'bench locks --quick' (about 50 s) and checks the latency
+# text and the charts' panamax-blue bars. Then runs 'bench locks --quick' (about 60 s) and checks the latency
 # percentile curves of LockBenchmark.handoff: histogram files, chart, links, and curve pixels in a screenshot. Also checks 'bench <suite not in the jar>' (exit 0, "not built") and a
 # bad suite name (exit 2, one line).
 # Usage: cli/src/test/sh/bench-report-smoke.sh   (from anywhere; CI calls it after './build verify')
@@ -79,7 +79,7 @@ assert blue > 250, "no panamax bar: the chart did not render"
 assert blue + grey > 3000, "too few bar pixels: the chart did not render"
 PY
 
-# Latency percentile curves: 'bench locks --quick' (18 benchmarks, about 50 s) records every measured operation of
+# Latency percentile curves: 'bench locks --quick' (21 benchmarks, about 60 s) records every measured operation of
 # LockBenchmark.handoff with HdrHistogram in the forks (LatencyLog); the report must hold one histogram and one
 # curve per lock, and the screenshot must show the curves.
 "$panamax" bench locks --quick --ignore-lock --out "$work/locks" >"$work/locks-out.txt" 2>"$work/locks-err.txt" \
@@ -87,7 +87,7 @@ PY
 python3 - "$work/locks" <<'PY' || fail "the locks report lacks its latency histograms or percentile curves"
 import re, sys, xml.etree.ElementTree as ET
 d = sys.argv[1]
-impls = ["futex", "futexAdaptive", "spin", "reentrant", "synchronized", "stamped"]
+impls = ["futex", "futexExchange", "futexAdaptive", "spin", "reentrant", "synchronized", "stamped"]
 for impl in impls:
     name = f"latency/LockBenchmark.handoff-impl={impl}"
     count = int(re.search(r"Total count\s*=\s*(\d+)", open(f"{d}/{name}.hgrm").read()).group(1))
@@ -105,7 +105,7 @@ assert "](charts/LockBenchmark.handoff-latency.svg)" in md, "summary.md does not
 assert "](latency/LockBenchmark.handoff-impl=futex.hgrm)" in md, "summary.md does not link the histograms"
 page = ET.parse(d + "/index.html").getroot()
 fig = [f for f in page.iter("figure") if f.get("id") == "LockBenchmark.handoff-latency.svg"]
-assert fig and len(list(fig[0].iter(S + "polyline"))) == 6, "index.html does not inline the latency chart"
+assert fig and len(list(fig[0].iter(S + "polyline"))) == len(impls), "index.html does not inline the latency chart"
 PY
 timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,3400 \
     --screenshot="$work/locks.png" "file://$work/locks/index.html" >"$work/chromium.log" 2>&1 \
@@ -115,9 +115,10 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[2])
 from png_pixels import near, rows
-# Curve colours that nothing else on the page uses: futexAdaptive, spin (panamax, solid), reentrant and
-# synchronized (peers, dashed). spin is drawn last, on top of every other curve.
-colors = {"futexAdaptive": "#7c3aed", "spin": "#0891b2", "reentrant": "#ea580c", "synchronized": "#16a34a"}
+# Curve colours that nothing else on the page uses: futexExchange, futexAdaptive, spin (panamax, solid, in run
+# order), reentrant and synchronized (peers, dashed). spin is drawn last, on top of every other curve.
+colors = {"futexExchange": "#7c3aed", "futexAdaptive": "#0891b2", "spin": "#1e3a8a", "reentrant": "#ea580c",
+          "synchronized": "#16a34a"}
 counts = dict.fromkeys(colors, 0)
 width, height, pixels = rows(sys.argv[1])
 for line in pixels:
