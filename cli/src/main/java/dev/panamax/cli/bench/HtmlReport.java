@@ -16,12 +16,14 @@ public final class HtmlReport {
             body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px; color: #111827; }
             h1 { font-size: 24px; margin-bottom: 4px; }
             h2 { font-size: 18px; margin-top: 28px; }
+            h3 { font-size: 15px; margin: 18px 0 6px; }
             .meta { color: #374151; font-size: 14px; margin: 2px 0; }
             .note { color: #374151; font-size: 13px; max-width: 980px; }
             .warn { color: #92400e; }
             table { border-collapse: collapse; font-size: 13px; }
             th, td { padding: 3px 8px; border-bottom: 1px solid #e5e7eb; text-align: left; white-space: nowrap; }
             td:last-child { white-space: normal; min-width: 12em; }
+            table.secondary td:last-child { white-space: nowrap; min-width: 0; }
             th { background: #f3f4f6; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; }
             tr.panamax td { background: #eff6ff; font-weight: bold; }
@@ -35,7 +37,8 @@ public final class HtmlReport {
     }
 
     /**
-     * Renders the page.
+     * Renders the page: the run conditions, one table per suite followed by a table of secondary metrics per
+     * benchmark that has any, and the charts.
      *
      * @param run the run
      * @param charts the charts, inlined in this order
@@ -75,12 +78,17 @@ public final class HtmlReport {
         for (String suite : run.suites()) {
             sb.append("<h2>").append(Fmt.xml(suite)).append("</h2>\n");
             table(sb, run.rowsOf(suite));
+            secondaryTables(sb, run.rowsOf(suite));
         }
         if (!run.otherRows().isEmpty()) {
             sb.append("<h2>other</h2>\n");
             table(sb, run.otherRows());
+            secondaryTables(sb, run.otherRows());
         }
         sb.append("<p class=\"note\">").append(Fmt.xml(Reports.LEGEND)).append("</p>\n");
+        if (!SecondaryTable.of(run.rows()).isEmpty()) {
+            sb.append("<p class=\"note\">").append(Fmt.xml(SecondaryTable.LEGEND)).append("</p>\n");
+        }
         if (!charts.isEmpty()) {
             sb.append("<h2>Charts</h2>\n");
             for (Chart chart : charts) {
@@ -132,6 +140,27 @@ public final class HtmlReport {
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");
+    }
+
+    /** One table per benchmark with secondary metrics: params, then one column per metric. */
+    private static void secondaryTables(StringBuilder sb, List<Comparison> rows) {
+        for (SecondaryTable t : SecondaryTable.of(rows)) {
+            sb.append("<h3>Secondary metrics: ").append(Fmt.xml(t.title())).append("</h3>\n");
+            sb.append("<table class=\"secondary\">\n<tr><th>Params</th>");
+            for (int i = 0; i < t.names().size(); i++) {
+                sb.append("<th>").append(Fmt.xml(t.header(i))).append("</th>");
+            }
+            sb.append("</tr>\n");
+            for (Comparison c : t.rows()) {
+                sb.append(c.panamax() ? "<tr class=\"panamax\">" : "<tr>");
+                cell(sb, "", c.result().paramsText());
+                for (int i = 0; i < t.names().size(); i++) {
+                    cell(sb, "num", t.cell(c, i));
+                }
+                sb.append("</tr>\n");
+            }
+            sb.append("</table>\n");
+        }
     }
 
     private static void latencyTable(StringBuilder sb, LatencyChart chart) {

@@ -58,12 +58,31 @@ public final class JmhResults {
             double max = percentile(percentiles, "100.0", benchmark);
             results.add(new Result(benchmark, string(run.get("mode"), benchmark + ": mode"),
                     (int) number(run.get("threads"), benchmark + ": threads"), params,
-                    number(metric.get("score"), benchmark + ": score"),
-                    metric.get("scoreError") == null ? Double.NaN
-                            : number(metric.get("scoreError"), benchmark + ": scoreError"),
-                    median, min, max, string(metric.get("scoreUnit"), benchmark + ": scoreUnit")));
+                    number(metric.get("score"), benchmark + ": score"), error(metric, benchmark),
+                    median, min, max, string(metric.get("scoreUnit"), benchmark + ": scoreUnit"),
+                    run.get("forks") == null ? 1 : (int) number(run.get("forks"), benchmark + ": forks"),
+                    secondary(run.get("secondaryMetrics"), benchmark)));
         }
         return results;
+    }
+
+    /** JMH writes {@code "secondaryMetrics": {}} when there are none, and older files may lack the field. */
+    private static List<SecondaryMetric> secondary(Object metrics, String benchmark) {
+        if (metrics == null) {
+            return List.of();
+        }
+        List<SecondaryMetric> out = new ArrayList<>();
+        map(metrics, benchmark + ": secondaryMetrics").forEach((k, v) -> {
+            String what = benchmark + ": secondary metric " + k;
+            Map<?, ?> m = map(v, what);
+            out.add(new SecondaryMetric(string(k, what), number(m.get("score"), what + ": score"), error(m, what),
+                    string(m.get("scoreUnit"), what + ": scoreUnit")));
+        });
+        return out;
+    }
+
+    private static double error(Map<?, ?> metric, String what) {
+        return metric.get("scoreError") == null ? Double.NaN : number(metric.get("scoreError"), what + ": scoreError");
     }
 
     /**

@@ -31,7 +31,8 @@ public final class Reports {
     }
 
     /**
-     * Renders the compact console table: one row per result, suite by suite, columns aligned, numbers right-aligned.
+     * Renders the compact console table: one row per result, suite by suite, columns aligned, numbers right-aligned;
+     * then one line per benchmark with secondary metrics, naming them (their figures are in the report files).
      *
      * @param run the run
      * @return the table with a legend, ending with a newline
@@ -64,6 +65,10 @@ public final class Reports {
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }
+        for (SecondaryTable t : SecondaryTable.of(bySuite)) {
+            sb.append("secondary metrics of ").append(t.title()).append(": ").append(String.join(", ", t.names()))
+                    .append(" (in summary.md and index.html)\n");
+        }
         if (!run.notBuilt().isEmpty()) {
             sb.append("not built yet (no class in benchmarks.jar): ").append(String.join(", ", run.notBuilt()))
                     .append('\n');
@@ -76,7 +81,9 @@ public final class Reports {
     }
 
     /**
-     * Renders {@code summary.md}: run conditions, one table per suite, the legend and links to the charts.
+     * Renders {@code summary.md}: run conditions, one table per suite followed by a table of secondary metrics
+     * ({@code @AuxCounters} counters, profilers' figures) per benchmark that has any, the legends and links to the
+     * charts.
      *
      * @param run the run
      * @param charts the charts written next to the summary, linked by {@link Chart#fileName()} under
@@ -113,12 +120,17 @@ public final class Reports {
         for (String suite : run.suites()) {
             sb.append("## ").append(suite).append("\n\n");
             table(sb, run.rowsOf(suite));
+            secondaryTables(sb, run.rowsOf(suite));
         }
         if (!run.otherRows().isEmpty()) {
             sb.append("## other\n\n");
             table(sb, run.otherRows());
+            secondaryTables(sb, run.otherRows());
         }
         sb.append(LEGEND).append(" Raw figures: `jmh-result.json`; JMH's output: `jmh.log`.\n\n");
+        if (!SecondaryTable.of(run.rows()).isEmpty()) {
+            sb.append(SecondaryTable.LEGEND).append("\n\n");
+        }
         if (!charts.isEmpty()) {
             sb.append("## Charts\n\n");
             for (Chart chart : charts) {
@@ -156,6 +168,26 @@ public final class Reports {
         return sb.toString();
     }
 
+    /** One table per benchmark with secondary metrics: params, then one column per metric. */
+    private static void secondaryTables(StringBuilder sb, List<Comparison> rows) {
+        for (SecondaryTable t : SecondaryTable.of(rows)) {
+            sb.append("### Secondary metrics: ").append(Fmt.md(t.title())).append("\n\n| Params |");
+            for (int i = 0; i < t.names().size(); i++) {
+                sb.append(' ').append(Fmt.md(t.header(i))).append(" |");
+            }
+            sb.append("\n|---|").append("--:|".repeat(t.names().size())).append('\n');
+            for (Comparison c : t.rows()) {
+                String params = Fmt.md(c.result().paramsText());
+                sb.append("| ").append(c.panamax() ? "**" + params + "**" : params).append(" |");
+                for (int i = 0; i < t.names().size(); i++) {
+                    sb.append(' ').append(Fmt.md(t.cell(c, i))).append(" |");
+                }
+                sb.append('\n');
+            }
+            sb.append('\n');
+        }
+    }
+
     private static void table(StringBuilder sb, List<Comparison> rows) {
         sb.append("| Benchmark | Params | Mode | Score | ± Error | Median | Range | Unit | vs best peer |\n");
         sb.append("|---|---|---|--:|--:|--:|--:|---|---|\n");
@@ -177,7 +209,10 @@ public final class Reports {
     }
 
     /**
-     * Returns the figures as a JSON-ready tree (maps, lists, strings, numbers, booleans, nulls; NaN as null).
+     * Returns the figures as a JSON-ready tree (maps, lists, strings, numbers, booleans, nulls; NaN as null). Each
+     * result has its {@code forks} and a {@code secondary} object, empty when JMH gave no secondary metric, mapping
+     * each metric's name to its {@code score}, {@code error}, {@code unit}, {@code summed} (JMH summed it over the
+     * iterations of all forks: an {@code EVENTS} counter) and {@code per_fork} ({@link SecondaryMetric#perFork}).
      *
      * @param run the run
      * @param reportDir where the report was written, null when none was
@@ -216,6 +251,7 @@ public final class Reports {
             m.put("benchmark", r.benchmark());
             m.put("mode", r.mode());
             m.put("threads", r.threads());
+            m.put("forks", r.forks());
             m.put("params", new LinkedHashMap<>(r.params()));
             m.put("impl", c.impl());
             m.put("panamax", c.panamax());
@@ -229,6 +265,17 @@ public final class Reports {
             m.put("best_peer_score", c.hasPeer() ? finite(c.bestPeer().score()) : null);
             m.put("ratio", finite(c.ratio()));
             m.put("speedup", finite(c.speedup()));
+            Map<String, Object> secondary = new LinkedHashMap<>();
+            for (SecondaryMetric s : r.secondary()) {
+                Map<String, Object> metric = new LinkedHashMap<>();
+                metric.put("score", finite(s.score()));
+                metric.put("error", finite(s.error()));
+                metric.put("unit", s.unit());
+                metric.put("summed", s.summed());
+                metric.put("per_fork", finite(s.perFork(r.forks())));
+                secondary.put(s.name(), metric);
+            }
+            m.put("secondary", secondary);
             results.add(m);
         }
         doc.put("results", results);

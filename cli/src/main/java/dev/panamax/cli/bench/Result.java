@@ -6,6 +6,7 @@ package dev.panamax.cli.bench;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -22,12 +23,37 @@ import java.util.StringJoiner;
  * @param min the smallest measured iteration (or sample), NaN when JMH gave none
  * @param max the largest measured iteration (or sample), NaN when JMH gave none
  * @param unit such as {@code ns/op}
+ * @param forks the forks JMH ran, 0 when it ran the benchmark in its own JVM
+ * @param secondary JMH's secondary metrics ({@code @AuxCounters} counters, profilers' figures), in JMH's order;
+ *     empty when it gave none
  */
 public record Result(String benchmark, String mode, int threads, Map<String, String> params, double score,
-                     double error, double median, double min, double max, String unit) {
+                     double error, double median, double min, double max, String unit, int forks,
+                     List<SecondaryMetric> secondary) {
 
     /**
-     * Copies the parameters.
+     * Copies the parameters and the secondary metrics.
+     *
+     * @param benchmark the full name
+     * @param mode the mode
+     * @param threads the threads
+     * @param params the parameters
+     * @param score the score
+     * @param error the error
+     * @param median the median
+     * @param min the smallest iteration
+     * @param max the largest iteration
+     * @param unit the unit
+     * @param forks the forks
+     * @param secondary the secondary metrics
+     */
+    public Result {
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        secondary = List.copyOf(secondary);
+    }
+
+    /**
+     * A result of one fork without secondary metrics.
      *
      * @param benchmark the full name
      * @param mode the mode
@@ -40,8 +66,9 @@ public record Result(String benchmark, String mode, int threads, Map<String, Str
      * @param max the largest iteration
      * @param unit the unit
      */
-    public Result {
-        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    public Result(String benchmark, String mode, int threads, Map<String, String> params, double score, double error,
+                  double median, double min, double max, String unit) {
+        this(benchmark, mode, threads, params, score, error, median, min, max, unit, 1, List.of());
     }
 
     /**
