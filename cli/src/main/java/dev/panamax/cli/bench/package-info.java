@@ -5,7 +5,8 @@
 
 /**
  * {@code panamax bench}: runs {@code benchmarks.jar} in a child JVM, reads JMH's JSON results, compares each panamax
- * variant with the best peer measured in the same run, and renders the figures as a console table, Markdown, SVG
+ * variant with the best peer measured in the same run, and renders the figures (each score, and the secondary
+ * metrics JMH gives beside it: {@code @AuxCounters} counters, profilers' figures) as a console table, Markdown, SVG
  * charts and one HTML page.
  *
  * <p>Conventions: {@link dev.panamax.cli.bench.Suite} is the one registry of suites and of which implementation
