@@ -212,7 +212,7 @@ public final class Reports {
      * Returns the figures as a JSON-ready tree (maps, lists, strings, numbers, booleans, nulls; NaN as null). Each
      * result has its {@code forks} and a {@code secondary} object, empty when JMH gave no secondary metric, mapping
      * each metric's name to its {@code score}, {@code error}, {@code unit}, {@code summed} (JMH summed it over the
-     * iterations of all forks: an {@code EVENTS} counter) and {@code per_fork} ({@link SecondaryMetric#perFork}).
+     * iterations of all forks: an {@code EVENTS} counter).
      *
      * @param run the run
      * @param reportDir where the report was written, null when none was
@@ -272,7 +272,6 @@ public final class Reports {
                 metric.put("error", finite(s.error()));
                 metric.put("unit", s.unit());
                 metric.put("summed", s.summed());
-                metric.put("per_fork", finite(s.perFork(r.forks())));
                 secondary.put(s.name(), metric);
             }
             m.put("secondary", secondary);

@@ -27,15 +27,4 @@ public record SecondaryMetric(String name, double score, double error, String un
     public boolean summed() {
         return unit.equals(EVENTS_UNIT);
     }
-
-    /**
-     * Returns the score per fork: for a summed metric, JMH's sum divided by the forks, which is what one fork
-     * counted; otherwise the score itself.
-     *
-     * @param forks the forks JMH ran, 0 when it ran the benchmark in its own JVM (counted as one)
-     * @return the score per fork
-     */
-    public double perFork(int forks) {
-        return summed() ? score / Math.max(1, forks) : score;
-    }
 }

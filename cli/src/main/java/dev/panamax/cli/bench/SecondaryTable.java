@@ -25,8 +25,8 @@ record SecondaryTable(String title, List<String> names, List<String> units, List
     static final String LEGEND = "Secondary metrics: what JMH measured beside the score, that is the benchmark's "
             + "@AuxCounters counters and any profiler's figures (such as ·gc.alloc.rate.norm), as JMH's score ± the "
             + "half-width of its 99.9% confidence interval where it gives one. JMH sums a counter in # (an EVENTS "
-            + "counter) over every measured iteration of every fork ([Sum] in jmh.log); with more than one fork the "
-            + "table adds that sum divided by the forks, which is what one fork counted.";
+            + "counter) over every measured iteration of every fork ([Sum] in jmh.log); panamax's benchmarks divide "
+            + "each iteration's share by the measured iterations and forks, so their # counters read as means.";
 
     SecondaryTable {
         names = List.copyOf(names);
@@ -72,12 +72,12 @@ record SecondaryTable(String title, List<String> names, List<String> units, List
     }
 
     /**
-     * Returns a cell: the score, its error when JMH gave one, and for a summed metric of several forks the score
-     * per fork; the metric's unit too where it differs from the column's.
+     * Returns a cell: the score, its error when JMH gave one, and the metric's unit where it differs from the
+     * column's.
      *
      * @param row a result of {@link #rows()}
      * @param column the metric's index in {@link #names()}
-     * @return such as {@code 7.142 ± 1.227}, {@code 660.1 (330.1 per fork)}, or the empty string when the result
+     * @return such as {@code 7.142 ± 1.227}, {@code 660.1}, or the empty string when the result
      *     lacks the metric
      */
     String cell(Comparison row, int column) {
@@ -90,9 +90,6 @@ record SecondaryTable(String title, List<String> names, List<String> units, List
                 }
                 if (!m.unit().equals(units.get(column))) {
                     sb.append(' ').append(m.unit());
-                }
-                if (m.summed() && r.forks() > 1) {
-                    sb.append(" (").append(Fmt.num(m.perFork(r.forks()))).append(" per fork)");
                 }
                 return sb.toString();
             }

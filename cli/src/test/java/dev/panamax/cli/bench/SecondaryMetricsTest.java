@@ -45,12 +45,10 @@ class SecondaryMetricsTest {
         assertTrue(Double.isNaN(peak.error()), "JMH writes \"NaN\" for a summed counter");
         assertEquals("#", peak.unit());
         assertTrue(peak.summed());
-        assertEquals(330.0687500000001, peak.perFork(r.forks()));
         SecondaryMetric consume = result("dev.panamax.bench.AllocatorCrossThreadBenchmark.handoff", "malloc")
                 .secondary().getFirst();
         assertEquals(new SecondaryMetric("consume", 3.472408676667243, 0.11492495819637506, "ops/us"), consume);
         assertFalse(consume.summed());
-        assertEquals(consume.score(), consume.perFork(2), "a rate is not summed over forks");
     }
 
     @Test
@@ -63,12 +61,6 @@ class SecondaryMetricsTest {
     }
 
     @Test
-    void shouldCountAnUnforkedRunAsOneForkWhenDividingASum() {
-        assertEquals(12.0, new SecondaryMetric("n", 12, Double.NaN, "#").perFork(0));
-        assertEquals(4.0, new SecondaryMetric("n", 12, Double.NaN, "#").perFork(3));
-    }
-
-    @Test
     void shouldWriteACounterTableAfterTheSuiteTableWhenResultsHaveSecondaryMetrics() {
         BenchRun run = Samples.allocRun();
         String md = Reports.markdown(run, Chart.of(run.rows()));
@@ -77,10 +69,10 @@ class SecondaryMetricsTest {
 
                 | Params | peakGrowthMiB (#) | peakRssMiB (#) | rssMiB (#) | sharedLines (#) |
                 |---|--:|--:|--:|--:|
-                | **peer=panamax** | 19.16 (9.579 per fork) | 660.1 (330.1 per fork) | 660.1 (330.1 per fork) \
-                | 0.000 (0.000 per fork) |
-                | peer=malloc | 15.41 (7.707 per fork) | 656.2 (328.1 per fork) | 656.2 (328.1 per fork) \
-                | 0.000 (0.000 per fork) |
+                | **peer=panamax** | 19.16 | 660.1 | 660.1 \
+                | 0.000 |
+                | peer=malloc | 15.41 | 656.2 | 656.2 \
+                | 0.000 |
                 """), md);
         assertTrue(md.contains("""
                 ### Secondary metrics: AllocatorCrossThreadBenchmark.handoff (thrpt)
@@ -125,8 +117,8 @@ class SecondaryMetricsTest {
         NodeList rows = table.getElementsByTagName("tr");
         assertEquals(List.of("Params", "peakGrowthMiB (#)", "peakRssMiB (#)", "rssMiB (#)", "sharedLines (#)"),
                 cells((Element) rows.item(0)));
-        assertEquals(List.of("peer=panamax", "19.16 (9.579 per fork)", "660.1 (330.1 per fork)",
-                "660.1 (330.1 per fork)", "0.000 (0.000 per fork)"), cells((Element) rows.item(1)));
+        assertEquals(List.of("peer=panamax", "19.16", "660.1",
+                "660.1", "0.000"), cells((Element) rows.item(1)));
         assertEquals("panamax", ((Element) rows.item(1)).getAttribute("class"));
         assertTrue(doc.getDocumentElement().getTextContent().contains(SecondaryTable.LEGEND));
     }
@@ -146,7 +138,6 @@ class SecondaryMetricsTest {
         assertTrue(peak.get("error").isNull());
         assertEquals("#", peak.get("unit").asText());
         assertTrue(peak.get("summed").asBoolean());
-        assertEquals(330.0687500000001, peak.get("per_fork").asDouble());
         JsonNode produce = results.get(2).get("secondary").get("produce");
         assertEquals(1.2201339493322803, produce.get("error").asDouble());
         assertFalse(produce.get("summed").asBoolean());
