@@ -111,8 +111,9 @@ public class AllocatorWorkloadBenchmark {
 
     /**
      * Resident memory of the process, read from {@code /proc/self/status} after each round. JMH sums
-     * {@code EVENTS} counters over the measurement iterations, so each iteration reports its value divided by the
-     * iteration count: the printed figure is the mean over iterations of the value at each iteration's end.
+     * {@code EVENTS} counters over the measurement iterations of every fork, so each iteration reports its value
+     * divided by iterations × forks: the printed figure is the mean, over the iterations of all forks, of the value
+     * at each iteration's end.
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
@@ -127,7 +128,7 @@ public class AllocatorWorkloadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
-            iterations = Math.max(1, params.getMeasurement().getCount());
+            iterations = IoNetBenchmark.measuredIterations(params);
         }
     }
 
@@ -141,7 +142,7 @@ public class AllocatorWorkloadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
-            iterations = Math.max(1, params.getMeasurement().getCount());
+            iterations = IoNetBenchmark.measuredIterations(params);
         }
     }
 

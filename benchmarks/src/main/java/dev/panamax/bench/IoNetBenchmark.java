@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.runner.Runner;
@@ -109,15 +110,27 @@ public class IoNetBenchmark {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /**
-     * JMH sums an {@code EVENTS} counter over the measurement iterations; a per-iteration ratio divided by their
-     * number sums to the mean over them, which is what the score then shows. Warm-up iterations are reported
-     * whole.
+     * JMH sums an {@code EVENTS} counter over the measurement iterations of every fork; a per-iteration ratio
+     * divided by their number sums to the mean over them, which is what the score then shows. Warm-up iterations
+     * are reported whole.
      *
+     * @param benchmark the run's parameters (its forks)
      * @param iteration this iteration's parameters
      * @return the divisor for this iteration's ratio
      */
-    static int shareOf(IterationParams iteration) {
-        return iteration.getType() == IterationType.MEASUREMENT ? Math.max(1, iteration.getCount()) : 1;
+    static int shareOf(BenchmarkParams benchmark, IterationParams iteration) {
+        return iteration.getType() == IterationType.MEASUREMENT ? measuredIterations(benchmark) : 1;
+    }
+
+    /**
+     * The measured iterations JMH sums an {@code EVENTS} counter over: those of one fork times the forks (a run
+     * with {@code -f 0} measures in the harness's own JVM, as one fork).
+     *
+     * @param benchmark the run's parameters
+     * @return at least 1
+     */
+    static int measuredIterations(BenchmarkParams benchmark) {
+        return Math.max(1, benchmark.getMeasurement().getCount()) * Math.max(1, benchmark.getForks());
     }
 
     /** An echo server and the client connections to it. */
@@ -275,14 +288,15 @@ public class IoNetBenchmark {
          * Starts counting for an iteration.
          *
          * @param echo      the server
+         * @param benchmark the run's forks and iterations
          * @param iteration tells warm-up from measurement
          */
         @Setup(Level.Iteration)
-        public void start(Echo echo, IterationParams iteration) {
+        public void start(Echo echo, BenchmarkParams benchmark, IterationParams iteration) {
             server = echo.server.thread();
             startNs = THREADS.getThreadCpuTime(server.threadId());
             roundTrips = 0;
-            share = shareOf(iteration);
+            share = shareOf(benchmark, iteration);
         }
 
         /** Reads the server's CPU time while it still runs (JMH reads the counters after the trial's tear-down). */
@@ -525,18 +539,19 @@ public class IoNetBenchmark {
          * Pins the sender (this benchmark thread) to its CPU and clears the sums before each iteration.
          *
          * @param state     the sink to watch and the sender's CPU
+         * @param benchmark the run's forks and iterations
          * @param iteration tells warm-up from measurement
          * @throws IOException when the thread cannot be pinned
          */
         @Setup(Level.Iteration)
-        public void clear(SendFile state, IterationParams iteration) throws IOException {
+        public void clear(SendFile state, BenchmarkParams benchmark, IterationParams iteration) throws IOException {
             senderCpus = Sched.getAffinity(0);
             Sched.setAffinity(0, CpuSet.of(state.senderCpu));
             cpuNs = 0;
             bytes = 0;
             sink = state.sink;
             sinkStartNs = THREADS.getThreadCpuTime(sink.threadId());
-            share = shareOf(iteration);
+            share = shareOf(benchmark, iteration);
         }
 
         /**
