@@ -11,6 +11,7 @@
  */
 module dev.panamax.io {
     requires transitive dev.panamax.ffm;
+    requires dev.panamax.sync;
     exports dev.panamax.io;
     exports dev.panamax.io.net;
     exports dev.panamax.io.uring;

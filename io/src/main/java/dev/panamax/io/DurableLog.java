@@ -10,6 +10,7 @@ import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.OpenFlag;
+import dev.panamax.sync.FutexMutex;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -29,9 +30,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -157,7 +158,10 @@ public final class DurableLog implements AutoCloseable {
     private final boolean uring;
     private final RecoveryReport recovery;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    // A FutexMutex spins (bounded) before it sleeps: appenders hold the lock for about a microsecond to stage, and
+    // on few cores a ReentrantLock parked the losers, so each needed a wake-up before the gathering leader could cut
+    // its batch (8 appenders at FDATASYNC on 2 vCPUs: 27.2k against 25.7k records/s, 3 alternating runs).
+    private final Lock lock = new FutexMutex();
     private final Condition changed = lock.newCondition();
     private final Condition[] acked = {lock.newCondition(), lock.newCondition()}; // appenders, by staging buffer
     private final MemorySegment zeros; // null without zero fill: a chunk of zeros, never written
