@@ -134,10 +134,12 @@ if [ "${JMH_WRITE:-1}" != 0 ]; then
         panamax_find_jdk
         echo "== JMH LadderBenchmark.append -p rung=WRITE -p impl=panamax,fileChannel,fileChannelHeap" >&2
         mkdir -p "$work/jmh"
+        # 0.5 s iterations: about 1 GB of dirty page cache each (deleted with its file after the iteration), below
+        # vm.dirty_background_ratio, so no writeback or throttling runs while measuring (2 s ones swung by ±150%).
         # shellcheck disable=SC2086  # JMH_JAVA_OPTS is a list of flags
         "$JAVA_HOME/bin/java" ${JMH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dpanamax.bench.dir="$work/jmh" -cp "$jar" \
             dev.panamax.bench.LadderBenchmark 'LadderBenchmark.append' -p rung=WRITE \
-            -p impl=panamax,fileChannel,fileChannelHeap -f 1 -wi 2 -i 3 -w 1s -r 2s >"$work/jmh.txt" 2>&1 \
+            -p impl=panamax,fileChannel,fileChannelHeap -f 2 -wi 3 -i 6 -w 500ms -r 500ms >"$work/jmh.txt" 2>&1 \
             || { tail -20 "$work/jmh.txt" >&2; echo "JMH run failed" >&2; }
         firstnum() { awk -v k="$1" 'index($0, k) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) { print $i; exit } }' "$work/jmh.txt"; }
         w_heap=$(firstnum "WRITE: panamax / fileChannelHeap")
