@@ -5,6 +5,7 @@
 package dev.panamax.io.net;
 
 import dev.panamax.ffm.Errno;
+import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.io.uring.IoUring;
@@ -186,6 +187,31 @@ class BusyPollTest {
             CompletableFuture<Integer> result = new CompletableFuture<>();
             loop.execute(() -> loop.ring().timeout(5_000_000L, (res, flags) -> result.complete(res)));
             assertEquals(-Errno.ETIME.value(), result.get(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(0, loop.blockingWaits());
+        }
+    }
+
+    @Test
+    void shouldCompleteRequestsWhenSqPollUringLoopSpins() throws Exception {
+        requireIoUring();
+        UringLoop started;
+        try {
+            started = UringLoop.start("spin-sqpoll", new IoUring.Options(8, 0, true, 50), UNBOUNDED);
+        } catch (ErrnoException e) {
+            assumeTrue(false, "IORING_SETUP_SQPOLL refused by this kernel: " + e.getMessage());
+            return;
+        }
+        // SQPOLL rings have no TASKRUN flag: the kernel posts CQEs itself, and the peek finds them in the CQ.
+        try (UringLoop loop = started) {
+            CompletableFuture<Integer> timeout = new CompletableFuture<>();
+            CompletableFuture<Integer> nop = new CompletableFuture<>();
+            loop.execute(() -> {
+                loop.ring().timeout(5_000_000L, (res, flags) -> timeout.complete(res));
+                loop.ring().nop((res, flags) -> nop.complete(res));
+            });
+            assertEquals(0, nop.get(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(-Errno.ETIME.value(), timeout.get(WAIT_S, TimeUnit.SECONDS));
+            assertTaskFromAnotherThreadRuns(loop, "spin-sqpoll");
             assertEquals(0, loop.blockingWaits());
         }
     }
