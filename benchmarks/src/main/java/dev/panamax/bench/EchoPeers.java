@@ -11,6 +11,7 @@ import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.IoUringOps;
 import dev.panamax.ffm.Sockets;
 import dev.panamax.io.net.EventLoop;
+import dev.panamax.io.net.LoopOptions;
 import dev.panamax.io.net.Registration;
 import dev.panamax.io.net.Tcp;
 import dev.panamax.io.net.UringLoop;
@@ -60,6 +61,14 @@ final class EchoPeers {
 
     /** Bytes each server reads at most per receive. */
     static final int BUFFER_BYTES = 16 * 1024;
+    /**
+     * The busy-poll budget of the {@code ...BusyPoll} servers: 50 µs, the value the kernel's documentation suggests
+     * for {@code net.core.busy_poll}, and longer than the whole 1-connection round trip we measure on the 2-vCPU
+     * development VM (about 6-10 µs when it is quiet, up to about 60 µs when it is loaded), so that the server's
+     * wait between a reply and the next message, which is the client's wake-up and turn, fits in the spin. A longer
+     * budget would only burn more CPU after the last message.
+     */
+    static final LoopOptions BUSY_POLL = LoopOptions.busyPoll(50, TimeUnit.MICROSECONDS);
 
     private EchoPeers() {
     }
@@ -91,14 +100,17 @@ final class EchoPeers {
     /**
      * Starts the server named by {@code impl}.
      *
-     * @param impl panamaxEpoll, panamaxUring, nio, nettyEpoll or nettyIoUring
+     * @param impl panamaxEpoll, panamaxEpollBusyPoll, panamaxUring, panamaxUringBusyPoll, nio, nettyEpoll or
+     *             nettyIoUring
      * @return the running server
      * @throws Exception when it cannot start, e.g. a transport unavailable in this kernel
      */
     static EchoServer start(String impl) throws Exception {
         return switch (impl) {
-            case "panamaxEpoll" -> new PanamaxEpoll();
-            case "panamaxUring" -> new PanamaxUring();
+            case "panamaxEpoll" -> new PanamaxEpoll(LoopOptions.DEFAULT);
+            case "panamaxEpollBusyPoll" -> new PanamaxEpoll(BUSY_POLL);
+            case "panamaxUring" -> new PanamaxUring(LoopOptions.DEFAULT);
+            case "panamaxUringBusyPoll" -> new PanamaxUring(BUSY_POLL);
             case "nio" -> new Nio();
             case "nettyEpoll" -> new Netty(false);
             case "nettyIoUring" -> new Netty(true);
@@ -110,7 +122,10 @@ final class EchoPeers {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
-    /** panamax {@link EventLoop}: level-triggered readiness, one receive and one send per readiness. */
+    /**
+     * panamax {@link EventLoop}: level-triggered readiness, one receive and one send per readiness; blocking when
+     * idle, or busy-polling first ({@link #BUSY_POLL}).
+     */
     static final class PanamaxEpoll implements EchoServer {
         private final EventLoop loop;
         private final Thread thread;
@@ -119,10 +134,10 @@ final class EchoPeers {
         private final Arena arena = Arena.ofShared();
         private final List<Fd> connections = new ArrayList<>(); // loop thread only until the loop is closed
 
-        PanamaxEpoll() throws IOException {
+        PanamaxEpoll(LoopOptions options) throws IOException {
             listener = Tcp.listen(loopback(0), 1024, false);
             port = Tcp.localPort(listener);
-            loop = EventLoop.start("echo-panamax-epoll");
+            loop = EventLoop.start("echo-panamax-epoll", options);
             CompletableFuture<Thread> loopThread = new CompletableFuture<>();
             loop.execute(() -> loopThread.complete(Thread.currentThread()));
             thread = loopThread.join();
@@ -221,7 +236,8 @@ final class EchoPeers {
     /**
      * An io_uring echo server on a panamax {@link UringLoop}: a multishot accept, then per connection a receive
      * whose completion queues the send with the next receive linked behind it. One {@code io_uring_enter} per loop
-     * turn submits everything queued and waits for the next completion.
+     * turn submits everything queued and waits for the next completion; with {@link #BUSY_POLL} the loop submits
+     * without waiting and watches the completion queue for up to the budget before that.
      */
     static final class PanamaxUring implements EchoServer {
         private final Fd listener;
@@ -233,10 +249,10 @@ final class EchoPeers {
         private volatile Throwable failure; // written by the loop thread when an accept fails
         private final List<Fd> connections = new ArrayList<>(); // loop thread only until the loop is closed
 
-        PanamaxUring() throws Exception {
+        PanamaxUring(LoopOptions options) throws Exception {
             listener = Tcp.listen(loopback(0), 1024, false);
             port = Tcp.localPort(listener);
-            loop = UringLoop.start("echo-panamax-uring", IoUring.Options.of(256));
+            loop = UringLoop.start("echo-panamax-uring", IoUring.Options.of(256), options);
             CompletableFuture<Thread> armed = new CompletableFuture<>();
             loop.execute(() -> {
                 try {

@@ -109,6 +109,9 @@ public final class IoUringOps {
     public static final int SETUP_SUBMIT_ALL = io_uring_h.IORING_SETUP_SUBMIT_ALL();
     /** Setup flag {@code IORING_SETUP_COOP_TASKRUN} (5.19): no IPI to run completion task work. */
     public static final int SETUP_COOP_TASKRUN = io_uring_h.IORING_SETUP_COOP_TASKRUN();
+    /** Setup flag {@code IORING_SETUP_TASKRUN_FLAG} (5.19, with COOP or DEFER_TASKRUN): raise {@link #SQ_TASKRUN}
+     *  while completion task work waits, so a poller can see it without a system call. */
+    public static final int SETUP_TASKRUN_FLAG = io_uring_h.IORING_SETUP_TASKRUN_FLAG();
     /** Setup flag {@code IORING_SETUP_SINGLE_ISSUER} (6.0): only the creating thread submits. */
     public static final int SETUP_SINGLE_ISSUER = io_uring_h.IORING_SETUP_SINGLE_ISSUER();
     /** Setup flag {@code IORING_SETUP_DEFER_TASKRUN} (6.1): completions run only when the issuer waits. */

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A single-threaded event loop on {@link Epoll}: readiness handlers for file descriptors (level- or
  * edge-triggered, optionally {@code EPOLLEXCLUSIVE}), tasks submitted from any thread ({@link #execute}) and
  * timers ({@link #schedule}), all run on the loop thread. An eventfd wakes the loop for new tasks; one timerfd,
- * armed for the earliest deadline, drives every timer.
+ * armed for the earliest deadline, drives every timer. An idle loop blocks in {@code epoll_wait}, or first polls
+ * without sleeping for the busy-poll budget of its {@link LoopOptions}.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/epoll.7.html">epoll(7)</a>
  */
@@ -39,6 +40,13 @@ public final class EventLoop implements Executor, AutoCloseable {
      *
      * Wake-up protocol: LoopTasks's, the wait being epoll_wait, which the eventfd a task writes makes return.
      *
+     * Busy polling (busyPollNs > 0): after running the tasks, the loop calls epoll_wait with timeout 0 and checks the
+     * task queue and the shutdown flag, with Thread.onSpinWait between rounds, until one of them has something or
+     * busyPollNs has passed since the spin began (System.nanoTime differences, so Long.MAX_VALUE never ends it).
+     * LoopTasks.awake stays true meanwhile, so submitters only queue; the timerfd and the fds are in the epoll set,
+     * so timers and readiness end the spin like any event. Only a spin that found nothing goes on to the blocking
+     * path (mayBlock, epoll_wait(-1), woke), unchanged.
+     *
      * Timers: a heap ordered by CLOCK_MONOTONIC deadline (TimerFd.monotonicNanos), loop thread only; after every
      * change of the earliest deadline the timerfd is re-armed with TFD_TIMER_ABSTIME.
      */
@@ -46,6 +54,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private static final long WAKE = 0;
     private static final long TIMER = 1;
     private static final int MAX_EVENTS = 256;
+    private static final int BUDGET_SPENT = -1;
     private static final AtomicInteger LOOPS = new AtomicInteger();
     private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
 
@@ -74,6 +83,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final EventFd wakeFd;
     private final TimerFd timerFd;
     private final Thread thread;
+    private final long busyPollNs;
     private final Arena arena = Arena.ofShared();
     private final Epoll.Events events;
     private final LoopTasks tasks;
@@ -83,8 +93,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     private long armedDeadline = Long.MAX_VALUE; // loop thread only: the deadline the timerfd is armed for
     private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
     private volatile boolean terminated; // written once by the loop as it exits
+    private volatile long blockingWaits; // written by the loop thread only (so ++ loses nothing), read by tests
+    private volatile long busyPollHits; // written by the loop thread only: spins that found work, read by tests
 
-    private EventLoop(String name) throws IOException {
+    private EventLoop(String name, LoopOptions options) throws IOException {
         Epoll e = Epoll.create();
         EventFd w = null;
         TimerFd t = null;
@@ -101,6 +113,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.wakeFd = w;
         this.tasks = new LoopTasks(w, "event loop");
         this.timerFd = t;
+        this.busyPollNs = options.busyPollNs();
         this.events = Epoll.Events.allocate(arena, MAX_EVENTS);
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
@@ -114,7 +127,22 @@ public final class EventLoop implements Executor, AutoCloseable {
      * @throws IOException ErrnoException when epoll, eventfd or timerfd cannot be created
      */
     public static EventLoop start(String name) throws IOException {
-        EventLoop loop = new EventLoop(name != null ? name : "panamax-loop-" + LOOPS.incrementAndGet());
+        return start(name, LoopOptions.DEFAULT);
+    }
+
+    /**
+     * Creates and starts a loop on a new daemon thread that waits as {@code options} say: with a busy-poll budget
+     * it polls without sleeping for that long after its last work before it blocks, burning its core meanwhile
+     * (see {@link LoopOptions}).
+     *
+     * @param name    the thread's name, or null for {@code panamax-loop-N}
+     * @param options how the idle loop waits
+     * @return the running loop
+     * @throws IOException ErrnoException when epoll, eventfd or timerfd cannot be created
+     */
+    public static EventLoop start(String name, LoopOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        EventLoop loop = new EventLoop(name != null ? name : "panamax-loop-" + LOOPS.incrementAndGet(), options);
         loop.thread.start();
         return loop;
     }
@@ -230,16 +258,20 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void run() {
+        final long busyPollNs = this.busyPollNs;
         try {
             while (!shutdown) {
                 tasks.runAll();
-                int n;
-                if (!tasks.mayBlock() || shutdown) {
-                    n = epoll.await(events, 0); // work is queued: poll only
-                } else {
-                    n = epoll.await(events, -1);
+                int n = busyPollNs > 0 ? busyPoll(busyPollNs) : BUDGET_SPENT;
+                if (n == BUDGET_SPENT) {
+                    if (!tasks.mayBlock() || shutdown) {
+                        n = epoll.await(events, 0); // work is queued: poll only
+                    } else {
+                        blockingWaits++;
+                        n = epoll.await(events, -1);
+                    }
+                    tasks.woke();
                 }
-                tasks.woke();
                 for (int i = 0; i < n; i++) {
                     dispatch(events.data(i), events.events(i));
                 }
@@ -255,6 +287,42 @@ public final class EventLoop implements Executor, AutoCloseable {
             closeAll(null, timerFd, wakeFd, epoll);
             arena.close();
         }
+    }
+
+    /**
+     * Polls without sleeping until an event, a task or close() turns up, or {@code budgetNs} passes.
+     *
+     * @return the number of events (0 for a task or close()), or {@link #BUDGET_SPENT} when nothing turned up
+     */
+    private int busyPoll(long budgetNs) throws IOException {
+        final Epoll epoll = this.epoll;
+        final Epoll.Events events = this.events;
+        final LoopTasks tasks = this.tasks;
+        long startNs = System.nanoTime();
+        while (true) {
+            int n = epoll.await(events, 0); // INTERRUPTED (< 0): poll again
+            if (n > 0 || tasks.hasQueued()) {
+                busyPollHits++;
+                return Math.max(n, 0);
+            }
+            if (shutdown) {
+                return 0;
+            }
+            if (System.nanoTime() - startNs >= budgetNs) {
+                return BUDGET_SPENT;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Times the loop blocked in {@code epoll_wait} (for tests: a budget of Long.MAX_VALUE must keep it at 0). */
+    long blockingWaits() {
+        return blockingWaits;
+    }
+
+    /** Times a busy poll found an event or a task before its budget ran out. */
+    long busyPollHits() {
+        return busyPollHits;
     }
 
     private void dispatch(long data, int ready) throws IOException {

@@ -22,6 +22,8 @@ final class LoopTasks {
      *   loop:     if (mayBlock()) block in the kernel else poll only; woke(); runAll()
      * mayBlock() sets awake false before it checks the queue, so a task offered after that check finds awake false
      * and writes the eventfd, which ends the loop's wait; while the loop is awake, submitters skip the syscall.
+     * A busy-polling loop (LoopOptions.busyPollNs) stays awake while it spins and looks at the queue itself
+     * (hasQueued()) between polls; it calls mayBlock() only once its budget is spent, just before it blocks.
      */
 
     private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
@@ -61,6 +63,11 @@ final class LoopTasks {
     boolean mayBlock() {
         awake.set(false);
         return tasks.isEmpty();
+    }
+
+    /** Loop thread, while busy polling (awake, so submitters do not write the eventfd): tells whether a task waits. */
+    boolean hasQueued() {
+        return !tasks.isEmpty();
     }
 
     /** Loop thread, after waiting: submitters skip the wake-up syscall again. */

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A single-threaded completion loop on {@link IoUring}: the loop thread owns the ring, and every
  * {@link IoUring.Completion} and every task submitted from any thread ({@link #execute}) runs on it. Requests are
  * queued on {@link #ring()} from the loop thread (inside a task or a completion); each loop turn hands all of them
- * to the kernel and waits for the next completion in one {@code io_uring_enter}. An eventfd read kept armed in the
+ * to the kernel and waits for the next completion in one {@code io_uring_enter}, or, with the busy-poll budget of
+ * its {@link LoopOptions}, first watches the completion queue without sleeping. An eventfd read kept armed in the
  * ring wakes the loop for new tasks.
  *
  * <p>Typical server: {@code loop.execute(() -> loop.ring().accept(listener, true, onAccept))}, then from each
@@ -41,6 +42,13 @@ public final class UringLoop implements Executor, AutoCloseable {
      * Wake-up protocol: LoopTasks's, the wait being submitAndWait(1). A task's eventfd write completes the ring's
      * pending read of the eventfd, so io_uring_enter returns; the read's completion re-arms it.
      *
+     * Busy polling (busyPollNs > 0): after running the tasks, the loop submits what they queued without waiting
+     * (IoUring.submit), then spins on IoUring.peekCompletions (shared-memory loads; io_uring_enter only once the
+     * kernel flags completion task work), the task queue and the shutdown flag, with Thread.onSpinWait between
+     * rounds, until one has something or busyPollNs has passed (System.nanoTime differences). LoopTasks.awake stays
+     * true meanwhile, so submitters only queue. Only a spin that found nothing takes the blocking path (mayBlock,
+     * submitAndWait(1), woke), unchanged.
+     *
      * Completions run inside IoUring.reap() on the loop thread. One that throws is logged; the CQEs after it stay
      * in the ring for the next reap, so the loop goes on.
      */
@@ -50,6 +58,7 @@ public final class UringLoop implements Executor, AutoCloseable {
 
     private final Thread thread;
     private final IoUring.Options options;
+    private final long busyPollNs;
     private final LoopTasks tasks;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final EventFd wakeFd;
@@ -58,9 +67,12 @@ public final class UringLoop implements Executor, AutoCloseable {
     private int wakeError; // loop thread only: the errno of a failed wake-up read, 0 while it works
     private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
     private volatile boolean terminated; // written once by the loop as it exits
+    private volatile long blockingWaits; // written by the loop thread only (so ++ loses nothing), read by tests
+    private volatile long busyPollHits; // written by the loop thread only: spins that found work, read by tests
 
-    private UringLoop(String name, IoUring.Options options) throws IOException {
+    private UringLoop(String name, IoUring.Options options, LoopOptions loopOptions) throws IOException {
         this.options = options;
+        this.busyPollNs = loopOptions.busyPollNs();
         this.wakeFd = EventFd.create(0, EventFd.NONBLOCK);
         this.tasks = new LoopTasks(wakeFd, "io_uring loop");
         this.thread = new Thread(this::run, name);
@@ -77,8 +89,26 @@ public final class UringLoop implements Executor, AutoCloseable {
      * @throws UnsupportedOperationException when io_uring is unavailable here, with the kernel's cause
      */
     public static UringLoop start(String name, IoUring.Options options) throws IOException {
+        return start(name, options, LoopOptions.DEFAULT);
+    }
+
+    /**
+     * Creates a ring on a new daemon thread and starts its loop, which waits as {@code loopOptions} say: with a
+     * busy-poll budget it watches the completion queue without sleeping for that long after its last work before
+     * it blocks, burning its core meanwhile (see {@link LoopOptions}).
+     *
+     * @param name        the thread's name, or null for {@code panamax-uring-N}
+     * @param options     the ring's sizes
+     * @param loopOptions how the idle loop waits
+     * @return the running loop
+     * @throws IOException                   ErrnoException when the ring or its eventfd cannot be created
+     * @throws UnsupportedOperationException when io_uring is unavailable here, with the kernel's cause
+     */
+    public static UringLoop start(String name, IoUring.Options options, LoopOptions loopOptions) throws IOException {
         Objects.requireNonNull(options, "options");
-        UringLoop loop = new UringLoop(name != null ? name : "panamax-uring-" + LOOPS.incrementAndGet(), options);
+        Objects.requireNonNull(loopOptions, "loopOptions");
+        UringLoop loop = new UringLoop(name != null ? name : "panamax-uring-" + LOOPS.incrementAndGet(), options,
+                loopOptions);
         loop.thread.start();
         try {
             loop.started.get();
@@ -143,6 +173,7 @@ public final class UringLoop implements Executor, AutoCloseable {
             started.completeExceptionally(e);
             return;
         }
+        final long busyPollNs = this.busyPollNs;
         try (Arena arena = Arena.ofConfined(); r) {
             ring = r;
             wakeBuffer = arena.allocate(Long.BYTES);
@@ -150,12 +181,16 @@ public final class UringLoop implements Executor, AutoCloseable {
             started.complete(null);
             while (!shutdown) {
                 tasks.runAll();
-                if (!tasks.mayBlock() || shutdown) {
-                    r.submit(); // work is queued: do not sleep
-                } else {
-                    r.submitAndWait(1);
+                boolean found = busyPollNs > 0 && busyPoll(r, busyPollNs); // then reap without waiting
+                if (!found) {
+                    if (!tasks.mayBlock() || shutdown) {
+                        r.submit(); // work is queued: do not sleep
+                    } else {
+                        blockingWaits++;
+                        r.submitAndWait(1);
+                    }
+                    tasks.woke();
                 }
-                tasks.woke();
                 reap(r);
                 if (wakeError != 0) {
                     throw new ErrnoException("read", wakeError); // tasks could no longer wake the loop
@@ -170,6 +205,41 @@ public final class UringLoop implements Executor, AutoCloseable {
             terminated = true;
             closeWakeFd();
         }
+    }
+
+    /**
+     * Submits what the tasks queued, then polls without sleeping until a completion, a task or close() turns up,
+     * or {@code budgetNs} passes.
+     *
+     * @return true when something turned up, false when the budget was spent
+     */
+    private boolean busyPoll(IoUring r, long budgetNs) throws IOException {
+        final LoopTasks tasks = this.tasks;
+        r.submit(); // under DEFER_TASKRUN this also posts the completions already due
+        long startNs = System.nanoTime();
+        while (true) {
+            if (r.peekCompletions() || tasks.hasQueued()) {
+                busyPollHits++;
+                return true;
+            }
+            if (shutdown) {
+                return true;
+            }
+            if (System.nanoTime() - startNs >= budgetNs) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Times the loop blocked in {@code io_uring_enter} (for tests: a budget of Long.MAX_VALUE keeps it at 0). */
+    long blockingWaits() {
+        return blockingWaits;
+    }
+
+    /** Times a busy poll found a completion or a task before its budget ran out. */
+    long busyPollHits() {
+        return busyPollHits;
     }
 
     private void armWake(IoUring r) throws IOException {

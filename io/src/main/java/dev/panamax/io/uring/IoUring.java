@@ -153,6 +153,7 @@ public final class IoUring implements AutoCloseable {
     private final List<BufferRing> bufferRings = new ArrayList<>(); // owner only: closed with the ring
     private final boolean sqPoll;
     private final boolean noDrop;
+    private final boolean peekMustEnter; // DEFER_TASKRUN without TASKRUN_FLAG: deferred completions are not flagged
     private final int sqEntries;
 
     private Completion[] completions = new Completion[CHUNK];
@@ -179,6 +180,8 @@ public final class IoUring implements AutoCloseable {
         this.arena = Arena.ofShared();
         this.sqPoll = (ring.setupFlags() & IoUringOps.SETUP_SQPOLL) != 0;
         this.noDrop = (ring.features() & IoUringOps.FEAT_NODROP) != 0;
+        this.peekMustEnter = (ring.setupFlags() & IoUringOps.SETUP_DEFER_TASKRUN) != 0
+                && (ring.setupFlags() & IoUringOps.SETUP_TASKRUN_FLAG) == 0;
         this.sqEntries = ring.sqEntries();
         this.sqTail = ring.getSqTail();
         this.published = sqTail;
@@ -188,8 +191,9 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Creates a ring with the best setup flags the kernel accepts: {@code SUBMIT_ALL}, {@code COOP_TASKRUN},
-     * {@code SINGLE_ISSUER} and {@code DEFER_TASKRUN} (Linux 6.1), falling back flag group by flag group on
-     * {@code EINVAL} from older kernels. The calling thread becomes the owner.
+     * {@code TASKRUN_FLAG} (for {@link #peekCompletions()}), {@code SINGLE_ISSUER} and {@code DEFER_TASKRUN}
+     * (Linux 6.1), falling back flag group by flag group on {@code EINVAL} from older kernels. The calling thread
+     * becomes the owner.
      *
      * @param options sizes and SQPOLL
      * @return the ring
@@ -209,9 +213,9 @@ public final class IoUring implements AutoCloseable {
         int[] candidates = options.sqPoll()
                 ? new int[] {base | IoUringOps.SETUP_SUBMIT_ALL, base}
                 : new int[] {
-                    IoUringOps.SETUP_SUBMIT_ALL | IoUringOps.SETUP_COOP_TASKRUN | IoUringOps.SETUP_SINGLE_ISSUER
-                            | IoUringOps.SETUP_DEFER_TASKRUN,
-                    IoUringOps.SETUP_SUBMIT_ALL | IoUringOps.SETUP_COOP_TASKRUN,
+                    IoUringOps.SETUP_SUBMIT_ALL | IoUringOps.SETUP_COOP_TASKRUN | IoUringOps.SETUP_TASKRUN_FLAG
+                            | IoUringOps.SETUP_SINGLE_ISSUER | IoUringOps.SETUP_DEFER_TASKRUN,
+                    IoUringOps.SETUP_SUBMIT_ALL | IoUringOps.SETUP_COOP_TASKRUN | IoUringOps.SETUP_TASKRUN_FLAG,
                     0};
         ErrnoException last = null;
         for (int flags : candidates) {
@@ -1124,6 +1128,36 @@ public final class IoUring implements AutoCloseable {
             throw new IOException("io_uring_enter kept returning EAGAIN/EBUSY after " + attempt
                     + " attempts with the completion queue drained: the kernel has no resources for more requests");
         }
+    }
+
+    /**
+     * Tells, without waiting, whether completions are ready for {@link #reap()}. It reads the rings' shared memory
+     * and enters the kernel ({@code io_uring_enter} with {@code GETEVENTS} and no minimum, which does not sleep) only
+     * when the kernel has flagged completions it still holds: {@code IORING_SQ_TASKRUN} (with
+     * {@code DEFER_TASKRUN} or {@code COOP_TASKRUN} a finished request waits as task work until this thread enters
+     * the kernel; {@link #open} asks for the flag) or {@code IORING_SQ_CQ_OVERFLOW}. A thread can therefore call it
+     * in a busy-poll loop: while nothing completes it costs a few loads and no system call. Queued SQEs are not
+     * submitted ({@link #submit()} does that) and no completion runs.
+     *
+     * @return true when at least one CQE waits in the completion queue
+     * @throws IOException ErrnoException when {@code io_uring_enter} fails
+     * @see <a href="https://github.com/axboe/liburing/blob/liburing-2.8/src/queue.c">liburing-2.8 src/queue.c:
+     *      {@code cq_ring_needs_flush}, the same test before it enters</a>
+     */
+    public boolean peekCompletions() throws IOException {
+        checkOpen();
+        if (ring.getCqTailAcquire() != ring.getCqHead()) { // acquire: a CQE seen here is fully written
+            return true;
+        }
+        // acquire: pairs with the kernel setting TASKRUN after it queued the task work that posts the CQE
+        int kernelFlags = ring.getSqFlagsAcquire();
+        if ((kernelFlags & (IoUringOps.SQ_TASKRUN | IoUringOps.SQ_CQ_OVERFLOW)) == 0 && !peekMustEnter) {
+            return false;
+        }
+        // GETEVENTS with min 0 runs the pending task work and flushes a backlog into the CQ, then returns at once.
+        // EBUSY/EAGAIN or EINTR leave the CQ as it is; the caller peeks again.
+        IoUringSyscalls.enter(ring.fd(), 0, 0, IoUringOps.ENTER_GETEVENTS);
+        return ring.getCqTailAcquire() != ring.getCqHead();
     }
 
     private int pendingInKernelView() {

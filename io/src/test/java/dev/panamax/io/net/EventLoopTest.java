@@ -41,9 +41,20 @@ class EventLoopTest {
     private EventLoop loop;
     private Arena arena;
 
+    /**
+     * Starts the loop under test; a subclass runs the whole suite on a loop that waits another way.
+     *
+     * @param name the thread's name
+     * @return the loop
+     * @throws IOException when it cannot start
+     */
+    EventLoop newLoop(String name) throws IOException {
+        return EventLoop.start(name);
+    }
+
     @BeforeEach
     void startLoop() throws IOException {
-        loop = EventLoop.start("test-loop");
+        loop = newLoop("test-loop");
         arena = Arena.ofShared();
     }
 

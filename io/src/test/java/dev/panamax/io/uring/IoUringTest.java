@@ -32,6 +32,8 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,9 +91,65 @@ class IoUringTest {
             // Linux 6.1+ accepts the full group; this machine's kernel is newer, older ones fall back.
             int wanted = IoUringOps.SETUP_SINGLE_ISSUER | IoUringOps.SETUP_DEFER_TASKRUN;
             assumeTrue((ring.setupFlags() & wanted) == wanted, "kernel older than 6.1 (no DEFER_TASKRUN)");
-            assertEquals(wanted | IoUringOps.SETUP_COOP_TASKRUN | IoUringOps.SETUP_SUBMIT_ALL,
-                    ring.setupFlags() & (wanted | IoUringOps.SETUP_COOP_TASKRUN | IoUringOps.SETUP_SUBMIT_ALL));
+            int group = wanted | IoUringOps.SETUP_COOP_TASKRUN | IoUringOps.SETUP_SUBMIT_ALL
+                    | IoUringOps.SETUP_TASKRUN_FLAG;
+            assertEquals(group, ring.setupFlags() & group);
         }
+    }
+
+    @Test
+    void shouldSeeDeferredCompletionWhenPeekingWithoutWaiting() throws IOException {
+        try (IoUring ring = IoUring.open(IoUring.Options.of(8))) {
+            int[] result = {Integer.MIN_VALUE};
+            ring.timeout(1_000_000L, (res, flags) -> result[0] = res);
+            ring.submit();
+            // Under DEFER_TASKRUN the expired timeout waits as task work: only the kernel's IORING_SQ_TASKRUN flag
+            // tells peekCompletions to enter and post it. A peek that never entered would spin until the guard.
+            long guardNs = System.nanoTime() + 8_000_000_000L;
+            while (!ring.peekCompletions()) {
+                assertTrue(System.nanoTime() < guardNs, "the timeout's completion never became visible to a peek");
+                Thread.onSpinWait();
+            }
+            assertEquals(Integer.MIN_VALUE, result[0], "peeking must not run completions");
+            assertEquals(1, ring.reap());
+            assertEquals(ETIME, result[0]);
+            assertFalse(ring.peekCompletions(), "nothing left in flight");
+        }
+    }
+
+    @Test
+    void shouldPeekWithoutConsumingWhenACompletionIsAlreadyInTheQueue() throws IOException {
+        try (IoUring ring = IoUring.open(IoUring.Options.of(8))) {
+            assertFalse(ring.peekCompletions(), "an idle ring has no completion");
+            int[] calls = {0};
+            ring.nop((res, flags) -> calls[0]++);
+            ring.submitAndWait(1);
+            assertTrue(ring.peekCompletions());
+            assertTrue(ring.peekCompletions(), "a peek leaves the CQE in the queue");
+            assertEquals(0, calls[0]);
+            assertEquals(1, ring.reap());
+            assertEquals(1, calls[0]);
+        }
+    }
+
+    @Test
+    void shouldRejectPeekWhenCalledOffTheOwnerThreadOrClosed() throws Exception {
+        IoUring ring = IoUring.open(IoUring.Options.of(8));
+        try {
+            Throwable[] thrown = new Throwable[1];
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    ring.peekCompletions();
+                } catch (Throwable t) {
+                    thrown[0] = t;
+                }
+            });
+            other.join();
+            assertInstanceOf(WrongThreadException.class, thrown[0]);
+        } finally {
+            ring.close();
+        }
+        assertThrows(IllegalStateException.class, ring::peekCompletions);
     }
 
     @Test
