@@ -67,8 +67,9 @@ public record Suite(String name, List<Bench> benches, Set<String> panamaxImpls) 
                     new Bench("AllocatorCrossThreadBenchmark", "peer"),
                     new Bench("AllocatorWorkloadBenchmark", "peer")), Set.of("panamax", "panamaxStripes")),
             new Suite("io", List.of(new Bench("IoBenchmark", "impl"), new Bench("IoNetBenchmark", "impl")),
-                    Set.of("panamax")),
-            new Suite("ladder", List.of(new Bench("LadderBenchmark", "impl")), Set.of("panamax")),
+                    Set.of("panamaxUring", "panamaxUringFile", "panamaxBlocking", "panamaxEpoll",
+                            "panamaxEpollBusyPoll", "panamaxUringBusyPoll")),
+            new Suite("ladder", List.of(new Bench("LadderBenchmark", "impl")), Set.of("panamax", "panamaxUring")),
             new Suite("bindings", List.of(new Bench("BindingsBenchmark", "impl")), Set.of("panamax")));
 
     /**
