@@ -74,10 +74,12 @@ public final class OffHeapAllocator implements AutoCloseable {
      * pages once all its objects are back under the central lock.
      *
      * The hot path reaches the thread's cache through a ThreadLocal, or, for a ThreadBoundAllocator, through a final
-     * field after an identity check of the calling thread. The cache holds addresses only: allocate finds the slab
-     * from the address (region, page), which measured cheaper than keeping a Slab reference next to each address,
-     * whose store on every free pays a GC write barrier. Central-list locks spin briefly before parking (see
-     * CentralList.acquire).
+     * field after an identity check of the calling thread. The cache holds addresses only: allocate finds the
+     * ownership byte from the address (region, page), which measured cheaper than keeping a Slab reference next to
+     * each address, whose store on every free pays a GC write barrier. Neither allocate nor an unchecked small free
+     * touches the Slab object: the region's page tables give the slab's layout word and ownership bytes in two
+     * parallel loads, and the index, the interior check and the class are arithmetic on the layout (see Slab).
+     * Central-list locks spin briefly before parking (see CentralList.acquire).
      *
      * A thread cache's counts and stacks are plain fields: the owner is the only writer; stats() reads them racily
      * (documented as approximate) and reclaimDeadThreadCaches() reads them after Thread.isAlive() returned false,
@@ -548,13 +550,21 @@ public final class OffHeapAllocator implements AutoCloseable {
         n--;
         c.counts[cls] = n;
         long address = c.stacks[cls][n];
-        // Looked up rather than kept next to the address in the cache: a reference store into the cache on every
-        // free costs a GC write barrier, more than these few loads.
-        Slab s = heap.regionOf(address).slabAt(address);
-        if (!s.markInUse(s.indexOfOwn(address))) {
+        markHeld(heap.regionOf(address), address);
+        return address;
+    }
+
+    /**
+     * Marks an object just taken from a cache as held. Its slab is looked up rather than kept next to the address in
+     * the cache: a reference store into the cache on every free costs a GC write barrier, more than these loads.
+     */
+    private static void markHeld(Region r, long address) {
+        int page = r.pageOf(address);
+        long layout = r.slabLayoutAt(page);
+        byte[] owned = r.ownershipAt(page);
+        if (!Slab.markInUse(owned, Slab.indexOfOwn(layout, address))) {
             throw corrupt(address);
         }
-        return address;
     }
 
     /** {@link #take} as a segment of {@code size} bytes. */
@@ -567,10 +577,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         c.counts[cls] = n;
         long address = c.stacks[cls][n];
         Region r = heap.regionOf(address);
-        Slab s = r.slabAt(address);
-        if (!s.markInUse(s.indexOfOwn(address))) {
-            throw corrupt(address);
-        }
+        markHeld(r, address);
         return r.segment.asSlice(address - r.base, size);
     }
 
@@ -685,33 +692,43 @@ public final class OffHeapAllocator implements AutoCloseable {
     private void freeAddress0(long address, long byteSize) {
         Region r = heap.regionOf(address);
         if (r != null && !checked) {
-            Slab s = r.slabAt(address);
-            if (s != null) {
-                freeSmall(s, address, byteSize);
+            int page = r.pageOf(address);
+            long layout = r.slabLayoutAt(page);
+            if (layout != 0) {
+                int cls = release(r, page, layout, address, byteSize);
+                if (threadCaches && !Thread.currentThread().isVirtual()) {
+                    ThreadCache c = cache.get();
+                    push(c != null ? c : platformCache(), cls, address);
+                } else {
+                    pushToStripe(cls, address);
+                }
                 return;
             }
         }
         freeSlow(r, address, byteSize);
     }
 
-    /** The unchecked small-object free: every check of the slow path except the canary, in as few bytecodes. */
-    private void freeSmall(Slab s, long address, long byteSize) {
-        int index = s.indexOf(address);
+    /**
+     * The unchecked small-object free up to the cache push: every check of the slow path except the canary, from
+     * the page's layout word and ownership bytes alone. Returns the object's size class.
+     */
+    private int release(Region r, int page, long layout, long address, long byteSize) {
+        byte[] owned = r.ownershipAt(page);
+        if (owned == null) {
+            // Read while the page's slab is being unmapped or mapped: then no user holds an object on it.
+            throw doubleFree(address);
+        }
+        int index = Slab.indexOf(layout, owned, address);
         if (index < 0) {
             throw interior(address);
         }
-        if (byteSize > s.objectSize) {
-            checkFits(address, byteSize, s.objectSize);
+        if (byteSize > Slab.objectSizeOf(layout)) {
+            checkFits(address, byteSize, Slab.objectSizeOf(layout));
         }
-        if (!s.clearInUse(index)) {
+        if (!Slab.clearInUse(owned, index)) {
             throw doubleFree(address);
         }
-        if (threadCaches && !Thread.currentThread().isVirtual()) {
-            ThreadCache c = cache.get();
-            push(c != null ? c : platformCache(), s.sizeClass, address);
-        } else {
-            pushToStripe(s.sizeClass, address);
-        }
+        return Slab.sizeClassOf(layout);
     }
 
     /**
@@ -723,19 +740,10 @@ public final class OffHeapAllocator implements AutoCloseable {
         if (c != null) {
             Region r = heap.regionOf(address);
             if (r != null) {
-                Slab s = r.slabAt(address);
-                if (s != null) {
-                    int index = s.indexOf(address);
-                    if (index < 0) {
-                        throw interior(address);
-                    }
-                    if (byteSize > s.objectSize) {
-                        checkFits(address, byteSize, s.objectSize);
-                    }
-                    if (!s.clearInUse(index)) {
-                        throw doubleFree(address);
-                    }
-                    push(c, s.sizeClass, address);
+                int page = r.pageOf(address);
+                long layout = r.slabLayoutAt(page);
+                if (layout != 0) {
+                    push(c, release(r, page, layout, address, byteSize), address);
                     return;
                 }
             }
@@ -798,7 +806,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         if (checked) {
             verifyCanary(address);
         }
-        if (!s.clearInUse(index)) {
+        if (!Slab.clearInUse(s.ownership(), index)) {
             throw doubleFree(address);
         }
         if (checked) {

@@ -41,7 +41,7 @@ public final class SizeClasses {
     private static final int[] BATCH = new int[SIZES.length];
     // Division by the object size as a multiply and shift: exact for offsets below 2^18 (the largest slab).
     private static final long[] RECIPROCAL = new long[SIZES.length];
-    private static final int RECIPROCAL_SHIFT = 40;
+    static final int RECIPROCAL_SHIFT = 40;
 
     static {
         for (int i = 0; i < SIZES.length; i++) {
