@@ -74,12 +74,10 @@ public final class OffHeapAllocator implements AutoCloseable {
      * pages once all its objects are back under the central lock.
      *
      * The hot path reaches the thread's cache through a ThreadLocal, or, for a ThreadBoundAllocator, through a final
-     * field after an identity check of the calling thread. The cache holds addresses only: allocate finds the
-     * ownership byte from the address (region, page), which measured cheaper than keeping a Slab reference next to
-     * each address, whose store on every free pays a GC write barrier. Neither allocate nor an unchecked small free
-     * touches the Slab object: the region's page tables give the slab's layout word and ownership bytes in two
-     * parallel loads, and the index, the interior check and the class are arithmetic on the layout (see Slab).
-     * Central-list locks spin briefly before parking (see CentralList.acquire).
+     * field after an identity check of the calling thread. The cache holds addresses only: allocate finds the slab
+     * from the address (region, page), which measured cheaper than keeping a Slab reference next to each address,
+     * whose store on every free pays a GC write barrier. Central-list locks spin briefly before parking (see
+     * CentralList.acquire).
      *
      * A thread cache's counts and stacks are plain fields: the owner is the only writer; stats() reads them racily
      * (documented as approximate) and reclaimDeadThreadCaches() reads them after Thread.isAlive() returned false,
@@ -550,21 +548,26 @@ public final class OffHeapAllocator implements AutoCloseable {
         n--;
         c.counts[cls] = n;
         long address = c.stacks[cls][n];
-        markHeld(heap.regionOf(address), address);
+        // Looked up rather than kept next to the address in the cache: a reference store into the cache on every
+        // free costs a GC write barrier, more than these few loads.
+        Slab s = regionOf(c, address).slabAt(address);
+        if (!s.markInUse(s.indexOfOwn(address))) {
+            throw corrupt(address);
+        }
         return address;
     }
 
-    /**
-     * Marks an object just taken from a cache as held. Its slab is looked up rather than kept next to the address in
-     * the cache: a reference store into the cache on every free costs a GC write barrier, more than these loads.
-     */
-    private static void markHeld(Region r, long address) {
-        int page = r.pageOf(address);
-        long layout = r.slabLayoutAt(page);
-        byte[] owned = r.ownershipAt(page);
-        if (!Slab.markInUse(owned, Slab.indexOfOwn(layout, address))) {
-            throw corrupt(address);
+    /** The region holding {@code address}, trying the cache's last one first; null if none. */
+    private Region regionOf(ThreadCache c, long address) {
+        Region r = c.region;
+        if (r != null && r.contains(address)) {
+            return r;
         }
+        r = heap.regionOf(address);
+        if (r != null) {
+            c.region = r;
+        }
+        return r;
     }
 
     /** {@link #take} as a segment of {@code size} bytes. */
@@ -576,8 +579,11 @@ public final class OffHeapAllocator implements AutoCloseable {
         n--;
         c.counts[cls] = n;
         long address = c.stacks[cls][n];
-        Region r = heap.regionOf(address);
-        markHeld(r, address);
+        Region r = regionOf(c, address);
+        Slab s = r.slabAt(address);
+        if (!s.markInUse(s.indexOfOwn(address))) {
+            throw corrupt(address);
+        }
         return r.segment.asSlice(address - r.base, size);
     }
 
@@ -690,45 +696,41 @@ public final class OffHeapAllocator implements AutoCloseable {
 
     /** Frees {@code address}; {@code byteSize} is the size of the segment being freed (0 for a raw address). */
     private void freeAddress0(long address, long byteSize) {
+        if (!checked && threadCaches && !Thread.currentThread().isVirtual()) {
+            ThreadCache c = cache.get();
+            if (c != null && freeToCache(c, address, byteSize)) {
+                return;
+            }
+        }
         Region r = heap.regionOf(address);
         if (r != null && !checked) {
-            int page = r.pageOf(address);
-            long layout = r.slabLayoutAt(page);
-            if (layout != 0) {
-                int cls = release(r, page, layout, address, byteSize);
-                if (threadCaches && !Thread.currentThread().isVirtual()) {
-                    ThreadCache c = cache.get();
-                    push(c != null ? c : platformCache(), cls, address);
-                } else {
-                    pushToStripe(cls, address);
-                }
+            Slab s = r.slabAt(address);
+            if (s != null) {
+                freeSmall(s, address, byteSize);
                 return;
             }
         }
         freeSlow(r, address, byteSize);
     }
 
-    /**
-     * The unchecked small-object free up to the cache push: every check of the slow path except the canary, from
-     * the page's layout word and ownership bytes alone. Returns the object's size class.
-     */
-    private int release(Region r, int page, long layout, long address, long byteSize) {
-        byte[] owned = r.ownershipAt(page);
-        if (owned == null) {
-            // Read while the page's slab is being unmapped or mapped: then no user holds an object on it.
-            throw doubleFree(address);
-        }
-        int index = Slab.indexOf(layout, owned, address);
+    /** The unchecked small-object free: every check of the slow path except the canary, in as few bytecodes. */
+    private void freeSmall(Slab s, long address, long byteSize) {
+        int index = s.indexOf(address);
         if (index < 0) {
             throw interior(address);
         }
-        if (byteSize > Slab.objectSizeOf(layout)) {
-            checkFits(address, byteSize, Slab.objectSizeOf(layout));
+        if (byteSize != 0 && byteSize > s.objectSize) {
+            checkFits(address, byteSize, s.objectSize);
         }
-        if (!Slab.clearInUse(owned, index)) {
+        if (!s.clearInUse(index)) {
             throw doubleFree(address);
         }
-        return Slab.sizeClassOf(layout);
+        if (threadCaches && !Thread.currentThread().isVirtual()) {
+            ThreadCache c = cache.get();
+            push(c != null ? c : platformCache(), s.sizeClass, address);
+        } else {
+            pushToStripe(s.sizeClass, address);
+        }
     }
 
     /**
@@ -737,18 +739,38 @@ public final class OffHeapAllocator implements AutoCloseable {
      */
     void freeBound(ThreadCache c, long address, long byteSize) {
         ensureOpen();
-        if (c != null) {
-            Region r = heap.regionOf(address);
-            if (r != null) {
-                int page = r.pageOf(address);
-                long layout = r.slabLayoutAt(page);
-                if (layout != 0) {
-                    push(c, release(r, page, layout, address, byteSize), address);
-                    return;
-                }
-            }
+        if (c == null || !freeToCache(c, address, byteSize)) {
+            freeAddress0(address, byteSize);
         }
-        freeAddress0(address, byteSize);
+    }
+
+    /**
+     * The unchecked small-object free into {@code c}, a cache the calling thread owns: every check of the slow path
+     * except the canary. Returns false, having touched nothing, if {@code address} is not in a slab (a large, huge
+     * or foreign block: the caller's slow path).
+     */
+    private boolean freeToCache(ThreadCache c, long address, long byteSize) {
+        Region r = regionOf(c, address);
+        if (r == null) {
+            return false;
+        }
+        Slab s = r.slabAt(address);
+        if (s == null) {
+            return false;
+        }
+        int index = s.indexOf(address);
+        if (index < 0) {
+            throw interior(address);
+        }
+        // A raw address (byteSize 0) has nothing to fit: the test folds away on those paths.
+        if (byteSize != 0 && byteSize > s.objectSize) {
+            checkFits(address, byteSize, s.objectSize);
+        }
+        if (!s.clearInUse(index)) {
+            throw doubleFree(address);
+        }
+        push(c, s.sizeClass, address);
+        return true;
     }
 
     private void pushToStripe(int cls, long address) {
@@ -806,7 +828,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         if (checked) {
             verifyCanary(address);
         }
-        if (!Slab.clearInUse(s.ownership(), index)) {
+        if (!s.clearInUse(index)) {
             throw doubleFree(address);
         }
         if (checked) {

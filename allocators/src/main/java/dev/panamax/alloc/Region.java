@@ -19,12 +19,9 @@ import java.util.Arrays;
  *              NONE  : p lies inside a block headed by a lower page
  *   dirty[p]   for a FREE head: its pages may be resident (freed since the last purge)
  * </pre>
- * For the lock-free free and allocate paths, every page of a slab also carries the slab's layout word
- * ({@link Slab#layout(int)}) and its ownership bytes ({@link Slab#ownership()}), in two tables read in parallel (see
- * {@link #slabLayoutAt} and {@link #ownershipAt}).
  * A block of order {@code k} spans {@code 2^k} pages starting at a multiple of {@code 2^k}; its buddy starts at
- * {@code p ^ 2^k}. Guarded by the page heap's lock, except the three per-page slab tables, which the free path
- * reads without it.
+ * {@code p ^ 2^k}. Guarded by the page heap's lock, except {@code slabOfPage}, which the free path reads without
+ * it (see {@link #slabAt}).
  */
 final class Region {
 
@@ -51,13 +48,9 @@ final class Region {
     private final int[] next;
     private final int[] prev;
     private final int[] freeHead = new int[MAX_ORDER + 1];
-    // slabOfPage, layoutOfPage, ownershipOfPage: plain writes under the page-heap lock (mapSlab) before the slab's
-    // first object is published through a class lock or a thread cache; the free path's plain reads are ordered
-    // after that publication by the user's own hand-off, and none of the three changes while an object is held. (A
-    // free of memory already freed and handed out again, which no mode detects, may read them mid-change.)
+    // Plain writes under the page-heap lock before the slab's first object is published through a class lock or a
+    // thread cache; the free path's plain read is ordered after that publication by the user's own hand-off.
     private final Slab[] slabOfPage;
-    private final long[] layoutOfPage; // Slab.layout of the page's slab, 0 for none
-    private final byte[][] ownershipOfPage; // Slab.ownership() of the page's slab, null for none
 
     private long freeBytes; // guarded by the page-heap lock
     private long dirtyBytes; // guarded by the page-heap lock
@@ -77,8 +70,6 @@ final class Region {
         this.next = new int[pages];
         this.prev = new int[pages];
         this.slabOfPage = new Slab[pages];
-        this.layoutOfPage = new long[pages];
-        this.ownershipOfPage = new byte[pages][];
         Arrays.fill(freeHead, -1);
         for (int p = pages - (1 << MAX_ORDER); p >= 0; p -= 1 << MAX_ORDER) {
             push(p, MAX_ORDER, false);
@@ -86,7 +77,8 @@ final class Region {
     }
 
     boolean contains(long address) {
-        return address - base >= 0 && address - base < bytes;
+        // One unsigned comparison: an address below base wraps to a huge offset.
+        return Long.compareUnsigned(address - base, bytes) < 0;
     }
 
     long freeBytes() {
@@ -98,22 +90,7 @@ final class Region {
     }
 
     Slab slabAt(long address) {
-        return slabOfPage[pageOf(address)];
-    }
-
-    /** The page of an address inside this region. */
-    int pageOf(long address) {
-        return (int) ((address - base) >>> PAGE_SHIFT);
-    }
-
-    /** The layout word of the slab on {@code page} ({@link Slab#layout(int)}), or 0 if no slab covers it. */
-    long slabLayoutAt(int page) {
-        return layoutOfPage[page];
-    }
-
-    /** The ownership bytes of the slab on {@code page}, or null if no slab covers it. */
-    byte[] ownershipAt(int page) {
-        return ownershipOfPage[page];
+        return slabOfPage[(int) ((address - base) >>> PAGE_SHIFT)];
     }
 
     /** Takes a block of {@code wanted} order, splitting a larger one; returns its first page or -1. */
@@ -202,11 +179,8 @@ final class Region {
         return -1;
     }
 
-    /** Names {@code slab} (null: none) as the slab of pages {@code [p, p + count)}. Caller holds the page-heap lock. */
     void mapSlab(int p, int count, Slab slab) {
         Arrays.fill(slabOfPage, p, p + count, slab);
-        Arrays.fill(layoutOfPage, p, p + count, slab == null ? 0 : slab.layout);
-        Arrays.fill(ownershipOfPage, p, p + count, slab == null ? null : slab.ownership());
     }
 
     /** The number of free blocks per order, for tests and stats. */

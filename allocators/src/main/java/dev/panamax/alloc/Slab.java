@@ -26,42 +26,9 @@ import java.lang.invoke.VarHandle;
  */
 final class Slab {
 
-    /*
-     * Layout word. The lock-free paths (a free of any address, the ownership mark of an allocate) do not go through
-     * the Slab object: the region keeps, for every page of a slab, this slab's layout packed in one long and a
-     * reference to its inUse bytes, two loads that depend on the page only and so run in parallel, instead of a
-     * chain page -> Slab -> fields -> inUse. Everything a free needs to validate an address is arithmetic on the
-     * layout:
-     *
-     *    63  62                           25 24             12 11        6 5        0
-     *   +---+-------------------------------+-----------------+-----------+----------+
-     *   | 0 | reciprocal (38 bits)          | objectSize / 8  | slabShift | class    |
-     *   +---+-------------------------------+-----------------+-----------+----------+
-     *
-     * - slabShift: log2 of the slab's bytes. A slab is a buddy block of its own size in a 2 MiB aligned region, so
-     *   it starts at an address aligned to its size and an address's offset in its slab is address & (2^shift - 1).
-     * - reciprocal: ceil(2^40 / objectSize) (SizeClasses.reciprocal). For offset = q * size + r with offset below
-     *   2^18 (the largest slab), offset * reciprocal = q * 2^40 + q * e + r * reciprocal with
-     *   e = size * reciprocal - 2^40 in [0, size). q * e < 2^18 while reciprocal >= 2^40 / 2^15 = 2^25, so the high
-     *   bits are q, and the low 40 bits are below the reciprocal exactly when r == 0: the quotient and the
-     *   interior-address check come from one multiplication (checked for every class and offset in the tests).
-     * - An offset past the last object (the slab's tail, when the size does not divide it) gives q == capacity,
-     *   which inUse.length rejects.
-     *
-     * A layout is never 0 (the reciprocal is not), so 0 in the region's table means "no slab on this page".
-     */
-
     private static final VarHandle OWNED = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final byte HELD = 1;
     private static final byte RETURNED = 0;
-
-    private static final int CLASS_BITS = 6;
-    private static final int SHIFT_OFFSET = CLASS_BITS;
-    // Six bits, so that a long shift by (layout >>> SHIFT_OFFSET), which uses the low six bits of its count, needs
-    // no mask.
-    private static final int SIZE_OFFSET = SHIFT_OFFSET + 6;
-    private static final int RECIPROCAL_OFFSET = SIZE_OFFSET + 13;
-    private static final long FRACTION_MASK = (1L << SizeClasses.RECIPROCAL_SHIFT) - 1;
 
     final Region region;
     final int headPage;
@@ -72,7 +39,6 @@ final class Slab {
     final int capacity;
     private final long span; // capacity * objectSize: the bytes holding objects
     private final long reciprocal; // SizeClasses.reciprocal(sizeClass), here to save the free path a table load
-    final long layout; // layout(sizeClass): what the region's page table holds for this slab's pages
 
     // One byte per object: setRelease by the allocating thread (the only writer while the object is cached),
     // compareAndSet (volatile) by the freeing thread; the release store pairs with the freeing thread's CAS through
@@ -96,7 +62,6 @@ final class Slab {
         this.capacity = (int) ((Region.PAGE_SIZE << order) / objectSize);
         this.span = (long) capacity * objectSize;
         this.reciprocal = SizeClasses.reciprocal(sizeClass);
-        this.layout = layout(sizeClass);
         int words = (capacity + 63) >>> 6;
         this.inUse = new byte[capacity];
         this.free = new long[words];
@@ -109,11 +74,16 @@ final class Slab {
     /** The object index of {@code addr}, or -1 if it is not the start of an object of this slab. */
     int indexOf(long addr) {
         long offset = addr - address;
-        if (offset < 0 || offset >= span) {
+        // One unsigned comparison rejects both an address below the slab and one past its last object.
+        if (Long.compareUnsigned(offset, span) >= 0) {
             return -1;
         }
-        int index = SizeClasses.divideByReciprocal(offset, reciprocal);
-        return (long) index * objectSize == offset ? index : -1;
+        return SizeClasses.exactQuotient(offset, reciprocal);
+    }
+
+    /** The index of an object known to be the start of one of ours (taken from a cache): no validation. */
+    int indexOfOwn(long addr) {
+        return SizeClasses.divideByReciprocal(addr - address, reciprocal);
     }
 
     long addressOf(int index) {
@@ -125,67 +95,22 @@ final class Slab {
         return (byte) OWNED.getAcquire(inUse, index) == HELD;
     }
 
-    /** This slab's ownership bytes, for the region's page table. */
-    byte[] ownership() {
-        return inUse;
-    }
-
-    /** The layout word of every slab of {@code sizeClass} (see the overview). */
-    static long layout(int sizeClass) {
-        long shift = Integer.numberOfTrailingZeros(SizeClasses.slabBytes(sizeClass));
-        long sizeInGranules = SizeClasses.size(sizeClass) >>> 3;
-        return SizeClasses.reciprocal(sizeClass) << RECIPROCAL_OFFSET | sizeInGranules << SIZE_OFFSET
-                | shift << SHIFT_OFFSET | sizeClass;
-    }
-
-    /** The size class a layout word describes. */
-    static int sizeClassOf(long layout) {
-        return (int) layout & ((1 << CLASS_BITS) - 1);
-    }
-
-    /** The object size a layout word describes. */
-    static int objectSizeOf(long layout) {
-        return ((int) (layout >>> SIZE_OFFSET) & ((1 << 13) - 1)) << 3;
-    }
-
-    /**
-     * The object index of {@code addr} in the slab of {@code layout} whose ownership bytes are {@code owned}, or -1
-     * if {@code addr} is not the start of one of its objects (interior, or in the slab's tail).
-     */
-    static int indexOf(long layout, byte[] owned, long addr) {
-        long product = offsetIn(layout, addr) * (layout >>> RECIPROCAL_OFFSET);
-        int index = (int) (product >>> SizeClasses.RECIPROCAL_SHIFT);
-        if ((product & FRACTION_MASK) >= layout >>> RECIPROCAL_OFFSET || index >= owned.length) {
-            return -1;
-        }
-        return index;
-    }
-
-    /** The index of an object known to be the start of one (taken from a cache): no validation. */
-    static int indexOfOwn(long layout, long addr) {
-        return (int) ((offsetIn(layout, addr) * (layout >>> RECIPROCAL_OFFSET)) >>> SizeClasses.RECIPROCAL_SHIFT);
-    }
-
-    private static long offsetIn(long layout, long addr) {
-        return addr & ((1L << (layout >>> SHIFT_OFFSET)) - 1);
-    }
-
     /**
      * Marks an object taken from the calling thread's cache as held by a user, with memory effects as specified by
      * {@code VarHandle#setRelease}; false if it already was (allocator metadata corrupt).
      */
-    static boolean markInUse(byte[] owned, int index) {
+    boolean markInUse(int index) {
         // Plain read: only this thread writes the byte of an object in its cache; a racing bogus free fails its CAS.
-        if (owned[index] != RETURNED) {
+        if (inUse[index] != RETURNED) {
             return false;
         }
-        OWNED.setRelease(owned, index, HELD);
+        OWNED.setRelease(inUse, index, HELD);
         return true;
     }
 
     /** Marks an object as returned by its user; false if it was not held (a double free or a never-allocated slot). */
-    static boolean clearInUse(byte[] owned, int index) {
-        return OWNED.compareAndSet(owned, index, HELD, RETURNED);
+    boolean clearInUse(int index) {
+        return OWNED.compareAndSet(inUse, index, HELD, RETURNED);
     }
 
     /** Takes up to {@code n} free objects into {@code out[from..]}; returns how many. Caller holds the lock. */

@@ -6,8 +6,6 @@ package dev.panamax.alloc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -66,45 +64,6 @@ class RegionTest {
         }
         assertArrayEquals(initial, region.freeBlockCounts(), "buddies coalesce back to 2 MiB blocks");
         assertEquals(BYTES, region.freeBytes());
-    }
-
-    @Test
-    void shouldGiveEveryPageOfASlabItsLayoutAndOwnershipWhenSlabsFillTheRegion() {
-        // 72 B: one-page slabs with a 64 B tail; 28 KiB: 64-page slabs with a 4 KiB tail.
-        for (int size : new int[] {72, 28672}) {
-            int cls = SizeClasses.classOf(size);
-            int order = PageHeap.orderFor(SizeClasses.slabBytes(cls));
-            List<Slab> slabs = new ArrayList<>();
-            for (int p = region.allocate(order, Region.SLAB); p >= 0; p = region.allocate(order, Region.SLAB)) {
-                Slab s = new Slab(region, p, order, cls);
-                region.mapSlab(p, 1 << order, s);
-                slabs.add(s);
-            }
-            assertEquals(region.pages >> order, slabs.size(), "slabs cover the region, first to last page");
-            for (Slab s : slabs) {
-                for (int q = s.headPage; q < s.headPage + (1 << order); q++) {
-                    assertEquals(s.layout, region.slabLayoutAt(q), "page " + q);
-                    assertSame(s.ownership(), region.ownershipAt(q), "page " + q);
-                }
-                long last = s.addressOf(s.capacity - 1);
-                assertEquals(s.headPage, region.pageOf(s.address));
-                long end = s.address + SizeClasses.slabBytes(cls);
-                assertEquals(s.headPage + (1 << order) - 1, region.pageOf(end - 8), "the slab's last page");
-                assertEquals(-1, Slab.indexOf(s.layout, s.ownership(), end - 8), "the tail, on the last page");
-                assertEquals(0, Slab.indexOf(s.layout, s.ownership(), s.address));
-                assertEquals(s.capacity - 1, Slab.indexOf(s.layout, s.ownership(), last));
-                assertEquals(-1, Slab.indexOf(s.layout, s.ownership(), last + s.objectSize), "tail or next slab");
-                assertEquals(-1, Slab.indexOf(s.layout, s.ownership(), last + 8));
-            }
-            for (Slab s : slabs) {
-                region.mapSlab(s.headPage, 1 << order, null);
-                region.release(s.headPage);
-            }
-            for (int q = 0; q < region.pages; q++) {
-                assertEquals(0, region.slabLayoutAt(q), "released page " + q);
-                assertNull(region.ownershipAt(q), "released page " + q);
-            }
-        }
     }
 
     @Test

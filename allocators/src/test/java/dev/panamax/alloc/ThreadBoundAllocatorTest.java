@@ -159,6 +159,46 @@ class ThreadBoundAllocatorTest {
     }
 
     @Test
+    void shouldFindEachAddressesRegionWhenFreesAlternateBetweenRegions() {
+        try (OffHeapAllocator small = OffHeapAllocator.builder().regionBytes(2L << 20).build()) {
+            ThreadBoundAllocator view = small.forCurrentThread();
+            List<Long> addresses = new ArrayList<>();
+            while (OffHeapAllocatorTest.regionsOf(small).length < 3) {
+                addresses.add(view.allocateAddress(64));
+            }
+            Region[] regions = OffHeapAllocatorTest.regionsOf(small);
+            List<List<Long>> byRegion = new ArrayList<>();
+            for (Region r : regions) {
+                byRegion.add(addresses.stream().filter(r::contains).toList());
+            }
+            // Round robin over the regions, so that every lookup misses the region the previous one found.
+            int freed = 0;
+            for (int i = 0; freed < addresses.size(); i++) {
+                for (int k = 0; k < regions.length; k++) {
+                    List<Long> mine = byRegion.get(k);
+                    if (i < mine.size()) {
+                        long address = mine.get(i);
+                        assertThrows(IllegalArgumentException.class, () -> view.freeAddress(address + 8));
+                        if (i % 2 == 0) {
+                            view.freeAddress(address);
+                        } else {
+                            small.freeAddress(address);
+                        }
+                        assertThrows(IllegalStateException.class, () -> view.freeAddress(address));
+                        freed++;
+                    }
+                }
+            }
+            assertEquals(0, small.stats().allocatedBytes());
+            // The objects come back from all three regions, in the order the cache holds them.
+            for (int i = 0; i < addresses.size(); i++) {
+                view.freeAddress(view.allocateAddress(64));
+            }
+            assertEquals(0, small.stats().allocatedBytes());
+        }
+    }
+
+    @Test
     void shouldLetExactlyOneOfTwoRacingFreesSucceedWhenBothFreeThroughTheirViews() throws Exception {
         int rounds = 2_000;
         MemorySegment[] target = new MemorySegment[1];
