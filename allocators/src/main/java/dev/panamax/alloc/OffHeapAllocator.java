@@ -550,11 +550,24 @@ public final class OffHeapAllocator implements AutoCloseable {
         long address = c.stacks[cls][n];
         // Looked up rather than kept next to the address in the cache: a reference store into the cache on every
         // free costs a GC write barrier, more than these few loads.
-        Slab s = heap.regionOf(address).slabAt(address);
+        Slab s = regionOf(c, address).slabAt(address);
         if (!s.markInUse(s.indexOfOwn(address))) {
             throw corrupt(address);
         }
         return address;
+    }
+
+    /** The region holding {@code address}, trying the cache's last one first; null if none. */
+    private Region regionOf(ThreadCache c, long address) {
+        Region r = c.region;
+        if (r != null && r.contains(address)) {
+            return r;
+        }
+        r = heap.regionOf(address);
+        if (r != null) {
+            c.region = r;
+        }
+        return r;
     }
 
     /** {@link #take} as a segment of {@code size} bytes. */
@@ -566,7 +579,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         n--;
         c.counts[cls] = n;
         long address = c.stacks[cls][n];
-        Region r = heap.regionOf(address);
+        Region r = regionOf(c, address);
         Slab s = r.slabAt(address);
         if (!s.markInUse(s.indexOfOwn(address))) {
             throw corrupt(address);
@@ -683,6 +696,12 @@ public final class OffHeapAllocator implements AutoCloseable {
 
     /** Frees {@code address}; {@code byteSize} is the size of the segment being freed (0 for a raw address). */
     private void freeAddress0(long address, long byteSize) {
+        if (!checked && threadCaches && !Thread.currentThread().isVirtual()) {
+            ThreadCache c = cache.get();
+            if (c != null && freeToCache(c, address, byteSize)) {
+                return;
+            }
+        }
         Region r = heap.regionOf(address);
         if (r != null && !checked) {
             Slab s = r.slabAt(address);
@@ -700,7 +719,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         if (index < 0) {
             throw interior(address);
         }
-        if (byteSize > s.objectSize) {
+        if (byteSize != 0 && byteSize > s.objectSize) {
             checkFits(address, byteSize, s.objectSize);
         }
         if (!s.clearInUse(index)) {
@@ -720,27 +739,38 @@ public final class OffHeapAllocator implements AutoCloseable {
      */
     void freeBound(ThreadCache c, long address, long byteSize) {
         ensureOpen();
-        if (c != null) {
-            Region r = heap.regionOf(address);
-            if (r != null) {
-                Slab s = r.slabAt(address);
-                if (s != null) {
-                    int index = s.indexOf(address);
-                    if (index < 0) {
-                        throw interior(address);
-                    }
-                    if (byteSize > s.objectSize) {
-                        checkFits(address, byteSize, s.objectSize);
-                    }
-                    if (!s.clearInUse(index)) {
-                        throw doubleFree(address);
-                    }
-                    push(c, s.sizeClass, address);
-                    return;
-                }
-            }
+        if (c == null || !freeToCache(c, address, byteSize)) {
+            freeAddress0(address, byteSize);
         }
-        freeAddress0(address, byteSize);
+    }
+
+    /**
+     * The unchecked small-object free into {@code c}, a cache the calling thread owns: every check of the slow path
+     * except the canary. Returns false, having touched nothing, if {@code address} is not in a slab (a large, huge
+     * or foreign block: the caller's slow path).
+     */
+    private boolean freeToCache(ThreadCache c, long address, long byteSize) {
+        Region r = regionOf(c, address);
+        if (r == null) {
+            return false;
+        }
+        Slab s = r.slabAt(address);
+        if (s == null) {
+            return false;
+        }
+        int index = s.indexOf(address);
+        if (index < 0) {
+            throw interior(address);
+        }
+        // A raw address (byteSize 0) has nothing to fit: the test folds away on those paths.
+        if (byteSize != 0 && byteSize > s.objectSize) {
+            checkFits(address, byteSize, s.objectSize);
+        }
+        if (!s.clearInUse(index)) {
+            throw doubleFree(address);
+        }
+        push(c, s.sizeClass, address);
+        return true;
     }
 
     private void pushToStripe(int cls, long address) {

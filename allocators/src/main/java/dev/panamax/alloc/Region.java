@@ -77,7 +77,8 @@ final class Region {
     }
 
     boolean contains(long address) {
-        return address - base >= 0 && address - base < bytes;
+        // One unsigned comparison: an address below base wraps to a huge offset.
+        return Long.compareUnsigned(address - base, bytes) < 0;
     }
 
     long freeBytes() {

@@ -42,6 +42,7 @@ public final class SizeClasses {
     // Division by the object size as a multiply and shift: exact for offsets below 2^18 (the largest slab).
     private static final long[] RECIPROCAL = new long[SIZES.length];
     private static final int RECIPROCAL_SHIFT = 40;
+    private static final long FRACTION_MASK = (1L << RECIPROCAL_SHIFT) - 1;
 
     static {
         for (int i = 0; i < SIZES.length; i++) {
@@ -158,5 +159,17 @@ public final class SizeClasses {
     /** {@code offset / size} for {@code 0 <= offset < 2^18}, given {@code reciprocal(class of size)}. */
     static int divideByReciprocal(long offset, long reciprocal) {
         return (int) ((offset * reciprocal) >>> RECIPROCAL_SHIFT);
+    }
+
+    /**
+     * {@code offset / size} if {@code size} divides {@code offset}, else -1, for {@code 0 <= offset < 2^18}, given
+     * {@code reciprocal(class of size)}: one multiplication. With {@code offset = q * size + r} and
+     * {@code e = size * reciprocal - 2^40} in {@code [0, size)}, {@code offset * reciprocal = q * 2^40 + q * e +
+     * r * reciprocal}; {@code q * e < 2^18} while {@code reciprocal >= 2^40 / 2^15 = 2^25}, so the low 40 bits are
+     * below the reciprocal exactly when {@code r == 0} (checked for every class and offset in the tests).
+     */
+    static int exactQuotient(long offset, long reciprocal) {
+        long product = offset * reciprocal;
+        return (product & FRACTION_MASK) < reciprocal ? (int) (product >>> RECIPROCAL_SHIFT) : -1;
     }
 }

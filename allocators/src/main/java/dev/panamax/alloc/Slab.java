@@ -74,11 +74,11 @@ final class Slab {
     /** The object index of {@code addr}, or -1 if it is not the start of an object of this slab. */
     int indexOf(long addr) {
         long offset = addr - address;
-        if (offset < 0 || offset >= span) {
+        // One unsigned comparison rejects both an address below the slab and one past its last object.
+        if (Long.compareUnsigned(offset, span) >= 0) {
             return -1;
         }
-        int index = SizeClasses.divideByReciprocal(offset, reciprocal);
-        return (long) index * objectSize == offset ? index : -1;
+        return SizeClasses.exactQuotient(offset, reciprocal);
     }
 
     /** The index of an object known to be the start of one of ours (taken from a cache): no validation. */

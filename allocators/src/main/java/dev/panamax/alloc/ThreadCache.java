@@ -19,6 +19,10 @@ final class ThreadCache {
     final int[] counts = new int[SizeClasses.count()]; // plain: written by the owner (or stripe-lock holder) only
 
     ThreadBoundAllocator handle; // plain: created and read by the owner only
+    // Plain, owner (or stripe-lock holder) only: the region of the last address looked up, tried before the page
+    // heap's region list. Regions are never removed before close(), so it stays valid; it changes (a reference store,
+    // with its GC write barrier) only when the thread's addresses move to another region.
+    Region region;
 
     ThreadCache(Thread owner) {
         this.owner = owner;

@@ -60,6 +60,21 @@ class SizeClassesTest {
     }
 
     @Test
+    void shouldGiveQuotientOnlyForMultiplesWhenDividingExactly() {
+        for (int c = 0; c < SizeClasses.count(); c++) {
+            int size = SizeClasses.size(c);
+            long reciprocal = SizeClasses.reciprocal(c);
+            // Every offset of the class's slab, its tail past the last object included.
+            for (int offset = 0; offset < SizeClasses.slabBytes(c); offset++) {
+                int expected = offset % size == 0 ? offset / size : -1;
+                if (SizeClasses.exactQuotient(offset, reciprocal) != expected) {
+                    throw new AssertionError("exactQuotient(" + offset + ", " + size + ")");
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRejectSizeWhenOutOfSmallRange() {
         assertThrows(IllegalArgumentException.class, () -> SizeClasses.classOf(0));
         assertThrows(IllegalArgumentException.class, () -> SizeClasses.classOf(SizeClasses.MAX_SMALL_SIZE + 1));

@@ -20,11 +20,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,159 @@ class ThreadBoundAllocatorTest {
         MemorySegment large = view.allocate(100_000);
         view.free(large);
         assertThrows(IllegalStateException.class, () -> view.free(large));
+    }
+
+    @Test
+    void shouldRejectEveryAddressOfASlabButItsHeldObjectWhenFreedThroughTheViewOrTheAllocator() {
+        ThreadBoundAllocator view = allocator.forCurrentThread();
+        // Power-of-two and other classes, one-page to 64-page slabs, with and without a tail past the last object.
+        for (int size : new int[] {8, 24, 64, 72, 640, 3072, 28672}) {
+            long held = view.allocateAddress(size);
+            Slab s = regionOf(allocator, held).slabAt(held);
+            long end = s.address + SizeClasses.slabBytes(s.sizeClass);
+            for (long a = s.address; a < end; a += 8) {
+                if (a == held) {
+                    continue;
+                }
+                long offset = a - s.address;
+                boolean start = offset % s.objectSize == 0 && offset / s.objectSize < s.capacity;
+                long address = a;
+                // An object start that is not held is a double free (or never allocated); anything else is interior.
+                Class<? extends RuntimeException> expected = start
+                        ? IllegalStateException.class : IllegalArgumentException.class;
+                assertThrows(expected, () -> view.freeAddress(address), size + " B slab, offset " + offset);
+                assertThrows(expected, () -> allocator.freeAddress(address), size + " B slab, offset " + offset);
+                assertThrows(IllegalArgumentException.class, () -> view.freeAddress(address + 3),
+                        size + " B slab, offset " + (offset + 3));
+            }
+            view.freeAddress(held);
+            assertThrows(IllegalStateException.class, () -> allocator.freeAddress(held));
+        }
+        assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    @Test
+    void shouldFreeObjectsOnTheFirstAndLastPagesOfARegionWhenFreedThroughTheView() {
+        long regionBytes = 2L << 20;
+        try (OffHeapAllocator small = OffHeapAllocator.builder().regionBytes(regionBytes).build()) {
+            ThreadBoundAllocator view = small.forCurrentThread();
+            view.freeAddress(view.allocateAddress(64));
+            Region r = OffHeapAllocatorTest.regionsOf(small)[0];
+            assertThrows(IllegalArgumentException.class, () -> view.freeAddress(r.base - 64), "below the region");
+            assertThrows(IllegalArgumentException.class, () -> view.freeAddress(r.base + r.bytes), "above it");
+            // 64 B objects in one-page slabs without a tail fill the region from its first byte to its last.
+            List<Long> addresses = new ArrayList<>();
+            for (int i = 0; i < regionBytes / 64 + 64; i++) {
+                addresses.add(view.allocateAddress(64));
+            }
+            long first = r.base;
+            long last = r.base + r.bytes - 64;
+            assertTrue(addresses.contains(first) && addresses.contains(last), "precondition: the region is full");
+            view.freeAddress(first);
+            view.freeAddress(last);
+            assertThrows(IllegalStateException.class, () -> view.freeAddress(first));
+            assertThrows(IllegalStateException.class, () -> view.freeAddress(last));
+            assertThrows(IllegalArgumentException.class, () -> view.freeAddress(last + 8));
+            addresses.remove(Long.valueOf(first));
+            addresses.remove(Long.valueOf(last));
+            addresses.forEach(view::freeAddress);
+            assertEquals(0, small.stats().allocatedBytes());
+        }
+    }
+
+    @Test
+    void shouldFindEachAddressesRegionWhenFreesAlternateBetweenRegions() {
+        try (OffHeapAllocator small = OffHeapAllocator.builder().regionBytes(2L << 20).build()) {
+            ThreadBoundAllocator view = small.forCurrentThread();
+            List<Long> addresses = new ArrayList<>();
+            while (OffHeapAllocatorTest.regionsOf(small).length < 3) {
+                addresses.add(view.allocateAddress(64));
+            }
+            Region[] regions = OffHeapAllocatorTest.regionsOf(small);
+            List<List<Long>> byRegion = new ArrayList<>();
+            for (Region r : regions) {
+                byRegion.add(addresses.stream().filter(r::contains).toList());
+            }
+            // Round robin over the regions, so that every lookup misses the region the previous one found.
+            int freed = 0;
+            for (int i = 0; freed < addresses.size(); i++) {
+                for (int k = 0; k < regions.length; k++) {
+                    List<Long> mine = byRegion.get(k);
+                    if (i < mine.size()) {
+                        long address = mine.get(i);
+                        assertThrows(IllegalArgumentException.class, () -> view.freeAddress(address + 8));
+                        if (i % 2 == 0) {
+                            view.freeAddress(address);
+                        } else {
+                            small.freeAddress(address);
+                        }
+                        assertThrows(IllegalStateException.class, () -> view.freeAddress(address));
+                        freed++;
+                    }
+                }
+            }
+            assertEquals(0, small.stats().allocatedBytes());
+            // The objects come back from all three regions, in the order the cache holds them.
+            for (int i = 0; i < addresses.size(); i++) {
+                view.freeAddress(view.allocateAddress(64));
+            }
+            assertEquals(0, small.stats().allocatedBytes());
+        }
+    }
+
+    @Test
+    void shouldLetExactlyOneOfTwoRacingFreesSucceedWhenBothFreeThroughTheirViews() throws Exception {
+        int rounds = 2_000;
+        MemorySegment[] target = new MemorySegment[1];
+        // The action runs at every trip: at a round's start it hands both threads a fresh block, at its end it clears.
+        CyclicBarrier barrier = new CyclicBarrier(2,
+                () -> target[0] = target[0] == null ? allocator.allocate(48) : null);
+        AtomicIntegerArray wins = new AtomicIntegerArray(rounds);
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        List<Thread> racers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            boolean raw = t == 0;
+            racers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    ThreadBoundAllocator view = allocator.forCurrentThread();
+                    for (int round = 0; round < rounds; round++) {
+                        barrier.await(30, TimeUnit.SECONDS);
+                        try {
+                            if (raw) {
+                                view.freeAddress(target[0].address());
+                            } else {
+                                view.free(target[0]);
+                            }
+                            wins.incrementAndGet(round);
+                        } catch (IllegalStateException doubleFree) {
+                            // The loser of the race.
+                        }
+                        barrier.await(30, TimeUnit.SECONDS);
+                    }
+                } catch (Throwable e) {
+                    unexpected.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread racer : racers) {
+            racer.join();
+        }
+        if (unexpected.get() != null) {
+            throw new AssertionError(unexpected.get());
+        }
+        for (int round = 0; round < rounds; round++) {
+            assertEquals(1, wins.get(round), "round " + round + ": exactly one free succeeds");
+        }
+        assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    private static Region regionOf(OffHeapAllocator allocator, long address) {
+        for (Region r : OffHeapAllocatorTest.regionsOf(allocator)) {
+            if (r.contains(address)) {
+                return r;
+            }
+        }
+        throw new AssertionError("0x" + Long.toHexString(address) + " is in no region");
     }
 
     @Test
