@@ -138,6 +138,11 @@ public final class LogOptions {
      * is unavailable (see {@link dev.panamax.ffm.IoUringSyscalls#FEATURE}), or at an open-flag rung, the log
      * flushes by syscall and says why in {@link DurableLog#fallbackReason()}. Off by default.
      *
+     * <p>It is not faster: the kernel runs the fsync SQE in an io-wq worker thread (an fsync may block), so each
+     * batch also pays that worker's wake-up. On a 2-vCPU VM with an ext4 virtual disk the FDATASYNC rung made
+     * 3,934 appends/s this way against 7,246 by syscall, and group commit with 8 appenders 15.6k against 22.7k
+     * records/s ({@code benchmarks/results/2026-11-26-ladder-jmh.md}); measure on your own machine first.
+     *
      * @param on whether to flush through io_uring
      * @return the new options
      */
