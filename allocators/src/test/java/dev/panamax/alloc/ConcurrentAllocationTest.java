@@ -16,12 +16,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -252,44 +250,7 @@ class ConcurrentAllocationTest {
     }
 
     private void raceFrees(boolean raw) throws Exception {
-        int rounds = 2_000;
-        MemorySegment[] target = new MemorySegment[1];
-        // The action runs at every trip: at a round's start it hands both threads a fresh block, at its end it clears.
-        CyclicBarrier barrier = new CyclicBarrier(2,
-                () -> target[0] = target[0] == null ? allocator.allocate(48) : null);
-        AtomicIntegerArray wins = new AtomicIntegerArray(rounds);
-        AtomicReference<Throwable> unexpected = new AtomicReference<>();
-        List<Thread> racers = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            racers.add(Thread.ofPlatform().start(() -> {
-                try {
-                    for (int r = 0; r < rounds; r++) {
-                        barrier.await(30, TimeUnit.SECONDS);
-                        try {
-                            if (raw) {
-                                allocator.freeAddress(target[0].address());
-                            } else {
-                                allocator.free(target[0]);
-                            }
-                            wins.incrementAndGet(r);
-                        } catch (IllegalStateException doubleFree) {
-                            // The loser of the race.
-                        }
-                        barrier.await(30, TimeUnit.SECONDS);
-                    }
-                } catch (Throwable e) {
-                    unexpected.compareAndSet(null, e);
-                }
-            }));
-        }
-        for (Thread racer : racers) {
-            racer.join();
-        }
-        if (unexpected.get() != null) {
-            throw new AssertionError(unexpected.get());
-        }
-        for (int r = 0; r < rounds; r++) {
-            assertEquals(1, wins.get(r), "round " + r + ": exactly one free succeeds");
-        }
+        DoubleFreeRace.assertExactlyOneFreeWins(allocator, 2_000,
+                racer -> raw ? block -> allocator.freeAddress(block.address()) : allocator::free);
     }
 }

@@ -20,14 +20,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -200,47 +197,11 @@ class ThreadBoundAllocatorTest {
 
     @Test
     void shouldLetExactlyOneOfTwoRacingFreesSucceedWhenBothFreeThroughTheirViews() throws Exception {
-        int rounds = 2_000;
-        MemorySegment[] target = new MemorySegment[1];
-        // The action runs at every trip: at a round's start it hands both threads a fresh block, at its end it clears.
-        CyclicBarrier barrier = new CyclicBarrier(2,
-                () -> target[0] = target[0] == null ? allocator.allocate(48) : null);
-        AtomicIntegerArray wins = new AtomicIntegerArray(rounds);
-        AtomicReference<Throwable> unexpected = new AtomicReference<>();
-        List<Thread> racers = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            boolean raw = t == 0;
-            racers.add(Thread.ofPlatform().start(() -> {
-                try {
-                    ThreadBoundAllocator view = allocator.forCurrentThread();
-                    for (int round = 0; round < rounds; round++) {
-                        barrier.await(30, TimeUnit.SECONDS);
-                        try {
-                            if (raw) {
-                                view.freeAddress(target[0].address());
-                            } else {
-                                view.free(target[0]);
-                            }
-                            wins.incrementAndGet(round);
-                        } catch (IllegalStateException doubleFree) {
-                            // The loser of the race.
-                        }
-                        barrier.await(30, TimeUnit.SECONDS);
-                    }
-                } catch (Throwable e) {
-                    unexpected.compareAndSet(null, e);
-                }
-            }));
-        }
-        for (Thread racer : racers) {
-            racer.join();
-        }
-        if (unexpected.get() != null) {
-            throw new AssertionError(unexpected.get());
-        }
-        for (int round = 0; round < rounds; round++) {
-            assertEquals(1, wins.get(round), "round " + round + ": exactly one free succeeds");
-        }
+        // Racer 0 frees by address, racer 1 the segment, each through the view of its own thread.
+        DoubleFreeRace.assertExactlyOneFreeWins(allocator, 2_000, racer -> {
+            ThreadBoundAllocator view = allocator.forCurrentThread();
+            return racer == 0 ? block -> view.freeAddress(block.address()) : view::free;
+        });
         assertEquals(0, allocator.stats().allocatedBytes());
     }
 
