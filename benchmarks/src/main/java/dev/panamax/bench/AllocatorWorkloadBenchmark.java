@@ -128,7 +128,7 @@ public class AllocatorWorkloadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
-            iterations = IoNetBenchmark.measuredIterations(params);
+            iterations = EventCounters.measuredIterations(params);
         }
     }
 
@@ -142,7 +142,7 @@ public class AllocatorWorkloadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
-            iterations = IoNetBenchmark.measuredIterations(params);
+            iterations = EventCounters.measuredIterations(params);
         }
     }
 

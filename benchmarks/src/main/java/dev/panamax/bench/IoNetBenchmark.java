@@ -30,7 +30,6 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
@@ -113,30 +112,6 @@ public class IoNetBenchmark {
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
     private static final int ECHO_TIMEOUT_MS = 10_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-    /**
-     * JMH sums an {@code EVENTS} counter over the measurement iterations of every fork; a per-iteration ratio
-     * divided by their number sums to the mean over them, which is what the score then shows. Warm-up iterations
-     * are reported whole.
-     *
-     * @param benchmark the run's parameters (its forks)
-     * @param iteration this iteration's parameters
-     * @return the divisor for this iteration's ratio
-     */
-    static int shareOf(BenchmarkParams benchmark, IterationParams iteration) {
-        return iteration.getType() == IterationType.MEASUREMENT ? measuredIterations(benchmark) : 1;
-    }
-
-    /**
-     * The measured iterations JMH sums an {@code EVENTS} counter over: those of one fork times the forks (a run
-     * with {@code -f 0} measures in the harness's own JVM, as one fork).
-     *
-     * @param benchmark the run's parameters
-     * @return at least 1
-     */
-    static int measuredIterations(BenchmarkParams benchmark) {
-        return Math.max(1, benchmark.getMeasurement().getCount()) * Math.max(1, benchmark.getForks());
-    }
 
     /** An echo server and the client connections to it. */
     @State(Scope.Benchmark)
@@ -302,7 +277,7 @@ public class IoNetBenchmark {
             server = echo.server.thread();
             startNs = THREADS.getThreadCpuTime(server.threadId());
             roundTrips = 0;
-            share = shareOf(benchmark, iteration);
+            share = EventCounters.shareOf(benchmark, iteration);
         }
 
         /** Reads the server's CPU time while it still runs (JMH reads the counters after the trial's tear-down). */
@@ -313,7 +288,7 @@ public class IoNetBenchmark {
 
         /**
          * CPU nanoseconds (user + system) of the server thread per round trip in this iteration, divided by the
-         * number of measurement iterations (see {@link #shareOf}).
+         * measured iterations of all forks (see {@link EventCounters#shareOf}).
          *
          * @return the ratio's share, 0 before any round trip
          */
@@ -557,12 +532,12 @@ public class IoNetBenchmark {
             bytes = 0;
             sink = state.sink;
             sinkStartNs = THREADS.getThreadCpuTime(sink.threadId());
-            share = shareOf(benchmark, iteration);
+            share = EventCounters.shareOf(benchmark, iteration);
         }
 
         /**
          * CPU nanoseconds of the sink thread per MiB received in this iteration (it reads what was sent), divided
-         * by the number of measurement iterations (see {@link #shareOf}).
+         * by the measured iterations of all forks (see {@link EventCounters#shareOf}).
          *
          * @return the ratio's share, 0 before anything was sent
          */
@@ -584,7 +559,7 @@ public class IoNetBenchmark {
 
         /**
          * CPU nanoseconds (user + system) of the sender thread per MiB sent in this iteration, divided by the
-         * number of measurement iterations (see {@link #shareOf}).
+         * measured iterations of all forks (see {@link EventCounters#shareOf}).
          *
          * @return the ratio's share, 0 before anything was sent
          */
