@@ -171,6 +171,34 @@ class DurableLogTest {
         }
     }
 
+    /** What each of {@link #appendTogether}'s threads runs, given its index. */
+    private interface Appender {
+        void run(int id) throws Exception;
+    }
+
+    /** Runs {@code appender} on {@code threads} threads released at once, and rethrows the first failure. */
+    private static void appendTogether(int threads, Appender appender) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            futures.add(pool.submit(() -> {
+                start.await();
+                appender.run(id);
+                return null;
+            }));
+        }
+        start.countDown();
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     private static byte[] big(long sequence) {
         byte[] b = new byte[2500 + (int) (sequence * 37 % 1500)];
         for (int i = 0; i < b.length; i++) {
@@ -186,28 +214,15 @@ class DurableLogTest {
         ConcurrentHashMap<Long, String> acked = new ConcurrentHashMap<>();
         LogStats stats;
         try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        String text = "t" + id + "-" + i;
-                        long seq = log.append(text.getBytes(StandardCharsets.UTF_8));
-                        if (acked.put(seq, text) != null) {
-                            throw new AssertionError("sequence " + seq + " acknowledged twice");
-                        }
+            appendTogether(threads, id -> {
+                for (int i = 0; i < perThread; i++) {
+                    String text = "t" + id + "-" + i;
+                    long seq = log.append(text.getBytes(StandardCharsets.UTF_8));
+                    if (acked.put(seq, text) != null) {
+                        throw new AssertionError("sequence " + seq + " acknowledged twice");
                     }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-            pool.shutdown();
+                }
+            });
             stats = log.stats();
         }
         assertEquals(threads * perThread, stats.appends());
@@ -226,10 +241,10 @@ class DurableLogTest {
     @Test
     void shouldAcknowledgeOnlyRecordsThatAReturnedFlushCoveredWhenThreadsAppendMixedRungsConcurrently()
             throws Exception {
-        // Writes and flushes overlap: a batch is written while earlier ones are being flushed, several flushes run
-        // at once and return in any order, and WRITE batches sit between flushing ones. However they interleave,
-        // a record acknowledged at FDATASYNC or FSYNC must be covered by a flush of that kind that has returned,
-        // and sequences must come back whole and in order after a reopen.
+        // Appenders at mixed rungs share batches: a batch flushes (fdatasync or fsync) when any record in it asks
+        // for that, and WRITE batches sit between flushing ones. However they interleave, a record acknowledged at
+        // FDATASYNC or FSYNC must be covered by a flush of that kind that has returned, and sequences must come back
+        // whole and in order after a reopen.
         int threads = 8;
         int perThread = 200;
         Durability[] rungs = {Durability.FDATASYNC, Durability.FSYNC, Durability.WRITE, Durability.FDATASYNC};
@@ -237,40 +252,27 @@ class DurableLogTest {
         LogOptions options = small(Durability.FDATASYNC);
         LogStats stats;
         try (DurableLog log = DurableLog.open(dir, options)) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        Durability rung = rungs[(id + i) % rungs.length];
-                        String text = "t" + id + "-" + i + "-" + rung;
-                        long seq = log.append(text.getBytes(StandardCharsets.UTF_8), rung);
-                        if (rung != Durability.WRITE) {
-                            long covered = log.flushedThroughForTest(rung == Durability.FSYNC);
-                            if (seq > covered) {
-                                throw new AssertionError("record " + seq + " acknowledged at " + rung
-                                        + " but returned flushes covered only up to " + covered);
-                            }
-                        }
-                        if (log.lastSequence() < seq) {
-                            throw new AssertionError("record " + seq + " acknowledged beyond lastSequence "
-                                    + log.lastSequence());
-                        }
-                        if (acked.put(seq, text) != null) {
-                            throw new AssertionError("sequence " + seq + " acknowledged twice");
+            appendTogether(threads, id -> {
+                for (int i = 0; i < perThread; i++) {
+                    Durability rung = rungs[(id + i) % rungs.length];
+                    String text = "t" + id + "-" + i + "-" + rung;
+                    long seq = log.append(text.getBytes(StandardCharsets.UTF_8), rung);
+                    if (rung != Durability.WRITE) {
+                        long covered = log.flushedThroughForTest(rung == Durability.FSYNC);
+                        if (seq > covered) {
+                            throw new AssertionError("record " + seq + " acknowledged at " + rung
+                                    + " but returned flushes covered only up to " + covered);
                         }
                     }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-            pool.shutdown();
+                    if (log.lastSequence() < seq) {
+                        throw new AssertionError("record " + seq + " acknowledged beyond lastSequence "
+                                + log.lastSequence());
+                    }
+                    if (acked.put(seq, text) != null) {
+                        throw new AssertionError("sequence " + seq + " acknowledged twice");
+                    }
+                }
+            });
             stats = log.stats();
         }
         assertEquals(threads * perThread, stats.appends());
@@ -297,35 +299,22 @@ class DurableLogTest {
         ConcurrentHashMap<Long, String> acked = new ConcurrentHashMap<>();
         LogOptions options = small(Durability.FDATASYNC);
         try (DurableLog log = DurableLog.open(dir, options)) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        String text = "t" + id + "-" + i;
-                        Thread.currentThread().interrupt();
-                        long seq = log.append(text.getBytes(StandardCharsets.UTF_8));
-                        if (!Thread.interrupted()) {
-                            throw new AssertionError("append " + seq + " swallowed the caller's interrupt");
-                        }
-                        long covered = log.flushedThroughForTest(false);
-                        if (seq > covered) {
-                            throw new AssertionError("record " + seq + " acknowledged but returned flushes "
-                                    + "covered only up to " + covered);
-                        }
-                        acked.put(seq, text);
+            appendTogether(threads, id -> {
+                for (int i = 0; i < perThread; i++) {
+                    String text = "t" + id + "-" + i;
+                    Thread.currentThread().interrupt();
+                    long seq = log.append(text.getBytes(StandardCharsets.UTF_8));
+                    if (!Thread.interrupted()) {
+                        throw new AssertionError("append " + seq + " swallowed the caller's interrupt");
                     }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : futures) {
-                f.get();
-            }
-            pool.shutdown();
+                    long covered = log.flushedThroughForTest(false);
+                    if (seq > covered) {
+                        throw new AssertionError("record " + seq + " acknowledged but returned flushes "
+                                + "covered only up to " + covered);
+                    }
+                    acked.put(seq, text);
+                }
+            });
             assertEquals(threads * perThread, log.stats().appends());
         }
         try (DurableLog log = DurableLog.open(dir, options)) {

@@ -120,7 +120,7 @@ class BusyPollTest {
                             if (fd >= 0) {
                                 Fd c = Fd.adopt(fd);
                                 accepted.set(c);
-                                echo(loop, c, buffer);
+                                UringLoopTest.echo(loop, c, buffer);
                             }
                         });
                     } catch (IOException e) {
@@ -147,27 +147,6 @@ class BusyPollTest {
             if (accepted.get() != null) {
                 accepted.get().close();
             }
-        }
-    }
-
-    private static void echo(UringLoop loop, Fd c, MemorySegment buffer) {
-        try {
-            loop.ring().recv(c, buffer, (n, flags) -> {
-                if (n <= 0) {
-                    return;
-                }
-                try {
-                    loop.ring().send(c, buffer.asSlice(0, n), (sent, f) -> {
-                        if (sent == n) {
-                            echo(loop, c, buffer);
-                        }
-                    });
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

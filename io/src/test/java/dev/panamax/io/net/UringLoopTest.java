@@ -131,7 +131,7 @@ class UringLoopTest {
                     loop.ring().accept(listener, false, (fd, flags) -> {
                         Fd c = Fd.adopt(fd);
                         accepted.set(c);
-                        echo(c, buffer);
+                        echo(loop, c, buffer);
                     });
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -156,7 +156,8 @@ class UringLoopTest {
         }
     }
 
-    private void echo(Fd c, MemorySegment buffer) {
+    /** Loop thread: receives on {@code c} into {@code buffer}, sends back what came, and receives again. */
+    static void echo(UringLoop loop, Fd c, MemorySegment buffer) {
         try {
             loop.ring().recv(c, buffer, (n, flags) -> {
                 if (n <= 0) {
@@ -165,7 +166,7 @@ class UringLoopTest {
                 try {
                     loop.ring().send(c, buffer.asSlice(0, n), (sent, f) -> {
                         if (sent == n) {
-                            echo(c, buffer);
+                            echo(loop, c, buffer);
                         }
                     });
                 } catch (IOException e) {
