@@ -129,8 +129,8 @@ class PowerLossTest {
 
     @Test
     void shouldKeepEveryRecordAcknowledgedBeforeTheCutWhenEightThreadsAppendDuringPowerLoss() throws Exception {
-        // Group commit with pipelined, overlapping flushes: the disk image is copied while eight appenders are
-        // still writing and flushing, so batches are caught written but not flushed, and flushes in flight. Every
+        // Group commit under power loss: the disk image is copied while eight appenders are still writing and
+        // flushing, so batches are caught written but not flushed, and a flush in flight. Every
         // record whose append returned before the copy began must be in the copy.
         LoopMount fs = freshFileSystem();
         Path logDir = fs.mountPoint().resolve("log");
