@@ -4,6 +4,7 @@
  */
 package dev.panamax.io;
 
+import dev.panamax.ffm.Memory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -652,6 +654,45 @@ class DurableLogTest {
         for (int i = 0; i < count; i++) {
             assertEquals(i + 1, records.get(i).sequence());
             assertArrayEquals(big(i + 1), records.get(i).payload(), "record " + (i + 1));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, mode = EnumSource.Mode.EXCLUDE, names = "DIRECT")
+    void shouldWriteEachNewPageWholeWhenBatchesGoThroughThePageCache(Durability rung) throws IOException {
+        long page = Memory.pageSize();
+        // No preallocation: the file's size shows how far each batch wrote.
+        LogOptions opts = small(rung).withMaxRecordBytes(Math.toIntExact(2 * page)).withPreallocation(false);
+        byte[] small = "a record smaller than a page".getBytes(StandardCharsets.UTF_8);
+        byte[] large = new byte[Math.toIntExact(page)];
+        Arrays.fill(large, (byte) 'L');
+        long header = RecordFormat.SEGMENT_HEADER_BYTES;
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            Path seg = segmentFiles(dir).get(0);
+            log.append(small); // stays inside the page the segment header began: nothing to pad
+            long end1 = header + RecordFormat.frameBytes(small.length);
+            assertEquals(end1, Files.size(seg));
+            log.append(large); // reaches a page no batch wrote: written through that page's end, with zeros
+            long end2 = end1 + RecordFormat.frameBytes(large.length);
+            long padded = DurableLog.alignUp(end2, page);
+            assertEquals(padded, Files.size(seg));
+            log.append(small); // lands in the padded page: written as is, over the zeros
+            long end3 = end2 + RecordFormat.frameBytes(small.length);
+            assertEquals(padded, Files.size(seg));
+            byte[] bytes = Files.readAllBytes(seg);
+            for (long i = end3; i < padded; i++) {
+                assertEquals(0, bytes[(int) i], "byte " + i + " past the last record");
+            }
+        }
+        try (DurableLog log = DurableLog.open(dir, opts)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            List<LogRecord> all = log.readAll();
+            assertEquals(3, all.size());
+            assertArrayEquals(small, all.get(0).payload());
+            assertArrayEquals(large, all.get(1).payload());
+            assertArrayEquals(small, all.get(2).payload());
+            assertEquals(4, log.append(large));
+            assertEquals(4, log.readAll().size());
         }
     }
 
