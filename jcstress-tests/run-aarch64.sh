@@ -92,7 +92,7 @@ if ! grep -q '^RUN RESULTS:' "$out/console.log"; then
     exit 1
 fi
 sed -n '/^RUN RESULTS:/,$p' "$out/console.log" |
-    sed -n -E 's/^\.+ \[([A-Z ]+)\] (dev\.panamax\.jcstress\.[^ ]+).*/\1 \2/p' | sort -u > "$out/status.txt"
+    sed -n -E 's/^\.+ \[([A-Z ]+)\] (dev\.panamax\.[^ ]+).*/\1 \2/p' | sort -u > "$out/status.txt"
 total=$(awk '{ print $NF }' "$out/status.txt" | sort -u | wc -l)
 bad=$(awk '$1 != "OK" { print $NF }' "$out/status.txt" | sort -u)
 echo "== jcstress aarch64 $mode summary (${elapsed}s): tests run $total; not OK: ${bad:-none};" \

@@ -35,7 +35,8 @@ if [ ! -f "$jar" ] || [ -n "$(find "$here/src" "$root/primitives/src/main" "$roo
 fi
 
 out=${JCSTRESS_OUT:-$here/target/jcstress-results}
-real_filter='^dev\.panamax\.jcstress\.(mutex|condition|semaphore|spinlock|event|alloc|uring|log)\.'
+# White-box tests of package-private protocols live in the package they test (dev.panamax.io.net).
+real_filter='^dev\.panamax\.(jcstress\.(mutex|condition|semaphore|spinlock|event|alloc|uring|log|loop)|io\.net)\.'
 control_filter='^dev\.panamax\.jcstress\.controls\.'
 # The forked test VMs call the futex, mmap, io_uring and file bindings: they need native access as much as the
 # host would.
@@ -47,7 +48,7 @@ fi
 
 # Prints the names of the tests a filter selects, one per line.
 list_tests() {
-    "$java" -jar "$jar" -l -t "$1" | grep -E '^dev\.panamax\.jcstress\.' | sort -u
+    "$java" -jar "$jar" -l -t "$1" | grep -E '^dev\.panamax\.' | sort -u
 }
 
 # Runs one invocation in its own directory (jcstress writes its result blob to the working directory) and
@@ -64,7 +65,7 @@ run_suite() {
         return 1
     fi
     sed -n '/^RUN RESULTS:/,$p' "$dir/console.log" |
-        sed -n -E 's/^\.+ \[([A-Z ]+)\] (dev\.panamax\.jcstress\.[^ ]+).*/\1 \2/p' | sort -u > "$dir/status.txt"
+        sed -n -E 's/^\.+ \[([A-Z ]+)\] (dev\.panamax\.[^ ]+).*/\1 \2/p' | sort -u > "$dir/status.txt"
 }
 
 # Prints the worst status per test: anything but OK wins over OK.

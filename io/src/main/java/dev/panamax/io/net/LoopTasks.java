@@ -42,12 +42,18 @@ final class LoopTasks {
         this.loopKind = loopKind;
     }
 
-    /** Queues a task; a caller other than the loop thread wakes the loop if it may be sleeping. */
-    void offer(Runnable task, boolean onLoopThread) {
+    /**
+     * Queues a task; a caller other than the loop thread wakes the loop if it may be sleeping.
+     *
+     * @return whether this call wrote the eventfd (the loop had marked itself asleep)
+     */
+    boolean offer(Runnable task, boolean onLoopThread) {
         tasks.offer(task);
         if (!onLoopThread && awake.compareAndSet(false, true)) {
             wake();
+            return true;
         }
+        return false;
     }
 
     /** Ends the loop's wait whatever {@code awake} says (close() uses it to make the loop see its shutdown flag). */
