@@ -217,15 +217,8 @@ class BusyPollTest {
     private static void assertTaskFromAnotherThreadRuns(Executor loop, String loopName)
             throws InterruptedException {
         for (int i = 0; i < 100; i++) {
-            AtomicReference<Thread> ran = new AtomicReference<>();
-            CountDownLatch latch = new CountDownLatch(1);
-            Thread submitter = Thread.ofPlatform().start(() -> loop.execute(() -> {
-                ran.set(Thread.currentThread());
-                latch.countDown();
-            }));
-            submitter.join();
-            assertTrue(latch.await(WAIT_S, TimeUnit.SECONDS), "task " + i + ", queued during the spin, did not run");
-            assertEquals(loopName, ran.get().getName());
+            String task = "task " + i + ", queued during the spin,";
+            assertEquals(loopName, EventLoopTest.executeFromAnotherThread(loop, task).runner().getName());
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +74,22 @@ class EventLoopTest {
 
     @Test
     void shouldRunTaskOnLoopThreadWhenSubmittedFromAnotherThread() throws Exception {
+        Handoff h = executeFromAnotherThread(loop, "the task");
+        assertEquals("test-loop", h.runner().getName());
+        assertNotEquals(h.submitter(), h.runner());
+    }
+
+    /** The thread that executed a task on a loop and the thread that ran it. */
+    record Handoff(Thread submitter, Thread runner) {
+    }
+
+    /**
+     * Executes a task on {@code loop} from a new platform thread, and fails unless it runs within the wait; shared
+     * by the loop tests of this package.
+     *
+     * @param what names the task in the failure message
+     */
+    static Handoff executeFromAnotherThread(Executor loop, String what) throws InterruptedException {
         AtomicReference<Thread> ran = new AtomicReference<>();
         CountDownLatch latch = new CountDownLatch(1);
         Thread submitter = Thread.ofPlatform().start(() -> loop.execute(() -> {
@@ -80,9 +97,8 @@ class EventLoopTest {
             latch.countDown();
         }));
         submitter.join();
-        assertTrue(latch.await(WAIT_S, TimeUnit.SECONDS));
-        assertEquals("test-loop", ran.get().getName());
-        assertNotEquals(submitter, ran.get());
+        assertTrue(latch.await(WAIT_S, TimeUnit.SECONDS), what + " did not run");
+        return new Handoff(submitter, ran.get());
     }
 
     @Test

@@ -25,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,15 +86,7 @@ class UringLoopTest {
 
     @Test
     void shouldRunTaskOnLoopThreadWhenSubmittedFromAnotherThread() throws Exception {
-        AtomicReference<Thread> ran = new AtomicReference<>();
-        CountDownLatch latch = new CountDownLatch(1);
-        Thread submitter = Thread.ofPlatform().start(() -> loop.execute(() -> {
-            ran.set(Thread.currentThread());
-            latch.countDown();
-        }));
-        submitter.join();
-        assertTrue(latch.await(WAIT_S, TimeUnit.SECONDS));
-        assertEquals("test-uring", ran.get().getName());
+        assertEquals("test-uring", EventLoopTest.executeFromAnotherThread(loop, "the task").runner().getName());
         assertTrue(onLoop(loop::inEventLoop));
         assertFalse(loop.inEventLoop());
     }
