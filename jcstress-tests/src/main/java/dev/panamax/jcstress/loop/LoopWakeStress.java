@@ -8,6 +8,7 @@ import dev.panamax.io.net.EventLoop;
 import dev.panamax.io.net.LoopOptions;
 import dev.panamax.io.net.UringLoop;
 import dev.panamax.io.uring.IoUring;
+import dev.panamax.jcstress.Threads;
 import dev.panamax.jcstress.Warmup;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -72,23 +73,8 @@ public class LoopWakeStress {
     static <E extends Executor> E warm(E loop) {
         CountDownLatch ran = new CountDownLatch(1);
         loop.execute(ran::countDown);
-        awaitUninterruptibly(ran);
+        Threads.await(ran);
         return loop;
-    }
-
-    static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // only the task ends the wait: a stuck actor must stay stuck to show STALE
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static EventLoop epoll(LoopOptions options) {
@@ -120,7 +106,7 @@ public class LoopWakeStress {
 
         @Actor
         public void actor() {
-            awaitUninterruptibly(ran);
+            Threads.await(ran);
         }
 
         @Signal
@@ -140,7 +126,7 @@ public class LoopWakeStress {
 
         @Actor
         public void actor() {
-            awaitUninterruptibly(ran);
+            Threads.await(ran);
         }
 
         @Signal
@@ -160,7 +146,7 @@ public class LoopWakeStress {
 
         @Actor
         public void actor() {
-            awaitUninterruptibly(ran);
+            Threads.await(ran);
         }
 
         @Signal
@@ -180,7 +166,7 @@ public class LoopWakeStress {
 
         @Actor
         public void actor() {
-            awaitUninterruptibly(ran);
+            Threads.await(ran);
         }
 
         @Signal
