@@ -3,14 +3,18 @@
 # with what the JVM senders cost on the same machine, in the same placement.
 #
 # Usage: benchmarks/sendfile-c-anchor.sh [REPS]      (needs gcc; REPS files sent per row, 20 by default)
+#        SNDBUF=BYTES sets SO_SNDBUF on the sender's socket (default: the kernel's autotuning), for every sender.
 #
 # Like the JMH benchmark: a 64 MiB file read once into the page cache, a loopback TCP connection whose far end a
 # sink thread of the same process drains with read(2) into a 1 MiB buffer, and a sender thread that sends the whole
 # file per repetition, either with one sendfile(2) on the blocking socket (looping on short counts) or with a
 # pread(2) of 64 KiB + write(2) loop. The sender's CPU is CLOCK_THREAD_CPUTIME_ID (user + system, the clock behind
 # ThreadMXBean#getCurrentThreadCpuTime), read around each file. Rows for both placements of IoNetBenchmark:
-# sameCpu (sender and sink pinned to the first allowed CPU) and otherCpu (sink on the second). Each row prints the
-# median over the second half of the repetitions (the first half warms up).
+# sameCpu (sender and sink pinned to the first allowed CPU) and otherCpu (sink on the second). Each row prints,
+# over the second half of the repetitions (the first half warms up), the median MiB/s and the sender's CPU per MiB
+# as the median file and as the mean (all CPU over all MiB, JMH's statistic: single files vary 2-3x, as the
+# scheduler interleaves sender and sink), and the whole process's CPU per MiB (sender plus sink: on loopback the
+# receiving half of TCP runs on either, so the sender's share moves while the sum does not).
 set -euo pipefail
 
 reps=${1:-20}
@@ -101,15 +105,23 @@ int main(int argc, char **argv) {
     pthread_t sink;
     pthread_create(&sink, NULL, drain, NULL);
     int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (getenv("SNDBUF") != NULL) {
+        int bytes = atoi(getenv("SNDBUF"));
+        if (setsockopt(s, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes)) {
+            perror("SO_SNDBUF");
+            return 1;
+        }
+    }
     if (connect(s, (struct sockaddr *) &address, length)) {
         perror("connect");
         return 1;
     }
     char *buffer = aligned_alloc(4096, 64 * 1024);
     int kept = reps - reps / 2;
-    double *mibs = calloc(kept, sizeof(double)), *cpus = calloc(kept, sizeof(double));
+    double *mibs = calloc(kept, sizeof(double)), *cpus = calloc(kept, sizeof(double)), cpu_sum = 0, process_sum = 0;
     for (int r = 0; r < reps; r++) {
-        long cpu0 = ns(CLOCK_THREAD_CPUTIME_ID), wall0 = ns(CLOCK_MONOTONIC), done = 0;
+        long cpu0 = ns(CLOCK_THREAD_CPUTIME_ID), wall0 = ns(CLOCK_MONOTONIC), process0 = ns(CLOCK_PROCESS_CPUTIME_ID);
+        long done = 0;
         while (done < size) {
             if (sendfile_mode) {
                 off_t offset = done;
@@ -132,22 +144,24 @@ int main(int argc, char **argv) {
                 done += n;
             }
         }
-        long cpu1 = ns(CLOCK_THREAD_CPUTIME_ID), wall1 = ns(CLOCK_MONOTONIC);
+        long cpu1 = ns(CLOCK_THREAD_CPUTIME_ID), wall1 = ns(CLOCK_MONOTONIC), process1 = ns(CLOCK_PROCESS_CPUTIME_ID);
         if (r >= reps / 2) {
             mibs[r - reps / 2] = FILE_MIB * 1e9 / (wall1 - wall0);
             cpus[r - reps / 2] = (cpu1 - cpu0) / 1000.0 / FILE_MIB;
+            cpu_sum += cpus[r - reps / 2];
+            process_sum += (process1 - process0) / 1000.0 / FILE_MIB;
         }
     }
     qsort(mibs, kept, sizeof(double), by_value);
     qsort(cpus, kept, sizeof(double), by_value);
-    printf("%.0f %.0f\n", mibs[kept / 2], cpus[kept / 2]);
+    printf("%.0f %.0f %.0f %.0f\n", mibs[kept / 2], cpus[kept / 2], cpu_sum / kept, process_sum / kept);
     return 0;
 }
 EOF
 gcc -O2 -pthread -o "$work/anchor" "$work/anchor.c"
 
 mapfile -t cpus < <(taskset -pc $$ | sed 's/.*: //' | tr ',' '\n' | while IFS=- read -r lo hi; do seq "$lo" "${hi:-$lo}"; done)
-printf '%-9s %-9s %8s %14s\n' placement sender 'MiB/s' 'cpu us/MiB'
+printf '%-9s %-9s %8s %14s %12s %14s\n' placement sender 'MiB/s' 'cpu us/MiB' 'mean us/MiB' 'process us/MiB'
 for placement in sameCpu otherCpu; do
     sink=${cpus[0]}
     if [[ $placement == otherCpu ]]; then
@@ -155,7 +169,7 @@ for placement in sameCpu otherCpu; do
         sink=${cpus[1]}
     fi
     for sender in sendfile readWrite; do
-        read -r mibs cpu < <("$work/anchor" "$work/payload" "$sender" "$reps" "${cpus[0]}" "$sink")
-        printf '%-9s %-9s %8s %14s\n' "$placement" "$sender" "$mibs" "$cpu"
+        read -r mibs cpu mean process < <("$work/anchor" "$work/payload" "$sender" "$reps" "${cpus[0]}" "$sink")
+        printf '%-9s %-9s %8s %14s %12s %14s\n' "$placement" "$sender" "$mibs" "$cpu" "$mean" "$process"
     done
 done
