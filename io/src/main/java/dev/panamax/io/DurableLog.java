@@ -21,6 +21,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -1221,6 +1222,114 @@ public final class DurableLog implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- retention
+
+    /**
+     * Removes the segments whose records all precede {@code sequence}: what a database does with its write-ahead
+     * log once a checkpoint covers it. Whole segments go, oldest first, so records before {@code sequence} that
+     * share a segment with later ones stay until a later call removes that segment, and the segment being written
+     * always stays. When this returns the removal is durable: the directory is fsynced, so neither a crash nor power
+     * loss brings a removed segment back (without it, ext4 brings them back after power loss while data-only
+     * flushes of the current segment commit nothing else, as the power-loss test shows). Appenders wait while the
+     * files go; a flush in progress finishes first.
+     *
+     * <p>Readers opened before this call keep the segment they are reading (the file stays readable through
+     * their descriptor) but fail with {@link NoSuchFileException} when they reach a removed one. A reader opened
+     * afterwards starts at {@link #firstSequence()}; the sequence of each record tells a consumer where it is.
+     *
+     * @param sequence the first record to keep: between 1 and {@link #lastSequence()} + 1
+     * @return the first sequence the log still holds ({@link #firstSequence()})
+     * @throws IllegalArgumentException if {@code sequence} is below 1 or past the next record after the durable
+     *                                  ones (records not durable yet are never removed)
+     * @throws LogFailedException       if an earlier write or flush failed, or the directory fsync after the
+     *                                  removal fails (fatal like any failed flush: see the package documentation)
+     * @throws IOException              if a segment cannot be removed (the ones before it are gone)
+     * @throws IllegalStateException    if the log is closed
+     */
+    public long truncateBefore(long sequence) throws IOException {
+        lock.lock();
+        try {
+            ensureWritable();
+            // A running leader may flush retired segments by name (flushEarlier): none may vanish under it.
+            while (leaderActive) {
+                changed.awaitUninterruptibly();
+                ensureWritable();
+            }
+            if (sequence < 1 || sequence > durableSequence + 1) {
+                throw new IllegalArgumentException("truncateBefore(" + sequence + ") on log " + directory
+                        + ": the sequence must be between 1 and " + (durableSequence + 1)
+                        + " (the record after the last durable one)");
+            }
+            // Held to the directory fsync: appenders wait, and no leader starts and copies the names it flushes.
+            int removed = 0;
+            IOException unlinkError = null;
+            while (segments.size() > 1 && segments.get(1).firstSequence <= sequence) {
+                Segment victim = segments.get(0);
+                try {
+                    Fd.unlink(victim.path, false);
+                } catch (IOException e) {
+                    unlinkError = e;
+                    break;
+                }
+                segments.remove(0);
+                unflushedRetired.remove(victim.path);
+                removed++;
+            }
+            if (removed > 0) {
+                try {
+                    syncDirectoryAfterRemoval();
+                } catch (LogFailedException e) {
+                    if (unlinkError != null) {
+                        e.addSuppressed(unlinkError);
+                    }
+                    throw e;
+                }
+            }
+            if (unlinkError != null) {
+                throw unlinkError;
+            }
+            return segments.get(0).firstSequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. Makes segment removals durable; a failure is fatal, as for any flush the log depends on. */
+    private void syncDirectoryAfterRemoval() throws IOException {
+        try {
+            Fd.fsyncDirectory(directory);
+        } catch (IOException | RuntimeException e) {
+            failure = new LogFailedException("log " + directory + " failed: the directory fsync after removing "
+                    + "segments failed (" + e.getMessage() + "); the kernel may have dropped the directory's "
+                    + "pending entries, so the log refuses all further writes and never retries. Reopen the log "
+                    + "to recover", e);
+            acked[0].signalAll();
+            acked[1].signalAll();
+            changed.signalAll();
+            throw failure;
+        }
+    }
+
+    /**
+     * Returns the sequence number of the first record the log holds: 1, or later once
+     * {@link #truncateBefore(long)} (or recovery of a log truncated before) removed segments. On a log with no
+     * records yet it is the sequence the next append gets.
+     *
+     * @return the first sequence still held
+     * @throws IllegalStateException if the log is closed
+     */
+    public long firstSequence() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw closedError();
+            }
+            return segments.get(0).firstSequence;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- state

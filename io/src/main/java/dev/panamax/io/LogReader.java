@@ -4,12 +4,15 @@
  */
 package dev.panamax.io;
 
+import dev.panamax.ffm.Errno;
+import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.OpenFlag;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +54,8 @@ public final class LogReader implements AutoCloseable {
      *
      * @return the record, its payload copied to the heap
      * @throws CorruptLogException   if a record fails verification (the file changed after recovery)
+     * @throws NoSuchFileException   if the next segment was removed by {@link DurableLog#truncateBefore(long)}
+     *                               after this reader was opened
      * @throws IOException           if a file cannot be read
      * @throws IllegalStateException if the reader is closed
      */
@@ -93,7 +98,18 @@ public final class LogReader implements AutoCloseable {
             if (index + 1 < parts.size() && parts.get(index + 1).firstSequence() <= fromSequence) {
                 continue;
             }
-            fd = Fd.open(p.path(), Set.of(OpenFlag.READ), 0);
+            try {
+                fd = Fd.open(p.path(), Set.of(OpenFlag.READ), 0);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
+                NoSuchFileException gone = new NoSuchFileException(p.path().toString(), null, "segment from "
+                        + "sequence " + p.firstSequence() + " was removed (DurableLog.truncateBefore) after this "
+                        + "reader was opened; open a new reader from DurableLog.firstSequence()");
+                gone.initCause(e);
+                throw gone;
+            }
             cursor = new SegmentCursor(new DurableLog.FdSource(fd), RecordFormat.SEGMENT_HEADER_BYTES, p.end(),
                     p.firstSequence(), maxRecordBytes, window);
             return true;

@@ -276,6 +276,39 @@ class PowerLossTest {
     }
 
     @Test
+    void shouldNeitherBringBackRemovedSegmentsNorLoseKeptRecordsWhenPowerIsLostAfterTruncation() throws Exception {
+        LoopMount fs = freshFileSystem();
+        Path logDir = fs.mountPoint().resolve("log");
+        LogOptions options = LogOptions.defaults().withDurability(Durability.FDATASYNC)
+                .withMaxRecordBytes(4096).withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+        int n = 150;
+        try (DurableLog log = DurableLog.open(logDir, options)) {
+            for (int i = 1; i <= n; i++) {
+                assertEquals(i, log.append(payload(i, 2000)));
+            }
+            long first = log.truncateBefore(n - 10);
+            assertTrue(first > 1, "segments should have been removed, first kept " + first);
+            // Appends that flush only data on zero-filled blocks: no journal commit of their own, so only the
+            // truncation's directory fsync can have made the removals durable.
+            for (int i = n + 1; i <= n + 5; i++) {
+                assertEquals(i, log.append(payload(i, 2000)));
+            }
+            LoopMount after = powerLoss(fs);
+            try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"), options)) {
+                RecoveryReport report = recovered.recoveryReport();
+                System.out.println("power loss after truncateBefore(" + (n - 10) + "): " + report);
+                assertEquals(first, recovered.firstSequence(), "removed segments came back: " + report);
+                assertTrue(report.isClean(), report.toString());
+                List<LogRecord> records = recovered.readAll();
+                assertEquals(n + 5 - first + 1, records.size(), report.toString());
+                for (LogRecord r : records) {
+                    assertArrayEquals(payload(r.sequence(), 2000), r.payload(), "record " + r.sequence());
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldKeepNewLogAndAtomicFileButLoseRenameWithoutDirectoryFsyncWhenPowerIsLost() throws Exception {
         LoopMount fs = freshFileSystem();
         Path root = fs.mountPoint();
