@@ -880,6 +880,93 @@ public final class DurableLog implements AutoCloseable {
     }
 
     /**
+     * Makes every record already appended durable at {@code rung} without appending one: the durability point of
+     * a log written at {@link Durability#WRITE} (a checkpoint, the end of a batch of work, a client's commit).
+     * Flushes the segment being written and every earlier one left unflushed, and the directory where a segment's
+     * name is not durable yet, with one {@code fdatasync} ({@code fsync} for {@link Durability#FSYNC}) each, or
+     * nothing when an earlier flush of that kind already covers them. Waits for a batch being written first, so
+     * the flush covers every record whose append has returned; records still being appended may or may not be
+     * covered (their own appends say when they are durable).
+     *
+     * @param rung {@link Durability#FDATASYNC} or {@link Durability#FSYNC}
+     * @return the sequence of the last record the flush covers (every record up to it is durable at
+     *         {@code rung}); {@code firstSequence() - 1} when the log holds none
+     * @throws IllegalArgumentException if {@code rung} is not a flush-call rung
+     * @throws LogFailedException       if this flush or an earlier write or flush failed; the log accepts nothing
+     *                                  more (a failed flush is never retried)
+     * @throws IllegalStateException    if the log is closed
+     */
+    public long sync(Durability rung) throws IOException {
+        Objects.requireNonNull(rung, "rung");
+        if (!rung.usesFlushCall()) {
+            throw new IllegalArgumentException("sync(" + rung + ") on log " + directory
+                    + ": only FDATASYNC and FSYNC name a flush; the other rungs are how records are written");
+        }
+        boolean all = rung == Durability.FSYNC;
+        lock.lock();
+        try {
+            ensureWritable();
+            while (leaderActive) {
+                changed.awaitUninterruptibly();
+                ensureWritable();
+            }
+            final long covered = durableSequence; // every write up to it has returned: no leader runs
+            final Segment segment = current;
+            boolean needed = segment.unflushed || !unflushedRetired.isEmpty() || directoryUnsynced
+                    || (all && flushedAll < covered);
+            if (!needed) {
+                return covered;
+            }
+            final List<Path> earlier = List.copyOf(unflushedRetired);
+            final boolean syncDirectory = directoryUnsynced;
+            final Fd flushFd = flushOverride != null ? flushOverride : segment.writer;
+            unflushedRetired.clear(); // a failure below is fatal: nothing is flushed after it anyway
+            directoryUnsynced = false;
+            leaderActive = true; // appenders stage meanwhile and wait; the next batch starts after this flush
+            Throwable error = null;
+            lock.unlock();
+            try {
+                if (all) {
+                    flushFd.fsync();
+                } else {
+                    flushFd.fdatasync();
+                }
+                flushEarlier(earlier, syncDirectory, !all);
+            } catch (IOException | RuntimeException | Error e) {
+                error = e;
+            } finally {
+                lock.lock();
+            }
+            leaderActive = false;
+            if (error == null) {
+                segment.unflushed = false;
+                flushCalls += 1 + earlier.size() + (syncDirectory ? 1 : 0);
+                flushedData = Math.max(flushedData, covered);
+                if (all) {
+                    flushedAll = Math.max(flushedAll, covered);
+                }
+            } else {
+                failure = new LogFailedException("log " + directory + " failed: sync(" + rung + ") through record "
+                        + covered + " failed (" + error.getMessage() + "); the log refuses all further writes and "
+                        + "never retries a failed flush: the kernel may have dropped the dirty pages. Reopen the "
+                        + "log to recover", error);
+                acked[0].signalAll();
+                acked[1].signalAll();
+            }
+            if (error == null && stagedSequence != takenSequence) {
+                acked[active].signal(); // one appender staged meanwhile leads the next batch
+            }
+            changed.signalAll();
+            if (failure != null) {
+                throw new LogFailedException(failure.getMessage(), failure.getCause());
+            }
+            return covered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Lock not held. Parks until {@code sequence} is durable or the log failed, uninterruptibly (an interrupt is
      * kept for the caller): the leader unparks the followers of its batch after its flush.
      */

@@ -14,15 +14,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -194,13 +197,15 @@ class DurableLogTruncationTest {
         ConcurrentHashMap<Long, Long> acked = new ConcurrentHashMap<>();
         List<Throwable> errors = new ArrayList<>();
         int truncations;
-        try (DurableLog log = DurableLog.open(dir, options)) {
+        DurableLog log = DurableLog.open(dir, options);
+        boolean stuck = true; // a stuck appender keeps close() waiting: then the log is left open
+        try {
             CountDownLatch start = new CountDownLatch(1);
             AtomicBoolean appending = new AtomicBoolean(true);
             List<Thread> appenders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 long id = t;
-                appenders.add(Thread.ofPlatform().start(() -> {
+                appenders.add(Thread.ofPlatform().daemon().start(() -> {
                     try {
                         start.await();
                         for (long i = 0; i < 750; i++) {
@@ -216,7 +221,7 @@ class DurableLogTruncationTest {
                 }));
             }
             int[] calls = {0};
-            Thread truncator = Thread.ofPlatform().start(() -> {
+            Thread truncator = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     start.await();
                     while (appending.get()) {
@@ -233,22 +238,30 @@ class DurableLogTruncationTest {
                 }
             });
             start.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             for (Thread a : appenders) {
-                a.join();
+                a.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
             appending.set(false);
-            truncator.join();
+            truncator.join(Duration.ofSeconds(10));
+            stuck = truncator.isAlive() || appenders.stream().anyMatch(Thread::isAlive);
+            assertFalse(stuck, "appenders or the truncating thread still blocked after 60 s (" + acked.size()
+                    + " records acknowledged)");
             truncations = calls[0];
             assertTrue(errors.isEmpty(), "failures: " + errors);
             assertEquals(3000, acked.size());
+        } finally {
+            if (!stuck) {
+                log.close();
+            }
         }
         assertTrue(truncations > 0, "the truncating thread never ran");
-        try (DurableLog log = DurableLog.open(dir, options)) {
-            RecoveryReport report = log.recoveryReport();
+        try (DurableLog reopened = DurableLog.open(dir, options)) {
+            RecoveryReport report = reopened.recoveryReport();
             assertTrue(report.isClean(), report.toString());
-            long first = log.firstSequence();
+            long first = reopened.firstSequence();
             assertTrue(first > 1, "segments should have been removed: " + report + ", " + truncations + " calls");
-            List<LogRecord> all = log.readAll();
+            List<LogRecord> all = reopened.readAll();
             assertEquals(3000 - first + 1, all.size(), report.toString());
             for (LogRecord r : all) {
                 Long key = acked.get(r.sequence());

@@ -276,6 +276,34 @@ class PowerLossTest {
     }
 
     @Test
+    void shouldKeepEveryRecordAppendedAtWriteBeforeASyncWhenPowerIsLost() throws Exception {
+        LoopMount fs = freshFileSystem();
+        Path logDir = fs.mountPoint().resolve("log");
+        // WRITE appends across lazily rolled segments, then one sync: it must flush every segment and the names.
+        LogOptions options = LogOptions.defaults().withDurability(Durability.WRITE)
+                .withMaxRecordBytes(4096).withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+        int n = 150;
+        try (DurableLog log = DurableLog.open(logDir, options)) {
+            for (int i = 1; i <= n; i++) {
+                assertEquals(i, log.append(payload(i, 2000)));
+            }
+            assertEquals(n, log.sync(Durability.FDATASYNC));
+            LoopMount after = powerLoss(fs);
+            try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"), options)) {
+                RecoveryReport report = recovered.recoveryReport();
+                List<LogRecord> records = recovered.readAll();
+                System.out.println("power loss, WRITE appends then sync(FDATASYNC): " + records.size() + " of " + n
+                        + " records found; " + report);
+                assertEquals(n, records.size(), "records covered by a sync lost: " + report);
+                for (int i = 0; i < n; i++) {
+                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
+                }
+                assertTrue(report.segments() > 2, "the log should have rolled: " + report);
+            }
+        }
+    }
+
+    @Test
     void shouldNeitherBringBackRemovedSegmentsNorLoseKeptRecordsWhenPowerIsLostAfterTruncation() throws Exception {
         LoopMount fs = freshFileSystem();
         Path logDir = fs.mountPoint().resolve("log");
