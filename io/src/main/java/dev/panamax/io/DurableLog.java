@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -1280,16 +1281,81 @@ public final class DurableLog implements AutoCloseable {
      * @throws IllegalStateException if the log is closed
      */
     public LogReader reader(long fromSequence) {
+        LogReader.View view = view();
+        if (view == null) {
+            throw closedError();
+        }
+        return new LogReader(view, fromSequence, options.maxRecordBytes(), null);
+    }
+
+    /**
+     * Opens a reader that follows the log from {@code fromSequence} on: it reads the records durable now, and
+     * once it has caught up ({@link LogReader#next()} returns null) a later {@code next()} returns the records made
+     * durable since, in order, from the open segment files, without reopening what it has read. The consumer of a
+     * log (a replica, an index builder) reads to the end, then waits with
+     * {@link #awaitDurable(long, long, TimeUnit)} for the sequence after the last one it got.
+     *
+     * @param fromSequence the first sequence number wanted; earlier records are skipped
+     * @return the reader, to be closed, confined to the calling thread
+     * @throws IllegalStateException if the log is closed
+     */
+    public LogReader follow(long fromSequence) {
+        LogReader.View view = view();
+        if (view == null) {
+            throw closedError();
+        }
+        return new LogReader(view, fromSequence, options.maxRecordBytes(), this);
+    }
+
+    /** The segments with their durable ends and the last durable sequence, taken together; null once closed. */
+    LogReader.View view() {
         lock.lock();
         try {
             if (closed) {
-                throw closedError();
+                return null;
             }
-            List<LogReader.Part> parts = new ArrayList<>();
+            List<LogReader.Part> parts = new ArrayList<>(segments.size());
             for (Segment s : segments) {
                 parts.add(new LogReader.Part(s.path, s.firstSequence, s.durableEnd));
             }
-            return new LogReader(parts, fromSequence, durableSequence, options.maxRecordBytes());
+            return new LogReader.View(parts, durableSequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until record {@code sequence} is durable at the log's rung ({@link #lastSequence()} reaches it), for a
+     * consumer following the log (see {@link #follow(long)}).
+     *
+     * @param sequence the record to wait for
+     * @param timeout  how long to wait at most
+     * @param unit     the unit of {@code timeout}
+     * @return true once the record is durable; false if the time ran out first
+     * @throws InterruptedException  if the thread is interrupted while waiting
+     * @throws LogFailedException    if a write or flush failed: nothing more becomes durable
+     * @throws IllegalStateException if the log is closed, or closes while waiting
+     */
+    public boolean awaitDurable(long sequence, long timeout, TimeUnit unit) throws InterruptedException,
+            LogFailedException {
+        Objects.requireNonNull(unit, "unit");
+        if (closed) {
+            throw closedError();
+        }
+        if (durableSequence >= sequence) {
+            return true;
+        }
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (durableSequence < sequence) {
+                ensureWritable();
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos); // every batch signals changed when it is acknowledged
+            }
+            return true;
         } finally {
             lock.unlock();
         }
@@ -1514,6 +1580,7 @@ public final class DurableLog implements AutoCloseable {
                 return;
             }
             closed = true;
+            changed.signalAll(); // consumers in awaitDurable: nothing more will become durable
             while (failure == null && (leaderActive || stagedSequence != durableSequence)) {
                 changed.awaitUninterruptibly();
             }

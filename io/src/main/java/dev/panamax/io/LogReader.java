@@ -14,23 +14,32 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Reads the records of a {@link DurableLog} in sequence order, verifying each one again (magic, length,
- * sequence, CRC32C). Sees the records that were durable when it was created. Confined: the thread that
- * created it reads and closes it (its buffer lives in a confined arena).
+ * sequence, CRC32C). A reader from {@link DurableLog#reader(long)} sees the records that were durable when it was
+ * created; one from {@link DurableLog#follow(long)} also sees those made durable later: its {@link #next()}
+ * returns null when it has caught up, and a later call returns what has been appended since (wait for it with
+ * {@link DurableLog#awaitDurable(long, long, java.util.concurrent.TimeUnit)}). Confined: the thread that created
+ * it reads and closes it (its buffer lives in a confined arena).
  */
 public final class LogReader implements AutoCloseable {
 
-    /** A segment as the reader sees it: its file, first sequence and durable end when the reader started. */
+    /** A segment as the reader sees it: its file, first sequence and durable end when the reader last looked. */
     record Part(Path path, long firstSequence, long end) {
     }
 
-    private final List<Part> parts;
+    /** What a following reader learns from its log: the segments and the last durable sequence, together. */
+    record View(List<Part> parts, long lastSequence) {
+    }
+
+    private final DurableLog follows; // null for a snapshot reader
+    private List<Part> parts; // confined, like every field: replaced when a following reader refreshes
     private final long fromSequence;
-    private final long lastSequence;
+    private long lastSequence;
     private final int maxRecordBytes;
     private final Arena arena;
     private final MemorySegment window;
@@ -39,10 +48,11 @@ public final class LogReader implements AutoCloseable {
     private SegmentCursor cursor;
     private boolean closed;
 
-    LogReader(List<Part> parts, long fromSequence, long lastSequence, int maxRecordBytes) {
-        this.parts = List.copyOf(parts);
+    LogReader(View view, long fromSequence, int maxRecordBytes, DurableLog follows) {
+        this.follows = follows;
+        this.parts = List.copyOf(view.parts());
         this.fromSequence = fromSequence;
-        this.lastSequence = lastSequence;
+        this.lastSequence = view.lastSequence();
         this.maxRecordBytes = maxRecordBytes;
         this.arena = Arena.ofConfined();
         this.window = arena.allocate(RecordFormat.frameBytes(maxRecordBytes) + 256 * 1024);
@@ -82,13 +92,63 @@ public final class LogReader implements AutoCloseable {
                                 java.lang.foreign.ValueLayout.JAVA_BYTE));
                     }
                 }
-                case END -> finishSegment();
+                case END -> {
+                    // A follower keeps the last segment open at its end: the log may write more into it.
+                    if (follows == null || index < parts.size() - 1) {
+                        finishSegment();
+                    } else if (!refresh()) {
+                        return null;
+                    }
+                }
                 case ZEROS, BAD -> throw new CorruptLogException(parts.get(index).path() + ": "
                         + (step == SegmentCursor.Step.ZEROS ? "zeros" : cursor.problem()) + " at offset "
                         + cursor.position() + ", before the durable end " + parts.get(index).end(), null);
                 default -> throw new AssertionError("should not reach here");
             }
         }
+    }
+
+    /**
+     * A follower at the end of its last segment: takes the log's view now, extends the current segment to its new
+     * durable end and adds the segments after it. Returns false when nothing became durable since (or the log
+     * closed: nothing ever will).
+     */
+    private boolean refresh() throws IOException {
+        View view = follows.view();
+        if (view == null || view.lastSequence() <= lastSequence) {
+            return false;
+        }
+        Part current = parts.get(index);
+        List<Part> next = new ArrayList<>(parts.subList(0, index));
+        Part grown = null;
+        for (Part p : view.parts()) {
+            if (p.firstSequence() == current.firstSequence()) {
+                grown = p;
+            }
+        }
+        if (grown == null) {
+            // Removed by truncateBefore: its end in this view is final only if the next segment follows it.
+            long first = view.parts().get(0).firstSequence();
+            if (first != cursor.expectedSequence()) {
+                throw new NoSuchFileException(current.path().toString(), null, "records " + cursor.expectedSequence()
+                        + ".." + (first - 1) + " were removed (DurableLog.truncateBefore) before this reader read "
+                        + "them; follow again from DurableLog.firstSequence()");
+            }
+            grown = current;
+        }
+        next.add(grown);
+        for (Part p : view.parts()) {
+            if (p.firstSequence() > current.firstSequence()) {
+                next.add(p);
+            }
+        }
+        parts = List.copyOf(next);
+        lastSequence = view.lastSequence();
+        if (grown.end() > current.end()) {
+            cursor = new SegmentCursor(new DurableLog.FdSource(fd), cursor.position(), grown.end(),
+                    cursor.expectedSequence(), maxRecordBytes, window);
+        }
+        return true;
     }
 
     private boolean openNext() throws IOException {

@@ -1,0 +1,260 @@
+/*
+ * Copyright 2026 the panamax authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.panamax.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link DurableLog#follow(long)} and {@link DurableLog#awaitDurable(long, long, TimeUnit)}: a consumer that reads
+ * the log as it grows, across segments, alongside appenders, truncation and close.
+ */
+class DurableLogFollowTest {
+
+    @TempDir
+    Path dir;
+
+    private static LogOptions small(Durability rung) {
+        return LogOptions.defaults().withDurability(rung).withMaxRecordBytes(4096).withSegmentBytes(128 * 1024);
+    }
+
+    private static List<Long> segmentStarts(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> RecordFormat.parseSegmentFileName(p.getFileName().toString()))
+                    .filter(first -> first >= 0).sorted().toList();
+        }
+    }
+
+    /** Reads until the reader has caught up, checking each record against {@code payload(sequence)}. */
+    private static long readToEnd(LogReader reader, long expectFirst) throws IOException {
+        long expected = expectFirst;
+        for (LogRecord r = reader.next(); r != null; r = reader.next()) {
+            assertEquals(expected, r.sequence());
+            assertArrayEquals(DurableLogTest.payload(expected), r.payload(), "record " + expected);
+            expected++;
+        }
+        return expected;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = {"WRITE", "FDATASYNC", "DIRECT"})
+    void shouldReturnRecordsMadeDurableAfterItCaughtUpAcrossSegments(Durability rung) throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(rung));
+             LogReader follower = log.follow(1);
+             LogReader snapshot = log.reader(1)) {
+            assertNull(follower.next(), "an empty log");
+            for (long s = 1; s <= 10; s++) {
+                log.append(DurableLogTest.payload(s));
+            }
+            assertEquals(11, readToEnd(follower, 1));
+            assertNull(snapshot.next(), "a snapshot reader sees only what was durable when it opened");
+            for (long s = 11; s <= 2500; s++) {
+                log.append(DurableLogTest.payload(s));
+            }
+            assertTrue(segmentStarts(dir).size() >= 4, "the log should have rolled: " + segmentStarts(dir));
+            assertEquals(2501, readToEnd(follower, 11));
+            assertNull(follower.next(), "caught up stays caught up");
+            log.append(DurableLogTest.payload(2501));
+            assertEquals(2502, readToEnd(follower, 2501));
+        }
+    }
+
+    @Test
+    void shouldStartAtTheSequenceAskedFor() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            for (long s = 1; s <= 1500; s++) {
+                log.append(DurableLogTest.payload(s));
+            }
+            try (LogReader follower = log.follow(1200)) {
+                assertEquals(1501, readToEnd(follower, 1200));
+                log.append(DurableLogTest.payload(1501));
+                assertEquals(1502, readToEnd(follower, 1501));
+            }
+        }
+    }
+
+    @Test
+    void shouldWaitForTheNextRecordAndTimeOutWhenNoneComes() throws Exception {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            log.append(DurableLogTest.payload(1));
+            assertTrue(log.awaitDurable(1, 0, TimeUnit.SECONDS), "already durable");
+            assertFalse(log.awaitDurable(2, 20, TimeUnit.MILLISECONDS), "nothing appended");
+            CountDownLatch waiting = new CountDownLatch(1);
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread consumer = Thread.ofPlatform().start(() -> {
+                try {
+                    waiting.countDown();
+                    outcome.set(log.awaitDurable(2, 30, TimeUnit.SECONDS));
+                } catch (Throwable e) {
+                    outcome.set(e);
+                }
+            });
+            waiting.await();
+            log.append(DurableLogTest.payload(2));
+            consumer.join(TimeUnit.SECONDS.toMillis(30));
+            assertEquals(Boolean.TRUE, outcome.get());
+            assertThrows(NullPointerException.class, () -> log.awaitDurable(3, 1, null));
+        }
+    }
+
+    @Test
+    void shouldWakeAWaitingConsumerWhenTheLogClosesAndWhenInterrupted() throws Exception {
+        DurableLog log = DurableLog.open(dir, small(Durability.WRITE));
+        log.append(DurableLogTest.payload(1));
+        AtomicReference<Throwable> closedOutcome = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(2);
+        Thread onClose = Thread.ofPlatform().start(() -> {
+            try {
+                started.countDown();
+                log.awaitDurable(5, 60, TimeUnit.SECONDS);
+            } catch (Throwable e) {
+                closedOutcome.set(e);
+            }
+        });
+        AtomicReference<Throwable> interruptOutcome = new AtomicReference<>();
+        Thread interrupted = Thread.ofPlatform().start(() -> {
+            try {
+                started.countDown();
+                log.awaitDurable(5, 60, TimeUnit.SECONDS);
+            } catch (Throwable e) {
+                interruptOutcome.set(e);
+            }
+        });
+        started.await();
+        interrupted.interrupt();
+        interrupted.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(interruptOutcome.get() instanceof InterruptedException, String.valueOf(interruptOutcome.get()));
+        log.close();
+        onClose.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(onClose.isAlive(), "a consumer still waits on a closed log");
+        assertTrue(closedOutcome.get() instanceof IllegalStateException, String.valueOf(closedOutcome.get()));
+        assertTrue(closedOutcome.get().getMessage().contains("closed"), closedOutcome.get().getMessage());
+        assertThrows(IllegalStateException.class, () -> log.follow(1));
+        assertThrows(IllegalStateException.class, () -> log.awaitDurable(1, 1, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void shouldReportCaughtUpOnceTheLogClosesAndKeepWhatItRead() throws IOException {
+        DurableLog log = DurableLog.open(dir, small(Durability.WRITE));
+        log.append(DurableLogTest.payload(1));
+        try (LogReader follower = log.follow(1)) {
+            assertEquals(2, readToEnd(follower, 1));
+            log.close();
+            assertNull(follower.next(), "nothing more will come from a closed log");
+        }
+    }
+
+    @Test
+    void shouldFailWhenTruncationRemovedRecordsItHadNotReadAndContinueWhenItHadReadThem() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            for (long s = 1; s <= 100; s++) {
+                log.append(DurableLogTest.payload(s));
+            }
+            try (LogReader ahead = log.follow(1); LogReader behind = log.follow(1)) {
+                assertEquals(101, readToEnd(ahead, 1));
+                assertEquals(1, behind.next().sequence()); // behind saw the first segment end at record 100
+                for (long s = 101; s <= 2000; s++) {
+                    log.append(DurableLogTest.payload(s));
+                }
+                List<Long> starts = segmentStarts(dir);
+                assertEquals(2001, readToEnd(ahead, 101));
+                log.truncateBefore(starts.get(2));
+                for (long s = 2001; s <= 2010; s++) {
+                    log.append(DurableLogTest.payload(s));
+                }
+                assertEquals(2011, readToEnd(ahead, 2001), "a follower past the removed segments goes on");
+                // behind reads its open segment to the end it knew, then finds the rest of it removed.
+                for (long s = 2; s <= 100; s++) {
+                    assertEquals(s, behind.next().sequence());
+                }
+                NoSuchFileException e = assertThrows(NoSuchFileException.class, behind::next);
+                assertTrue(e.getMessage().contains("records 101.." + (starts.get(2) - 1) + " were removed"),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** Four appenders at WRITE and FDATASYNC, one follower waiting for the next record: every record once, in order. */
+    @Test
+    void shouldDeliverEveryRecordInOrderWhileThreadsAppend() throws Exception {
+        Map<String, Long> payloadToKey = new HashMap<>();
+        for (long id = 0; id < 4; id++) {
+            for (long i = 0; i < 750; i++) {
+                long key = id * 10_000 + i;
+                payloadToKey.put(new String(DurableLogTest.payload(key), StandardCharsets.UTF_8), key);
+            }
+        }
+        ConcurrentHashMap<Long, Long> acked = new ConcurrentHashMap<>();
+        Map<Long, Long> read = new HashMap<>();
+        List<Throwable> errors = new ArrayList<>();
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            List<Thread> appenders = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long id = t;
+                appenders.add(Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        for (long i = 0; i < 750; i++) {
+                            long key = id * 10_000 + i;
+                            Durability rung = i % 50 == 49 ? Durability.FDATASYNC : Durability.WRITE;
+                            acked.put(log.append(DurableLogTest.payload(key), rung), key);
+                        }
+                    } catch (Throwable e) {
+                        synchronized (errors) {
+                            errors.add(e);
+                        }
+                    }
+                }));
+            }
+            long next = 1;
+            try (LogReader follower = log.follow(1)) {
+                while (next <= 3000) {
+                    LogRecord r = follower.next();
+                    if (r == null) {
+                        assertTrue(log.awaitDurable(next, 60, TimeUnit.SECONDS), "record " + next + " never came");
+                        r = follower.next();
+                        assertNotNull(r, "record " + next + " is durable, but the follower returned null");
+                    }
+                    assertEquals(next, r.sequence());
+                    Long key = payloadToKey.remove(new String(r.payload(), StandardCharsets.UTF_8));
+                    assertTrue(key != null, "record " + next + " holds no payload appended, or one read before");
+                    read.put(next, key);
+                    next++;
+                }
+                assertNull(follower.next());
+            }
+            for (Thread a : appenders) {
+                a.join();
+            }
+            assertTrue(errors.isEmpty(), "failures: " + errors);
+            assertTrue(payloadToKey.isEmpty(), payloadToKey.size() + " payloads never read");
+            assertEquals(acked, read, "each sequence holds what its appender was told");
+        }
+    }
+}
