@@ -947,12 +947,10 @@ public final class DurableLog implements AutoCloseable {
                     flushedAll = Math.max(flushedAll, covered);
                 }
             } else {
-                failure = new LogFailedException("log " + directory + " failed: sync(" + rung + ") through record "
+                fail(new LogFailedException("log " + directory + " failed: sync(" + rung + ") through record "
                         + covered + " failed (" + error.getMessage() + "); the log refuses all further writes and "
                         + "never retries a failed flush: the kernel may have dropped the dirty pages. Reopen the "
-                        + "log to recover", error);
-                acked[0].signalAll();
-                acked[1].signalAll();
+                        + "log to recover", error));
             }
             if (error == null && stagedSequence != takenSequence) {
                 acked[active].signal(); // one appender staged meanwhile leads the next batch
@@ -1233,12 +1231,8 @@ public final class DurableLog implements AutoCloseable {
         try {
             createSegment(nextSequence);
         } catch (IOException | RuntimeException e) {
-            failure = new LogFailedException("log " + directory + " failed: cannot start a new segment ("
-                    + e.getMessage() + ")", e);
-            acked[0].signalAll();
-            acked[1].signalAll();
-            changed.signalAll();
-            throw failure;
+            throw fail(new LogFailedException("log " + directory + " failed: cannot start a new segment ("
+                    + e.getMessage() + ")", e));
         }
     }
 
@@ -1255,6 +1249,15 @@ public final class DurableLog implements AutoCloseable {
     /** Lock held. Whether a frame of this size no longer fits the current segment (with O_DIRECT padding). */
     private boolean needsRoll(long frame) {
         return alignUp(stagedEnd + frame, blockBytes) > options.segmentBytes();
+    }
+
+    /** Lock held. Makes {@code f} the log's fatal failure and wakes every appender and waiter to see it. */
+    private LogFailedException fail(LogFailedException f) {
+        failure = f;
+        acked[0].signalAll();
+        acked[1].signalAll();
+        changed.signalAll();
+        return f;
     }
 
     private void ensureWritable() throws LogFailedException {
@@ -1454,14 +1457,10 @@ public final class DurableLog implements AutoCloseable {
         try {
             Fd.fsyncDirectory(directory);
         } catch (IOException | RuntimeException e) {
-            failure = new LogFailedException("log " + directory + " failed: the directory fsync after removing "
+            throw fail(new LogFailedException("log " + directory + " failed: the directory fsync after removing "
                     + "segments failed (" + e.getMessage() + "); the kernel may have dropped the directory's "
                     + "pending entries, so the log refuses all further writes and never retries. Reopen the log "
-                    + "to recover", e);
-            acked[0].signalAll();
-            acked[1].signalAll();
-            changed.signalAll();
-            throw failure;
+                    + "to recover", e));
         }
     }
 

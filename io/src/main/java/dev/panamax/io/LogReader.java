@@ -12,10 +12,12 @@ import dev.panamax.ffm.OpenFlag;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -59,8 +61,22 @@ public final class LogReader implements AutoCloseable {
         this.index = -1;
     }
 
+    /** Receives a record without a copy to the heap: see {@link #next(RecordHandler)}. */
+    @FunctionalInterface
+    public interface RecordHandler {
+        /**
+         * Takes one record.
+         *
+         * @param sequence its sequence number
+         * @param payload  its bytes, read-only, valid only during this call and only on the reader's thread (a
+         *                 view of the reader's buffer, which the next record overwrites)
+         * @throws IOException as the handler sees fit; {@link #next(RecordHandler)} passes it on
+         */
+        void accept(long sequence, MemorySegment payload) throws IOException;
+    }
+
     /**
-     * Returns the next record, or null after the last one.
+     * Returns the next record, or null after the last one (for a follower: when it has caught up).
      *
      * @return the record, its payload copied to the heap
      * @throws CorruptLogException   if a record fails verification (the file changed after recovery)
@@ -70,13 +86,41 @@ public final class LogReader implements AutoCloseable {
      * @throws IllegalStateException if the reader is closed
      */
     public LogRecord next() throws IOException {
+        return advance() ? new LogRecord(cursor.sequence(), cursor.payload().toArray(ValueLayout.JAVA_BYTE)) : null;
+    }
+
+    /**
+     * Hands the next record to {@code handler} without copying its payload to the heap, or returns false after
+     * the last one (for a follower: when it has caught up). For replaying a large log without garbage: the
+     * payload is a read-only view of the reader's buffer, valid during the call only. The record counts as read
+     * even if the handler throws: the next call hands over the one after it.
+     *
+     * @param handler receives the record
+     * @return true if a record was handed over
+     * @throws CorruptLogException   if a record fails verification (the file changed after recovery)
+     * @throws NoSuchFileException   if the next segment was removed by {@link DurableLog#truncateBefore(long)}
+     *                               after this reader was opened
+     * @throws IOException           if a file cannot be read, or from the handler
+     * @throws IllegalStateException if the reader is closed
+     */
+    public boolean next(RecordHandler handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        if (!advance()) {
+            return false;
+        }
+        handler.accept(cursor.sequence(), cursor.payload().asReadOnly());
+        return true;
+    }
+
+    /** Moves the cursor onto the next wanted record; false after the last one. */
+    private boolean advance() throws IOException {
         if (closed) {
             throw new IllegalStateException("LogReader is closed");
         }
         while (true) {
             if (cursor == null) {
                 if (!openNext()) {
-                    return null;
+                    return false;
                 }
             }
             SegmentCursor.Step step = cursor.next();
@@ -85,11 +129,10 @@ public final class LogReader implements AutoCloseable {
                     if (cursor.sequence() > lastSequence) {
                         finishSegment();
                         index = parts.size();
-                        return null;
+                        return false;
                     }
                     if (cursor.sequence() >= fromSequence) {
-                        return new LogRecord(cursor.sequence(), cursor.payload().toArray(
-                                java.lang.foreign.ValueLayout.JAVA_BYTE));
+                        return true;
                     }
                 }
                 case END -> {
@@ -97,7 +140,7 @@ public final class LogReader implements AutoCloseable {
                     if (follows == null || index < parts.size() - 1) {
                         finishSegment();
                     } else if (!refresh()) {
-                        return null;
+                        return false;
                     }
                 }
                 case ZEROS, BAD -> throw new CorruptLogException(parts.get(index).path() + ": "

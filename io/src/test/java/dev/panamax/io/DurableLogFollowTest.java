@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -83,6 +84,47 @@ class DurableLogFollowTest {
             assertNull(follower.next(), "caught up stays caught up");
             log.append(DurableLogTest.payload(2501));
             assertEquals(2502, readToEnd(follower, 2501));
+        }
+    }
+
+    @Test
+    void shouldHandRecordsOverWithoutAHeapCopyToSnapshotsAndFollowers() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            for (long s = 1; s <= 1500; s++) {
+                log.append(DurableLogTest.payload(s));
+            }
+            long[] next = {1};
+            LogReader.RecordHandler check = (sequence, payload) -> {
+                assertEquals(next[0], sequence);
+                assertTrue(payload.isReadOnly(), "the handler gets a read-only view");
+                assertArrayEquals(DurableLogTest.payload(sequence), payload.toArray(ValueLayout.JAVA_BYTE));
+                next[0]++;
+            };
+            try (LogReader reader = log.reader(1); LogReader follower = log.follow(1)) {
+                while (reader.next(check)) {
+                    assertTrue(next[0] <= 1501, "past the end: " + next[0]);
+                }
+                assertEquals(1501, next[0]);
+                assertFalse(reader.next(check));
+                next[0] = 1;
+                while (follower.next(check)) {
+                    assertTrue(next[0] <= 1501, "past the end: " + next[0]);
+                }
+                log.append(DurableLogTest.payload(1501));
+                assertTrue(follower.next(check));
+                assertEquals(1502, next[0]);
+                assertThrows(NullPointerException.class, () -> follower.next((LogReader.RecordHandler) null));
+            }
+            try (LogReader reader = log.reader(10)) {
+                IOException e = assertThrows(IOException.class, () -> reader.next((sequence, payload) -> {
+                    throw new IOException("handler failed at " + sequence);
+                }));
+                assertEquals("handler failed at 10", e.getMessage());
+                assertEquals(11, reader.next().sequence(), "the record handed over counts as read");
+            }
+            LogReader closed = log.reader(1);
+            closed.close();
+            assertThrows(IllegalStateException.class, () -> closed.next(check));
         }
     }
 
