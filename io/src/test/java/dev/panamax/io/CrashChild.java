@@ -12,7 +12,10 @@ import java.nio.file.Path;
  * Child process of {@link CrashRecoveryTest}: appends from several threads until killed, printing
  * {@code ack <sequence> <thread> <counter>} after each append returns (and so after the record is durable at
  * the rung). Arguments: directory, rung, threads, first counter, and optionally {@code uring} to flush through
- * io_uring ({@link LogOptions#withIoUring(boolean)}); it then prints {@code uring true|false} after opening.
+ * io_uring ({@link LogOptions#withIoUring(boolean)}); it then prints {@code uring true|false} after opening. With
+ * a sixth argument {@code truncate}, one more thread keeps removing segments ({@link DurableLog#truncateBefore})
+ * about 500 records behind, printing {@code truncate <sequence>} before each call and {@code first <sequence>}
+ * (what it returned) after.
  */
 public final class CrashChild {
 
@@ -60,6 +63,7 @@ public final class CrashChild {
         int threads = Integer.parseInt(args[2]);
         long base = Long.parseLong(args[3]);
         boolean uring = args.length > 4 && args[4].equals("uring");
+        boolean truncate = args.length > 5 && args[5].equals("truncate");
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.US_ASCII);
         DurableLog log = DurableLog.open(dir, LogOptions.defaults().withDurability(rung).withMaxRecordBytes(4096)
@@ -67,6 +71,21 @@ public final class CrashChild {
         out.println("open " + log.lastSequence());
         if (uring) {
             out.println("uring " + log.usesIoUring());
+        }
+        if (truncate) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        long before = Math.max(1, log.lastSequence() - 500);
+                        out.println("truncate " + before);
+                        out.println("first " + log.truncateBefore(before));
+                        Thread.sleep(2);
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    System.exit(4);
+                }
+            });
         }
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {

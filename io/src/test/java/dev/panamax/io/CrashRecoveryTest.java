@@ -31,14 +31,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Kills a child JVM that appends from four threads at random moments, round after round, at each rung; after
  * every kill the log must recover with every acknowledged record present and intact, and nothing else but
  * whole, verified records. Two rounds flush through io_uring (linked write + fsync submissions), where available.
+ * The last two remove segments while appending ({@link DurableLog#truncateBefore}): after the kill the log starts
+ * no earlier than the last removal that returned and no later than the last one asked for, and holds every
+ * acknowledged record from there on.
  */
 class CrashRecoveryTest {
 
     private static final Durability[] RUNGS = {Durability.FDATASYNC, Durability.WRITE, Durability.DSYNC,
         Durability.DIRECT, Durability.FSYNC, Durability.SYNC, Durability.FDATASYNC, Durability.WRITE,
-        Durability.FDATASYNC, Durability.FSYNC};
+        Durability.FDATASYNC, Durability.FSYNC, Durability.WRITE, Durability.FDATASYNC};
     /** Rounds from this index into {@link #RUNGS} on flush through io_uring. */
     private static final int FIRST_URING_ROUND = 8;
+    /** Rounds from this index on also truncate the log while appending. */
+    private static final int FIRST_TRUNCATING_ROUND = 10;
     private static final long ROUND_TIMEOUT_S = 30;
 
     @TempDir
@@ -51,20 +56,24 @@ class CrashRecoveryTest {
         Path logDir = dir.resolve("log");
         Map<Long, long[]> acked = new HashMap<>();
         long totalAcks = 0;
+        long removedBefore = 1; // the log starts at or after this: the last truncation that returned
+        long askedBefore = 1; // and at or before this: the furthest truncation asked for
         for (int round = 0; round < RUNGS.length; round++) {
             Durability rung = RUNGS[round];
-            boolean uring = round >= FIRST_URING_ROUND && IoUringSyscalls.FEATURE.isAvailable();
+            boolean uring = round >= FIRST_URING_ROUND && round < FIRST_TRUNCATING_ROUND
+                    && IoUringSyscalls.FEATURE.isAvailable();
+            boolean truncating = round >= FIRST_TRUNCATING_ROUND;
             // Kill at once (during start-up or recovery), right after recovery, or after a random count of acks.
             int dice = random.nextInt(8);
             int killAfter = dice == 0 ? -1 : dice == 1 ? 0 : 1 + random.nextInt(400);
             String context = "seed " + seed + ", round " + round + " at " + rung + (uring ? " via io_uring" : "")
-                    + ", kill after " + killAfter;
+                    + (truncating ? " truncating" : "") + ", kill after " + killAfter;
             Path stderr = dir.resolve("child-" + round + ".err");
             Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                     "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                     "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
                     logDir.toString(), rung.name(), "4", Long.toString((round + 1) * 1_000_000L),
-                    uring ? "uring" : "syscalls")
+                    uring ? "uring" : "syscalls", truncating ? "truncate" : "keep")
                     .redirectError(stderr.toFile())
                     .start();
             child.getOutputStream().close();
@@ -89,6 +98,11 @@ class CrashRecoveryTest {
                 while ((line = out.readLine()) != null) {
                     if (line.startsWith("uring ") && !line.equals("uring true")) {
                         fail("child asked for io_uring but flushes by syscall (" + context + ")");
+                    }
+                    if (line.startsWith("truncate ")) {
+                        askedBefore = Math.max(askedBefore, Long.parseLong(line.substring(9)));
+                    } else if (line.startsWith("first ")) {
+                        removedBefore = Math.max(removedBefore, Long.parseLong(line.substring(6)));
                     }
                     if (line.startsWith("ack ")) {
                         String[] f = line.split(" ");
@@ -122,8 +136,9 @@ class CrashRecoveryTest {
             assertEquals(137, child.exitValue(), "child did not die of SIGKILL (" + context + "): "
                     + Files.readString(stderr));
             totalAcks += seen;
-            System.out.println("crash round " + context + ": " + seen + " acks read");
-            verify(logDir, acked, context + ", stderr: " + Files.readString(stderr));
+            System.out.println("crash round " + context + ": " + seen + " acks read"
+                    + (truncating ? ", removals returned to " + removedBefore + ", asked to " + askedBefore : ""));
+            verify(logDir, acked, removedBefore, askedBefore, context + ", stderr: " + Files.readString(stderr));
         }
         assertTrue(totalAcks > 0, "no acknowledgement in any round, seed " + seed);
     }
@@ -153,11 +168,17 @@ class CrashRecoveryTest {
         }
     }
 
-    private static void verify(Path logDir, Map<Long, long[]> acked, String context) throws IOException {
+    private static void verify(Path logDir, Map<Long, long[]> acked, long removedBefore, long askedBefore,
+                               String context) throws IOException {
         try (DurableLog log = DurableLog.open(logDir, LogOptions.defaults().withMaxRecordBytes(4096)
                 .withSegmentBytes(256 * 1024))) {
             List<LogRecord> all = log.readAll();
-            long expected = 1;
+            long first = log.firstSequence();
+            assertTrue(first >= removedBefore, "the log starts at " + first + ", before " + removedBefore
+                    + ", where a removal had returned (" + context + ")");
+            assertTrue(first <= askedBefore, "the log starts at " + first + ", past " + askedBefore
+                    + ", the furthest removal asked for (" + context + ")");
+            long expected = first;
             Map<Long, long[]> found = new HashMap<>();
             for (LogRecord r : all) {
                 assertEquals(expected++, r.sequence(), "gap in sequences (" + context + ")");
@@ -166,6 +187,9 @@ class CrashRecoveryTest {
                 found.put(r.sequence(), who);
             }
             for (Map.Entry<Long, long[]> e : acked.entrySet()) {
+                if (e.getKey() < first) {
+                    continue; // removed by truncateBefore, as asked
+                }
                 long[] who = found.get(e.getKey());
                 assertNotNull(who, "acknowledged record " + e.getKey() + " lost; recovery: "
                         + log.recoveryReport() + " (" + context + ")");
