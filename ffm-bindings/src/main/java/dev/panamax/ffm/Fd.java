@@ -241,6 +241,7 @@ public final class Fd implements AutoCloseable {
      */
     public long read(MemorySegment buffer, long offset, long length) throws IOException {
         MemorySegment buf = Words.slice("read buffer", buffer, offset, length);
+        Words.checkWritable("read buffer", buf);
         int fd = fd();
         MemorySegment es = ErrnoState.current();
         return Check.orAgainOrInterrupted(Syscalls.read(es, fd, buf, length), es, "read");
@@ -277,6 +278,7 @@ public final class Fd implements AutoCloseable {
      */
     public long pread(MemorySegment buffer, long offset, long length, long position) throws IOException {
         MemorySegment buf = Words.slice("pread buffer", buffer, offset, length);
+        Words.checkWritable("pread buffer", buf);
         Words.checkNonNegative("position", position);
         int fd = fd();
         MemorySegment es = ErrnoState.current();
@@ -397,6 +399,9 @@ public final class Fd implements AutoCloseable {
         }
         for (int i = 0; i < buffers.length; i++) {
             Words.checkNative("buffer", i, buffers[i]);
+            if (!write) {
+                Words.checkWritable("buffer", i, buffers[i]);
+            }
         }
         int fd = fd();
         Arena arena = buffers.length <= SCRATCH_IOVECS ? null : Arena.ofConfined();

@@ -430,6 +430,7 @@ public final class IoUringOps {
      */
     public static void prepRecv(IoUringSyscalls.Ring ring, int index, int socket, MemorySegment buffer,
             int msgFlags, long userData) {
+        Words.checkWritable("recv buffer", buffer);
         MemorySegment sqe = prep(ring, index, OP_RECV, socket, checkBuffer(buffer), length(buffer), 0, userData);
         io_uring_sqe.msg_flags(sqe, msgFlags);
     }
@@ -638,6 +639,7 @@ public final class IoUringOps {
     public static void checkStatxBuffer(MemorySegment statxBuf) {
         Objects.requireNonNull(statxBuf, "statxBuf");
         Words.checkNative("statx buffer", statxBuf);
+        Words.checkWritable("statx buffer", statxBuf);
         if (statxBuf.byteSize() < STATX_BYTES) {
             throw new IllegalArgumentException("a statx buffer needs " + STATX_BYTES + " bytes: "
                     + statxBuf.byteSize());
@@ -821,6 +823,7 @@ public final class IoUringOps {
         if (buffer.byteSize() == 0) {
             throw new IllegalArgumentException("a provided buffer must hold at least 1 byte");
         }
+        Words.checkWritable("provided buffer", buffer);
         short id = checkGroupId(bufferId);
         MemorySegment entry = bufRing.asSlice((slot & (entries - 1)) * BUF_RING_ENTRY_BYTES, BUF_RING_ENTRY_BYTES);
         io_uring_buf.addr(entry, address);
@@ -995,6 +998,9 @@ public final class IoUringOps {
     private static void prepRw(IoUringSyscalls.Ring ring, int index, int opcode, int fd, MemorySegment buffer,
             long position, long userData) {
         checkPosition(position);
+        if (opcode == OP_READ || opcode == OP_READ_FIXED) {
+            Words.checkWritable("read buffer", buffer);
+        }
         prep(ring, index, opcode, fd, checkBuffer(buffer), length(buffer), position, userData);
     }
 

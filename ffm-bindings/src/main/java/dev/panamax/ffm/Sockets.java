@@ -384,6 +384,7 @@ public final class Sockets {
     public static long receive(Fd socket, MemorySegment buffer, int flags) throws IOException {
         Objects.requireNonNull(buffer, "buffer");
         Words.checkNative("buffer", buffer);
+        Words.checkWritable("receive buffer", buffer);
         MemorySegment errno = ErrnoState.current();
         return Check.orAgainOrInterrupted(Syscalls.recvfrom(errno, socket.fd(), buffer, buffer.byteSize(), flags,
                 MemorySegment.NULL, MemorySegment.NULL), errno, "recvfrom");

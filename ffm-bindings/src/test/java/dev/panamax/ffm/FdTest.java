@@ -7,6 +7,7 @@ package dev.panamax.ffm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -105,6 +107,29 @@ class FdTest {
             assertEquals(5, fd.statx().size());
         }
         assertEquals("hXYZo", Files.readString(dir.resolve("rw")));
+    }
+
+    @Test
+    void shouldRefuseToReadIntoReadOnlySegmentsButWriteFromThem() throws IOException {
+        try (Fd fd = Fd.open(dir.resolve("ro"), CREATE_RW, 0644)) {
+            MemorySegment data = arena.allocate(8);
+            data.fill((byte) 7);
+            MemorySegment readOnly = data.asReadOnly();
+            assertEquals(8, fd.pwrite(readOnly, 0, 8, 0), "a read-only segment is a fine source");
+            assertEquals(8, fd.pwritev(new MemorySegment[] {readOnly}, 8));
+            MemorySegment nines = arena.allocate(16);
+            nines.fill((byte) 9);
+            assertEquals(16, fd.pwrite(nines, 0, 16, 0));
+            for (Executable read : List.<Executable>of(() -> fd.read(readOnly, 0, 8),
+                    () -> fd.pread(readOnly, 0, 8, 0), () -> fd.preadv(new MemorySegment[] {data, readOnly}, 0),
+                    () -> fd.preadv2(new MemorySegment[] {readOnly}, 0, Set.of()))) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, read);
+                assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+            }
+            for (long i = 0; i < 8; i++) {
+                assertEquals(7, data.get(ValueLayout.JAVA_BYTE, i), "byte " + i + " was read into");
+            }
+        }
     }
 
     @Test

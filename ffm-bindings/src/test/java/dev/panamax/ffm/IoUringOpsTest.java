@@ -163,6 +163,16 @@ class IoUringOpsTest {
             assertThrows(IllegalArgumentException.class,
                     () -> IoUringOps.registerBufferRing(ring, arena.allocate(64, 4096), 3, 0));
             assertThrows(IllegalArgumentException.class, () -> IoUringOps.prepClose(ring, 0, -1, 0));
+            // The kernel writes into these: a read-only view of them is refused before the SQE is touched.
+            MemorySegment readOnly = arena.allocate(64).asReadOnly();
+            assertThrows(IllegalArgumentException.class, () -> IoUringOps.prepRead(ring, 0, 0, readOnly, 0, 0));
+            assertThrows(IllegalArgumentException.class,
+                    () -> IoUringOps.prepReadFixed(ring, 0, 0, readOnly, 0, 0, 0));
+            assertThrows(IllegalArgumentException.class, () -> IoUringOps.prepRecv(ring, 0, 0, readOnly, 0, 0));
+            assertThrows(IllegalArgumentException.class, () -> IoUringOps.checkStatxBuffer(statx.asReadOnly()));
+            assertThrows(IllegalArgumentException.class, () -> IoUringOps.writeBufRingEntry(
+                    arena.allocate(4 * IoUringOps.BUF_RING_ENTRY_BYTES, 8), 4, 0, readOnly, 1));
+            IoUringOps.prepWrite(ring, 0, 0, readOnly, 0, 0); // a read-only source is fine
         }
     }
 

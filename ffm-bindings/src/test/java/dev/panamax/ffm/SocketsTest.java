@@ -224,6 +224,9 @@ class SocketsTest {
             assertThrows(IllegalArgumentException.class,
                     () -> Sockets.send(socket, MemorySegment.ofArray(new byte[4]), 0));
             assertThrows(IllegalArgumentException.class, () -> Sockets.listen(socket, -1));
+            IllegalArgumentException readOnly = assertThrows(IllegalArgumentException.class,
+                    () -> Sockets.receive(socket, arena.allocate(8).asReadOnly(), 0));
+            assertTrue(readOnly.getMessage().contains("read-only"), readOnly.getMessage());
             assertThrows(IllegalArgumentException.class,
                     () -> Sockets.open(Sockets.Family.INET, Sockets.Type.STREAM, 0x0800_0000));
             assertThrows(IllegalArgumentException.class, () -> Sockets.bind(socket,

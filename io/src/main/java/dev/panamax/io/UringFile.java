@@ -297,6 +297,10 @@ public final class UringFile implements AutoCloseable {
         if (buffer.byteSize() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("one request moves at most 2^31 - 1 bytes: " + buffer.byteSize());
         }
+        if (kind == FileRequest.Kind.READ && buffer.isReadOnly()) {
+            throw new IllegalArgumentException("read buffer is a read-only segment, and the kernel would write "
+                    + "into it");
+        }
         if (position < STREAM) {
             throw new IllegalArgumentException("position must be >= 0 or STREAM (-1): " + position);
         }

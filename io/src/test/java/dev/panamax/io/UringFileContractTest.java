@@ -145,6 +145,17 @@ abstract class UringFileContractTest {
     }
 
     @Test
+    void shouldThrowBeforeSubmittingWhenReadingIntoAReadOnlySegment() throws Exception {
+        try (Arena arena = Arena.ofShared(); UringFile f = open("readonly", RW)) {
+            MemorySegment data = pattern(arena, 64, 3);
+            assertEquals(64, f.write(data.asReadOnly(), 0).get(10, TimeUnit.SECONDS), "a read-only source is fine");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> f.read(data.asReadOnly(), 0));
+            assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldReportErrnoWhenWritingReadOnlyFile() throws Exception {
         Files.write(dir.resolve("ro"), new byte[16]);
         try (Arena arena = Arena.ofShared(); UringFile f = open("ro", EnumSet.of(OpenFlag.READ))) {

@@ -47,6 +47,24 @@ public final class Words {
         }
     }
 
+    /**
+     * Checks that the kernel may write into {@code segment}: a read-only view promises that its memory does not
+     * change through it, and a syscall would not notice the promise.
+     */
+    public static void checkWritable(String what, MemorySegment segment) {
+        if (segment.isReadOnly()) {
+            throw new IllegalArgumentException(what + " is a read-only segment, and the kernel would write into it");
+        }
+    }
+
+    /** Checks element {@code index} of an array of segments the kernel writes into; see the single form. */
+    public static void checkWritable(String what, int index, MemorySegment segment) {
+        if (segment.isReadOnly()) {
+            throw new IllegalArgumentException(what + " " + index
+                    + " is a read-only segment, and the kernel would write into it");
+        }
+    }
+
     private static RuntimeException notNative(String what, MemorySegment segment) {
         if (!segment.isNative()) {
             return new IllegalArgumentException(what + " must be native memory: a heap segment has no stable "

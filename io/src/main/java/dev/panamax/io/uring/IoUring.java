@@ -416,6 +416,9 @@ public final class IoUring implements AutoCloseable {
     private long rw(int opcode, int fd, boolean fixedFile, MemorySegment buffer, long position, int bufIndex,
             Completion completion) {
         requireBuffer(buffer);
+        if (opcode == IoUringOps.OP_READ || opcode == IoUringOps.OP_READ_FIXED) {
+            requireWritable(buffer, "read buffer");
+        }
         checkPosition(position);
         boolean fixedBuffer = opcode == IoUringOps.OP_READ_FIXED || opcode == IoUringOps.OP_WRITE_FIXED;
         if (fixedBuffer && (bufIndex < 0 || bufIndex > 0xffff)) {
@@ -606,6 +609,7 @@ public final class IoUring implements AutoCloseable {
     public long recv(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
         int raw = requireFd(socket, "socket");
         requireBuffer(buffer);
+        requireWritable(buffer, "recv buffer");
         int index = nextSqe(IoUringOps.OP_RECV, completion);
         long userData = attach(completion, buffer);
         IoUringOps.prepRecv(ring, index, raw, buffer, 0, userData);
@@ -666,6 +670,13 @@ public final class IoUring implements AutoCloseable {
         begin(opcode, completion);
         checkPosition(position);
         MemorySegment[] held = Objects.requireNonNull(buffers, "buffers").clone(); // later edits cannot race us
+        if (opcode == IoUringOps.OP_READV) {
+            for (MemorySegment b : held) {
+                if (b != null) { // a null one is refused by iovecs below
+                    requireWritable(b, "readv buffer");
+                }
+            }
+        }
         MemorySegment iovecs = IoUringOps.iovecs(Arena.ofAuto(), held);
         int index = claimSqe();
         long userData = attach(completion, new Object[] {iovecs, held});
@@ -965,6 +976,13 @@ public final class IoUring implements AutoCloseable {
 
     private static int requireFd(Fd fd, String what) throws ClosedChannelException {
         return Objects.requireNonNull(fd, what).intValue();
+    }
+
+    /** The kernel writes into read buffers: a read-only view promises its memory does not change through it. */
+    private static void requireWritable(MemorySegment buffer, String what) {
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException(what + " is a read-only segment, and the kernel would write into it");
+        }
     }
 
     private static void requireBuffer(MemorySegment buffer) {

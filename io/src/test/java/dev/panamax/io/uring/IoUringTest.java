@@ -438,6 +438,22 @@ class IoUringTest {
     }
 
     @Test
+    void shouldRejectReadOnlyDestinationWhenSubmitting() throws IOException {
+        try (Arena arena = Arena.ofConfined(); Fd fd = file("ro"); IoUring ring = IoUring.open(IoUring.Options.of(4))) {
+            MemorySegment readOnly = arena.allocate(8).asReadOnly();
+            IoUring.Completion ignore = (res, flags) -> { };
+            assertThrows(IllegalArgumentException.class, () -> ring.read(fd, readOnly, 0, ignore));
+            assertThrows(IllegalArgumentException.class, () -> ring.readFixed(fd, 0, readOnly, 0, ignore));
+            assertThrows(IllegalArgumentException.class,
+                    () -> ring.readv(fd, new MemorySegment[] {arena.allocate(8), readOnly}, 0, ignore));
+            assertThrows(IllegalArgumentException.class, () -> ring.recv(fd, readOnly, ignore));
+            assertEquals(0, ring.pending(), "nothing was queued");
+            ring.write(fd, readOnly, 0, ignore); // a read-only source is fine
+            assertEquals(1, ring.pending());
+        }
+    }
+
+    @Test
     void shouldCompleteWhenSqPollThreadSubmits() throws IOException {
         IoUring ring;
         try {
