@@ -244,11 +244,16 @@ public final class Memory {
      * @param pages  page-aligned native memory inside a mapping
      * @param advice the advice
      * @throws ErrnoException EINVAL (advice unsupported for this mapping, e.g. HUGEPAGE without THP), ENOMEM
+     * @throws IllegalArgumentException for a range that is not page-aligned, or a read-only view given
+     *                                  {@link Advice#DONTNEED} or {@link Advice#FREE}, which may zero it
      * @see <a href="https://man7.org/linux/man-pages/man2/madvise.2.html">madvise(2)</a>
      */
     public static void madvise(MemorySegment pages, Advice advice) throws ErrnoException {
         checkPages("madvise range", pages);
         Objects.requireNonNull(advice, "advice");
+        if (advice == Advice.DONTNEED || advice == Advice.FREE) { // the range may read back as zeros
+            Words.checkWritable("madvise(" + advice + ") range", pages);
+        }
         MemorySegment es = ErrnoState.current();
         Check.result(Syscalls.madvise(es, pages, pages.byteSize(), advice.value), es, "madvise");
     }

@@ -46,6 +46,13 @@ class MemoryTest {
             s.set(ValueLayout.JAVA_LONG, 0, -1L);
             s.set(ValueLayout.JAVA_LONG, PAGE, -1L);
             assertEquals(2, Memory.residentPages(s));
+            for (Memory.Advice zeroing : new Memory.Advice[] {Memory.Advice.DONTNEED, Memory.Advice.FREE}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> Memory.madvise(s.asSlice(0, PAGE).asReadOnly(), zeroing));
+                assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+            }
+            assertEquals(-1L, s.get(ValueLayout.JAVA_LONG, 0), "a refused DONTNEED leaves the page as it was");
+            Memory.madvise(s.asSlice(0, PAGE).asReadOnly(), Memory.Advice.WILLNEED); // harmless advice is fine
             Memory.madvise(s.asSlice(0, PAGE), Memory.Advice.DONTNEED);
             assertEquals(0L, s.get(ValueLayout.JAVA_LONG, 0), "DONTNEED must zero private anonymous memory");
             assertEquals(-1L, s.get(ValueLayout.JAVA_LONG, PAGE), "the second page was not advised");
