@@ -56,6 +56,11 @@ import java.util.zip.CRC32C;
  * fails and everything after it is cut, and {@link #recoveryReport()} says what was cut. A record is never
  * returned by a reader unless it verified.
  *
+ * <p>Over its life a log is read with {@link #reader(long)} (what is durable now) or {@link #follow(long)} (and
+ * what becomes durable later, waited for with {@link #awaitDurable(long, long, java.util.concurrent.TimeUnit)});
+ * made durable in one step after appends at a lower rung with {@link #sync(Durability)}; and kept from growing
+ * without bound with {@link #truncateBefore(long)}, which removes whole segments once a checkpoint covers them.
+ *
  * <p>A failed write or flush is fatal: every later append throws {@link LogFailedException} with the first
  * failure as its cause; nothing is retried (see the package documentation). The directory is locked against a
  * second opener, in this process or another, for the life of the log: an fcntl record lock on its {@code LOCK}
