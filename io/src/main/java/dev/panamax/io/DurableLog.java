@@ -911,11 +911,7 @@ public final class DurableLog implements AutoCloseable {
         boolean all = rung == Durability.FSYNC;
         lock.lock();
         try {
-            ensureWritable();
-            while (leaderActive) {
-                changed.awaitUninterruptibly();
-                ensureWritable();
-            }
+            awaitNoLeader();
             final long covered = durableSequence; // every write up to it has returned: no leader runs
             final Segment segment = current;
             boolean needed = segment.unflushed || !unflushedRetired.isEmpty() || directoryUnsynced
@@ -1256,6 +1252,18 @@ public final class DurableLog implements AutoCloseable {
         return alignUp(stagedEnd + frame, blockBytes) > options.segmentBytes();
     }
 
+    /**
+     * Lock held. Waits until no leader runs (every batch taken is written, and flushed if it asked), failing
+     * if the log closes or fails first.
+     */
+    private void awaitNoLeader() throws LogFailedException {
+        ensureWritable();
+        while (leaderActive) {
+            changed.awaitUninterruptibly();
+            ensureWritable();
+        }
+    }
+
     /** Lock held. Makes {@code f} the log's fatal failure and wakes every appender and waiter to see it. */
     private LogFailedException fail(LogFailedException f) {
         failure = f;
@@ -1412,12 +1420,8 @@ public final class DurableLog implements AutoCloseable {
     public long truncateBefore(long sequence) throws IOException {
         lock.lock();
         try {
-            ensureWritable();
             // A running leader may flush retired segments by name (flushEarlier): none may vanish under it.
-            while (leaderActive) {
-                changed.awaitUninterruptibly();
-                ensureWritable();
-            }
+            awaitNoLeader();
             if (sequence < 1 || sequence > durableSequence + 1) {
                 throw new IllegalArgumentException("truncateBefore(" + sequence + ") on log " + directory
                         + ": the sequence must be between 1 and " + (durableSequence + 1)
