@@ -7,6 +7,7 @@ package dev.panamax.io;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Child process of {@link CrashRecoveryTest}: appends from several threads until killed, printing
@@ -79,7 +80,7 @@ public final class CrashChild {
                         long before = Math.max(1, log.lastSequence() - 500);
                         out.println("truncate " + before);
                         out.println("first " + log.truncateBefore(before));
-                        Thread.sleep(2);
+                        log.awaitDurable(before + 550, 1, TimeUnit.SECONDS); // the next call, 50 records on
                     }
                 } catch (Exception e) {
                     e.printStackTrace();

@@ -170,25 +170,11 @@ class DurableLogFollowTest {
     void shouldWakeAWaitingConsumerWhenTheLogClosesAndWhenInterrupted() throws Exception {
         DurableLog log = DurableLog.open(dir, small(Durability.WRITE));
         log.append(DurableLogTest.payload(1));
-        AtomicReference<Throwable> closedOutcome = new AtomicReference<>();
         CountDownLatch started = new CountDownLatch(2);
-        Thread onClose = Thread.ofPlatform().start(() -> {
-            try {
-                started.countDown();
-                log.awaitDurable(5, 60, TimeUnit.SECONDS);
-            } catch (Throwable e) {
-                closedOutcome.set(e);
-            }
-        });
+        AtomicReference<Throwable> closedOutcome = new AtomicReference<>();
+        Thread onClose = waitForRecordFive(log, started, closedOutcome);
         AtomicReference<Throwable> interruptOutcome = new AtomicReference<>();
-        Thread interrupted = Thread.ofPlatform().start(() -> {
-            try {
-                started.countDown();
-                log.awaitDurable(5, 60, TimeUnit.SECONDS);
-            } catch (Throwable e) {
-                interruptOutcome.set(e);
-            }
-        });
+        Thread interrupted = waitForRecordFive(log, started, interruptOutcome);
         started.await();
         interrupted.interrupt();
         interrupted.join(TimeUnit.SECONDS.toMillis(30));
@@ -200,6 +186,19 @@ class DurableLogFollowTest {
         assertTrue(closedOutcome.get().getMessage().contains("closed"), closedOutcome.get().getMessage());
         assertThrows(IllegalStateException.class, () -> log.follow(1));
         assertThrows(IllegalStateException.class, () -> log.awaitDurable(1, 1, TimeUnit.MILLISECONDS));
+    }
+
+    /** A consumer waiting (up to 60 s) for record 5, which never comes; what ends its wait goes to outcome. */
+    private static Thread waitForRecordFive(DurableLog log, CountDownLatch started,
+                                            AtomicReference<Throwable> outcome) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                started.countDown();
+                log.awaitDurable(5, 60, TimeUnit.SECONDS);
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        });
     }
 
     @Test
@@ -260,17 +259,11 @@ class DurableLogFollowTest {
             List<Thread> appenders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 long id = t;
-                appenders.add(Thread.ofPlatform().daemon().start(() -> {
-                    try {
-                        for (long i = 0; i < 750; i++) {
-                            long key = id * 10_000 + i;
-                            Durability rung = i % 50 == 49 ? Durability.FDATASYNC : Durability.WRITE;
-                            acked.put(log.append(DurableLogTest.payload(key), rung), key);
-                        }
-                    } catch (Throwable e) {
-                        synchronized (errors) {
-                            errors.add(e);
-                        }
+                appenders.add(DurableLogTest.startCollecting(errors, () -> {
+                    for (long i = 0; i < 750; i++) {
+                        long key = id * 10_000 + i;
+                        Durability rung = i % 50 == 49 ? Durability.FDATASYNC : Durability.WRITE;
+                        acked.put(log.append(DurableLogTest.payload(key), rung), key);
                     }
                 }));
             }

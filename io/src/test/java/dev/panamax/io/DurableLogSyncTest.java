@@ -148,17 +148,11 @@ class DurableLogSyncTest {
             List<Thread> appenders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 long id = t;
-                appenders.add(Thread.ofPlatform().daemon().start(() -> {
-                    try {
-                        start.await();
-                        for (long i = 0; i < 1000; i++) {
-                            long s = log.append(DurableLogTest.payload(id * 10_000 + i));
-                            acknowledged.accumulateAndGet(s, Math::max);
-                        }
-                    } catch (Throwable e) {
-                        synchronized (errors) {
-                            errors.add(e);
-                        }
+                appenders.add(DurableLogTest.startCollecting(errors, () -> {
+                    start.await();
+                    for (long i = 0; i < 1000; i++) {
+                        long s = log.append(DurableLogTest.payload(id * 10_000 + i));
+                        acknowledged.accumulateAndGet(s, Math::max);
                     }
                 }));
             }

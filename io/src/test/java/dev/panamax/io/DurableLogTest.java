@@ -50,6 +50,32 @@ class DurableLogTest {
         return SegmentScanTest.payload(sequence);
     }
 
+    /** What a test thread started by {@link #startCollecting} runs. */
+    interface TestBody {
+        /**
+         * Runs the thread's work.
+         *
+         * @throws Exception anything, collected by the starter
+         */
+        void run() throws Exception;
+    }
+
+    /**
+     * Starts a daemon thread running {@code body}; whatever it throws is added to {@code errors}, which is guarded
+     * by itself, for the test to assert empty. Daemon: a thread stuck on a bug cannot keep the test JVM alive.
+     */
+    static Thread startCollecting(List<Throwable> errors, TestBody body) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                synchronized (errors) {
+                    errors.add(e);
+                }
+            }
+        });
+    }
+
     /** Whether this suite's logs flush through io_uring: {@link DurableLogUringTest} says yes. */
     boolean ioUring() {
         return false;

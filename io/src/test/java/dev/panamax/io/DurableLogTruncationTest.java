@@ -205,36 +205,24 @@ class DurableLogTruncationTest {
             List<Thread> appenders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 long id = t;
-                appenders.add(Thread.ofPlatform().daemon().start(() -> {
-                    try {
-                        start.await();
-                        for (long i = 0; i < 750; i++) {
-                            long key = id * 10_000 + i;
-                            Durability rung = i % 10 == 9 ? Durability.FDATASYNC : Durability.WRITE;
-                            acked.put(log.append(DurableLogTest.payload(key), rung), key);
-                        }
-                    } catch (Throwable e) {
-                        synchronized (errors) {
-                            errors.add(e);
-                        }
+                appenders.add(DurableLogTest.startCollecting(errors, () -> {
+                    start.await();
+                    for (long i = 0; i < 750; i++) {
+                        long key = id * 10_000 + i;
+                        Durability rung = i % 10 == 9 ? Durability.FDATASYNC : Durability.WRITE;
+                        acked.put(log.append(DurableLogTest.payload(key), rung), key);
                     }
                 }));
             }
             int[] calls = {0};
-            Thread truncator = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    start.await();
-                    while (appending.get()) {
-                        // Every other call right behind the appenders: a segment just retired, not yet flushed, goes.
-                        long last = log.lastSequence();
-                        log.truncateBefore(calls[0] % 2 == 0 ? last + 1 : Math.max(1, last - 200));
-                        calls[0]++;
-                        Thread.sleep(0, 200_000);
-                    }
-                } catch (Throwable e) {
-                    synchronized (errors) {
-                        errors.add(e);
-                    }
+            Thread truncator = DurableLogTest.startCollecting(errors, () -> {
+                start.await();
+                while (appending.get()) {
+                    // Every other call right behind the appenders: a segment just retired, not yet flushed, goes.
+                    long last = log.lastSequence();
+                    log.truncateBefore(calls[0] % 2 == 0 ? last + 1 : Math.max(1, last - 200));
+                    calls[0]++;
+                    log.awaitDurable(last + 1, 100, TimeUnit.MILLISECONDS); // once per new record at most
                 }
             });
             start.countDown();

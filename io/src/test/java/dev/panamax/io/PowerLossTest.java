@@ -101,8 +101,7 @@ class PowerLossTest {
         Path logDir = fs.mountPoint().resolve("log");
         int n = 120;
         // Small segments so that the log rolls (creating files and fsyncing the directory) several times.
-        LogOptions options = LogOptions.defaults().withDurability(Durability.FDATASYNC)
-                .withMaxRecordBytes(4096).withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+        LogOptions options = rolling(Durability.FDATASYNC);
         try (DurableLog log = DurableLog.open(logDir, options)) {
             for (int i = 1; i <= n; i++) {
                 Durability rung = i % 3 == 0 ? Durability.FSYNC : Durability.FDATASYNC;
@@ -196,12 +195,9 @@ class PowerLossTest {
         int unsynced = 150;
         // A WRITE log rolls over lazily (no header flush, no directory fsync): the FDATASYNC append at the end
         // must make every earlier segment, and their names, durable before it is acknowledged.
-        LogOptions options = LogOptions.defaults().withDurability(Durability.WRITE)
-                .withMaxRecordBytes(4096).withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+        LogOptions options = rolling(Durability.WRITE);
         try (DurableLog log = DurableLog.open(logDir, options)) {
-            for (int i = 1; i <= unsynced; i++) {
-                assertEquals(i, log.append(payload(i, 2000)));
-            }
+            appendInOrder(log, 1, unsynced);
             assertEquals(unsynced + 1, log.append(payload(unsynced + 1, 2000), Durability.FDATASYNC));
             LoopMount after = powerLoss(fs);
             try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"), options)) {
@@ -280,13 +276,10 @@ class PowerLossTest {
         LoopMount fs = freshFileSystem();
         Path logDir = fs.mountPoint().resolve("log");
         // WRITE appends across lazily rolled segments, then one sync: it must flush every segment and the names.
-        LogOptions options = LogOptions.defaults().withDurability(Durability.WRITE)
-                .withMaxRecordBytes(4096).withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+        LogOptions options = rolling(Durability.WRITE);
         int n = 150;
         try (DurableLog log = DurableLog.open(logDir, options)) {
-            for (int i = 1; i <= n; i++) {
-                assertEquals(i, log.append(payload(i, 2000)));
-            }
+            appendInOrder(log, 1, n);
             assertEquals(n, log.sync(Durability.FDATASYNC));
             LoopMount after = powerLoss(fs);
             try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"), options)) {
@@ -307,20 +300,15 @@ class PowerLossTest {
     void shouldNeitherBringBackRemovedSegmentsNorLoseKeptRecordsWhenPowerIsLostAfterTruncation() throws Exception {
         LoopMount fs = freshFileSystem();
         Path logDir = fs.mountPoint().resolve("log");
-        LogOptions options = LogOptions.defaults().withDurability(Durability.FDATASYNC)
-                .withMaxRecordBytes(4096).withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+        LogOptions options = rolling(Durability.FDATASYNC);
         int n = 150;
         try (DurableLog log = DurableLog.open(logDir, options)) {
-            for (int i = 1; i <= n; i++) {
-                assertEquals(i, log.append(payload(i, 2000)));
-            }
+            appendInOrder(log, 1, n);
             long first = log.truncateBefore(n - 10);
             assertTrue(first > 1, "segments should have been removed, first kept " + first);
             // Appends that flush only data on zero-filled blocks: no journal commit of their own, so only the
             // truncation's directory fsync can have made the removals durable.
-            for (int i = n + 1; i <= n + 5; i++) {
-                assertEquals(i, log.append(payload(i, 2000)));
-            }
+            appendInOrder(log, n + 1, n + 5);
             LoopMount after = powerLoss(fs);
             try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"), options)) {
                 RecoveryReport report = recovered.recoveryReport();
@@ -529,6 +517,19 @@ class PowerLossTest {
         byte[] bytes = new byte[size];
         Arrays.fill(bytes, b);
         return bytes;
+    }
+
+    /** Options whose small segments (twice the minimum) make a log of 2000-byte records roll every ~60 records. */
+    private static LogOptions rolling(Durability rung) {
+        return LogOptions.defaults().withDurability(rung).withMaxRecordBytes(4096)
+                .withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+    }
+
+    /** Appends 2000-byte records {@code from..to}, checking that each gets its expected sequence. */
+    private static void appendInOrder(DurableLog log, int from, int to) throws IOException {
+        for (int i = from; i <= to; i++) {
+            assertEquals(i, log.append(payload(i, 2000)));
+        }
     }
 
     /** A record payload derived from its sequence number, so that a swapped or stale record is detected. */
