@@ -179,12 +179,26 @@ final class SegmentCursor {
     }
 
     /**
-     * Tells whether the next {@code bytes} bytes (or fewer, up to the limit) from the current position are all
-     * zero: the check that an all-zero header is the clean end and not a torn record whose header is missing.
+     * Tells whether every byte from the current position to the limit is zero: the check that an all-zero header
+     * is the clean end and not a gap. Power loss can keep later pages of a write that was never flushed and lose
+     * an earlier one, so intact records may sit anywhere behind a gap of zeros; left there, they would read as the
+     * records after the next appends that fill the gap.
      */
-    boolean zerosAhead(long bytes) throws IOException {
-        long n = Math.min(bytes, limit - position);
-        return n <= 0 || ensure(position, n) && RecordFormat.allZero(window, position - windowStart, n);
+    boolean zerosToEnd() throws IOException {
+        long p = position;
+        while (p < limit) {
+            long n = Math.min(window.byteSize(), limit - p);
+            boolean whole = ensure(p, n);
+            long got = whole ? n : windowStart + windowBytes - p; // the source ended first: what it had
+            if (got > 0 && !RecordFormat.allZero(window, p - windowStart, got)) {
+                return false;
+            }
+            if (!whole) {
+                return true;
+            }
+            p += n;
+        }
+        return true;
     }
 
     /** Size of an intact frame (any sequence) starting at {@code pos}, or 0. */

@@ -84,7 +84,7 @@ record SegmentScan(long firstSequence, long records, long nextSequence, long val
                 }
                 case ZEROS -> {
                     long pos = cursor.position();
-                    if (cursor.zerosAhead(RecordFormat.frameBytes(maxRecordBytes))) {
+                    if (cursor.zerosToEnd()) {
                         return new SegmentScan(first, records, cursor.expectedSequence(), pos, Outcome.CLEAN,
                                 null, 0, 0);
                     }

@@ -144,6 +144,22 @@ class SegmentScanTest {
     }
 
     @Test
+    void shouldCountRecordsBehindAGapOfZerosLongerThanTheLargestRecord() throws IOException {
+        List<Long> offsets = new ArrayList<>();
+        MemorySegment seg = segment(1, 80, 256 * 1024, offsets);
+        // Power loss lost the pages of records 11 to 60 and kept those after: intact records far behind zeros.
+        long gap = offsets.get(60) - offsets.get(10);
+        assertTrue(gap > RecordFormat.frameBytes(MAX), "gap of " + gap);
+        seg.asSlice(offsets.get(10), gap).fill((byte) 0);
+        SegmentScan s = scan(seg, 1);
+        assertEquals(SegmentScan.Outcome.CORRUPT, s.outcome());
+        assertEquals(10, s.records());
+        assertEquals(offsets.get(10), s.validEnd());
+        assertEquals(20, s.intactDropped());
+        assertEquals(offsets.get(80) - offsets.get(10), s.cutBytes());
+    }
+
+    @Test
     void shouldDetectFlippedBitInMiddleRecordAndCountIntactRecordsAfterIt() throws IOException {
         List<Long> offsets = new ArrayList<>();
         MemorySegment seg = segment(1, 30, 64 * 1024, offsets);
