@@ -439,18 +439,19 @@ public final class DurableLog implements AutoCloseable {
                 expected = scan.nextSequence();
             }
         }
-        if (removedAny) {
-            Fd.fsyncDirectory(directory);
-        }
         if (!segments.isEmpty()) {
             firstKept = segments.get(0).firstSequence;
         }
+        if (removedAny) {
+            Fd.fsyncDirectory(directory);
+        }
+        long flushedThrough = settleKeptSegments(firstKept, expected);
         nextSequence = expected;
         stagedSequence = expected - 1;
         takenSequence = expected - 1;
         durableSequence = expected - 1;
-        flushedData = expected - 1;
-        flushedAll = expected - 1;
+        flushedData = flushedThrough;
+        flushedAll = flushedThrough;
         if (segments.isEmpty()) {
             createSegment(expected);
         } else {
@@ -458,6 +459,44 @@ public final class DurableLog implements AutoCloseable {
         }
         return new RecoveryReport(firstKept, expected - 1, records, segments.size(), truncated, dropped,
                 droppedSegments, problems);
+    }
+
+    /**
+     * Makes the kept segments count as flushed only once they are. What the last opener wrote may still sit
+     * only in the page cache (a WRITE log, or a crash before its flush); a record acknowledged at a flushing
+     * rung must never sit behind a segment that power loss could tear. A log opened at a flushing or
+     * open-flag rung flushes each kept segment and the directory now, since an {@code O_DSYNC} write covers
+     * only its own bytes; a WRITE log marks them unflushed, for its first {@link #sync} or flushing append (see
+     * flushEarlier), and pays nothing until then.
+     *
+     * @return the last sequence a flush is known to cover
+     */
+    private long settleKeptSegments(long firstKept, long expected) throws IOException {
+        if (segments.isEmpty()) {
+            return expected - 1;
+        }
+        if (durability == Durability.WRITE) {
+            for (int i = 0; i + 1 < segments.size(); i++) {
+                unflushedRetired.add(segments.get(i).path);
+            }
+            segments.getLast().unflushed = true;
+            directoryUnsynced = true;
+            return firstKept - 1;
+        }
+        boolean all = durability == Durability.FSYNC || durability == Durability.SYNC;
+        for (Segment s : segments) {
+            try (Fd fd = Fd.open(s.path, Set.of(OpenFlag.READ), 0)) {
+                if (all) {
+                    fd.fsync();
+                } else {
+                    fd.fdatasync();
+                }
+            }
+            flushCalls++;
+        }
+        Fd.fsyncDirectory(directory);
+        flushCalls++;
+        return expected - 1;
     }
 
     /** Cuts a segment at {@code end}: the torn or corrupt bytes become zeros, durably, before any append. */
@@ -836,9 +875,10 @@ public final class DurableLog implements AutoCloseable {
                 }
                 ensureWritable();
             }
-            long sequence = nextSequence++;
+            long sequence = nextSequence;
             int mine = active;
             RecordFormat.encodeRecord(buffers[mine], stagedEnd - bufferBase, sequence, payload, crc);
+            nextSequence = sequence + 1; // only once staged: a payload that fails to copy leaves no gap
             stagedEnd += frame;
             stagedSequence = sequence;
             flushNeed = Math.max(flushNeed, need);
@@ -1645,6 +1685,11 @@ public final class DurableLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Test hook: the log's lock, for a test to hold while an appender waits for it. */
+    Lock lockForTest() {
+        return lock;
     }
 
     /**

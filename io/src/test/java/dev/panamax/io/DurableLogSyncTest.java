@@ -85,6 +85,29 @@ class DurableLogSyncTest {
         }
     }
 
+    @Test
+    void shouldTreatWhatTheLastOpenerLeftAsUnflushedUntilAFlushCoversIt() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            for (long s = 1; s <= 2500; s++) {
+                log.append(DurableLogTest.payload(s)); // closing flushes nothing either
+            }
+        }
+        int segments;
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            segments = log.recoveryReport().segments();
+            assertTrue(segments >= 3, "the log should have rolled: " + log.recoveryReport());
+            assertEquals(0, log.stats().flushCalls(), "a WRITE log flushes nothing at open");
+            assertEquals(0, log.flushedThroughForTest(false), "nothing the last opener wrote is known flushed");
+            assertEquals(2500, log.sync(Durability.FDATASYNC));
+            assertEquals(segments + 1, log.stats().flushCalls(), "every kept segment, and the directory");
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertEquals(segments + 1, log.stats().flushCalls(),
+                    "a log opened at a flushing rung flushes every kept segment and the directory at once");
+            assertEquals(2500, log.flushedThroughForTest(false));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Durability.class, names = {"FDATASYNC", "DSYNC", "DIRECT", "SYNC"})
     void shouldSyncLogsOpenAtEveryRung(Durability rung) throws IOException {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,11 +29,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -528,6 +531,35 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldCutRecordsThatSurvivedBehindAGapOfZeros() throws IOException {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            for (long s = 1; s <= 60; s++) {
+                log.append(payload(s));
+            }
+        }
+        // Power loss kept the later pages of the unflushed writes and lost earlier ones: records 21-40 read as
+        // zeros, 41-60 survive behind them, farther than one largest record.
+        Path seg = segmentFiles(dir).get(0);
+        long gapStart = validEnd(seg, 20);
+        long gapEnd = validEnd(seg, 40);
+        assertTrue(gapEnd - gapStart > RecordFormat.frameBytes(4096), "gap of " + (gapEnd - gapStart));
+        overwrite(seg, gapStart, new byte[(int) (gapEnd - gapStart)]);
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            RecoveryReport r = log.recoveryReport();
+            assertEquals(20, r.lastSequence());
+            assertEquals(20, r.droppedRecords(), r.toString());
+            assertRecords(log.readAll(), 1, 20);
+            for (long s = 21; s <= 40; s++) { // the same sizes: 40 ends where the survivors began
+                log.append(payload(s));
+            }
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            assertRecords(log.readAll(), 1, 40); // not 41-60 of the lost timeline after them
+        }
+    }
+
+    @Test
     void shouldCutTornRecordWhenFileIsTruncatedMidRecord() throws IOException {
         LogOptions opts = small(Durability.FDATASYNC).withPreallocation(false);
         try (DurableLog log = DurableLog.open(dir, opts)) {
@@ -719,6 +751,48 @@ class DurableLogTest {
             assertArrayEquals(small, all.get(2).payload());
             assertEquals(4, log.append(large));
             assertEquals(4, log.readAll().size());
+        }
+    }
+
+    @Test
+    void shouldLeaveNoSequenceGapWhenAPayloadFailsToCopy() throws Exception {
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            Arena shared = Arena.ofShared();
+            MemorySegment payload = shared.allocate(100);
+            List<Throwable> errors = new ArrayList<>();
+            Thread appender;
+            log.lockForTest().lock();
+            try {
+                // Checksummed before the lock, copied under it: the caller frees the payload in between.
+                appender = Thread.ofVirtual().start(() -> {
+                    try {
+                        log.append(payload);
+                    } catch (Throwable e) {
+                        synchronized (errors) {
+                            errors.add(e);
+                        }
+                    }
+                });
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (appender.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(Thread.State.WAITING, appender.getState(), "the appender should wait for the lock");
+                shared.close();
+            } finally {
+                log.lockForTest().unlock();
+            }
+            assertTrue(appender.join(Duration.ofSeconds(30)), "the appender did not return");
+            synchronized (errors) {
+                assertEquals(1, errors.size(), errors.toString());
+                assertInstanceOf(IllegalStateException.class, errors.get(0));
+            }
+            assertEquals(1, log.append(payload(1)), "the failed append must not use up a sequence");
+            assertRecords(log.readAll(), 1, 1);
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            assertRecords(log.readAll(), 1, 1);
         }
     }
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -210,6 +212,36 @@ class PowerLossTest {
                     assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
                 }
                 assertTrue(report.segments() > 2, "the log should have rolled: " + report);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = {"WRITE", "FDATASYNC", "DSYNC"})
+    void shouldKeepWhatAnEarlierOpenerLeftUnflushedWhenARecordIsAcknowledgedAfterReopenAndPowerIsLost(
+            Durability reopenAt) throws Exception {
+        LoopMount fs = freshFileSystem();
+        Path logDir = fs.mountPoint().resolve("log");
+        int unsynced = 150;
+        try (DurableLog log = DurableLog.open(logDir, rolling(Durability.WRITE))) {
+            appendInOrder(log, 1, unsynced); // lazily rolled segments; closing flushes nothing
+        }
+        // Reopened at a flushing rung, or at WRITE with one flushing append: either way the acknowledged record
+        // must not sit behind segments, or names, that only the page cache holds.
+        try (DurableLog log = DurableLog.open(logDir, rolling(reopenAt))) {
+            Durability rung = reopenAt == Durability.WRITE ? Durability.FDATASYNC : reopenAt;
+            assertEquals(unsynced + 1, log.append(payload(unsynced + 1, 2000), rung));
+            LoopMount after = powerLoss(fs);
+            try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"),
+                    rolling(Durability.WRITE))) {
+                RecoveryReport report = recovered.recoveryReport();
+                List<LogRecord> records = recovered.readAll();
+                System.out.println("power loss, WRITE, reopen at " + reopenAt + ", one " + rung + " append: "
+                        + records.size() + " of " + (unsynced + 1) + " records found; " + report);
+                assertEquals(unsynced + 1, records.size(), "records before an acknowledged one lost: " + report);
+                for (int i = 0; i <= unsynced; i++) {
+                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
+                }
             }
         }
     }
