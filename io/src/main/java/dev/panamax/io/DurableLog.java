@@ -54,7 +54,9 @@ import java.util.zip.CRC32C;
  *
  * <p>{@link #open} runs recovery: every record is verified (magic, length, sequence, CRC32C); the first one that
  * fails and everything after it is cut, and {@link #recoveryReport()} says what was cut. A record is never
- * returned by a reader unless it verified.
+ * returned by a reader unless it verified. What the last opener may have left only in the page cache (a WRITE
+ * log, a crash) counts as unflushed: a log opened at a flushing or open-flag rung flushes each kept segment and
+ * the directory before {@code open} returns (one flush per segment), a WRITE log at its first flush.
  *
  * <p>Over its life a log is read with {@link #reader(long)} (what is durable now) or {@link #follow(long)} (and
  * what becomes durable later, waited for with {@link #awaitDurable(long, long, java.util.concurrent.TimeUnit)});
