@@ -142,6 +142,10 @@ final class RecordFormat {
                 return -1;
             }
         }
-        return Long.parseLong(name, 0, 20, 10);
+        try {
+            return Long.parseLong(name, 0, 20, 10);
+        } catch (NumberFormatException overflow) {
+            return -1; // past Long.MAX_VALUE: no sequence this log writes, so a stray file like any other
+        }
     }
 }

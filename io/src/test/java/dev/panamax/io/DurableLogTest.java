@@ -6,6 +6,7 @@ package dev.panamax.io;
 
 import dev.panamax.ffm.Memory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -893,6 +894,21 @@ class DurableLogTest {
             assertEquals(2, log.append(payload(2)));
             assertRecords(log.readAll(), 1, 2);
         }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldIgnoreAStrayFileWhoseSegmentNumberOverflowsALong() throws IOException {
+        Files.writeString(dir.resolve("99999999999999999999.plog"), "not ours");
+        Files.writeString(dir.resolve("09223372036854775808.plog"), "not ours either");
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            assertEquals(1, log.append(payload(1)));
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertRecords(log.readAll(), 1, 1);
+        }
+        assertEquals("not ours", Files.readString(dir.resolve("99999999999999999999.plog")));
     }
 
     @Test

@@ -239,5 +239,8 @@ class SegmentScanTest {
         assertEquals(-1, RecordFormat.parseSegmentFileName("LOCK"));
         assertEquals(-1, RecordFormat.parseSegmentFileName("0000000000000000004x.plog"));
         assertEquals(-1, RecordFormat.parseSegmentFileName("00000000000000000042.plog.tmp"));
+        assertEquals(Long.MAX_VALUE, RecordFormat.parseSegmentFileName(RecordFormat.segmentFileName(Long.MAX_VALUE)));
+        assertEquals(-1, RecordFormat.parseSegmentFileName("09223372036854775808.plog"));
+        assertEquals(-1, RecordFormat.parseSegmentFileName("99999999999999999999.plog"));
     }
 }
