@@ -54,6 +54,9 @@ final class RecordFormat {
     static final int RECORD_MAGIC = 0x43455250;
     static final int RECORD_HEADER_BYTES = 20;
 
+    /** Largest piece of a heap payload not backed by a {@code byte[]} that is copied at a time to be checksummed. */
+    static final int CHECKSUM_CHUNK_BYTES = 8192;
+
     private RecordFormat() {
     }
 
@@ -65,7 +68,21 @@ final class RecordFormat {
     /** Starts the record checksum: the payload part, computable before the sequence number is known. */
     static CRC32C payloadChecksum(MemorySegment payload) {
         CRC32C crc = new CRC32C();
-        crc.update(payload.asByteBuffer());
+        if (payload.isNative() || payload.heapBase().orElse(null) instanceof byte[]) {
+            crc.update(payload.asByteBuffer());
+            return crc;
+        }
+        // asByteBuffer refuses heap segments over long[], int[] and the like (and heapBase hides the array of a
+        // read-only one): copy through a bounded scratch array rather than the whole payload.
+        long size = payload.byteSize();
+        byte[] scratch = new byte[(int) Math.min(size, CHECKSUM_CHUNK_BYTES)];
+        long done = 0;
+        while (done < size) {
+            int n = (int) Math.min(scratch.length, size - done);
+            MemorySegment.copy(payload, ValueLayout.JAVA_BYTE, done, scratch, 0, n);
+            crc.update(scratch, 0, n);
+            done += n;
+        }
         return crc;
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -909,6 +910,38 @@ class DurableLogTest {
             assertRecords(log.readAll(), 1, 1);
         }
         assertEquals("not ours", Files.readString(dir.resolve("99999999999999999999.plog")));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRoundTripHeapPayloadsBackedByArraysOtherThanBytes() throws IOException {
+        long[] longs = new long[5000]; // 40000 bytes: several checksum chunks
+        for (int i = 0; i < longs.length; i++) {
+            longs[i] = i * 0x9E3779B97F4A7C15L;
+        }
+        List<MemorySegment> payloads = List.of(
+                MemorySegment.ofArray(new long[] {1, 2, 3}),
+                MemorySegment.ofArray(longs),
+                MemorySegment.ofArray(longs).asSlice(13, 30000), // starts mid-element, ends mid-chunk
+                MemorySegment.ofArray(longs).asReadOnly(),
+                MemorySegment.ofArray(new int[] {-1, 7, 42}),
+                MemorySegment.ofArray("chars".toCharArray()),
+                MemorySegment.ofArray(new double[0]));
+        LogOptions options = small(Durability.FDATASYNC).withSegmentBytes(1024 * 1024).withMaxRecordBytes(64 * 1024);
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            for (int i = 0; i < payloads.size(); i++) {
+                assertEquals(i + 1, log.append(payloads.get(i)));
+            }
+        }
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            List<LogRecord> all = log.readAll(); // each record's CRC32C verified again
+            assertEquals(payloads.size(), all.size());
+            for (int i = 0; i < payloads.size(); i++) {
+                assertArrayEquals(payloads.get(i).toArray(ValueLayout.JAVA_BYTE), all.get(i).payload(),
+                        "payload " + i);
+            }
+        }
     }
 
     @Test
