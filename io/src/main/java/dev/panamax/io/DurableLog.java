@@ -19,13 +19,16 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,7 +70,9 @@ import java.util.zip.CRC32C;
  * failure as its cause; nothing is retried (see the package documentation). The directory is locked against a
  * second opener, in this process or another, for the life of the log: an fcntl record lock on its {@code LOCK}
  * file taken through {@link FileChannel#tryLock()}. Like every POSIX record lock it is released when the process
- * closes <em>any</em> descriptor of that file, so nothing else in the process should open {@code LOCK}.
+ * closes <em>any</em> descriptor of that file, so a second open in this process is refused before it opens
+ * {@code LOCK} (the logs open here are known by the file's device and inode, whatever path reached them), and
+ * nothing else in the process should open {@code LOCK}.
  *
  * <p>Thread safety: all methods may be called from any thread. Payload segments are read only by the calling
  * thread, so confined segments are fine.
@@ -163,12 +168,18 @@ public final class DurableLog implements AutoCloseable {
     private static final int RING_LINKED = 1;
     private static final int RING_SHORT = 2;
 
+    // The fileKey (device, inode) of the LOCK file of every log open in this process, so aliases of a directory
+    // (symlinks, other spellings) meet. A second opener must be refused before it opens a descriptor of LOCK:
+    // closing any descriptor of a file drops every fcntl lock this process holds on it, the first opener's too.
+    private static final Set<Object> OPEN_LOCK_FILES = new HashSet<>(); // guarded by itself
+
     private final Path directory;
     private final LogOptions options;
     private final Durability durability;
     private final String fallbackReason;
     private final FileChannel lockChannel;
     private final FileLock fileLock;
+    private final Object lockFileKey; // this log's entry in OPEN_LOCK_FILES, removed by close()
     private final Arena arena;
     private final MemorySegment[] buffers;
     private final long bufferBytes;
@@ -237,12 +248,13 @@ public final class DurableLog implements AutoCloseable {
         }
     }
 
-    private DurableLog(Path directory, LogOptions options, FileChannel lockChannel, FileLock fileLock)
-            throws IOException {
+    private DurableLog(Path directory, LogOptions options, FileChannel lockChannel, FileLock fileLock,
+                       Object lockFileKey) throws IOException {
         this.directory = directory;
         this.options = options;
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
+        this.lockFileKey = lockFileKey;
         Durability rung = options.durability();
         String fallback = null;
         long block = 1;
@@ -342,29 +354,73 @@ public final class DurableLog implements AutoCloseable {
             Fd.fsyncDirectory(dir.getParent());
         }
         Path lockPath = dir.resolve(LOCK_FILE);
-        FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock fileLock;
+        Object key = registerOpen(dir, lockPath);
+        FileChannel channel = null;
+        FileLock fileLock = null;
         try {
-            fileLock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            channel.close();
-            throw new LogLockedException("log " + dir + " is already open in this process (lock on " + lockPath
-                    + "); close it first", e);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        if (fileLock == null) {
-            channel.close();
-            throw new LogLockedException("log " + dir + " is locked by another process (fcntl lock on " + lockPath
-                    + "); only one opener at a time", null);
-        }
-        try {
-            return new DurableLog(dir, options, channel, fileLock);
+            channel = FileChannel.open(lockPath, StandardOpenOption.WRITE);
+            try {
+                fileLock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                // Locked through a channel that is no log's (logs are refused above); closing ours drops that
+                // lock, which is why nothing else in the process may open LOCK.
+                throw new LogLockedException("log " + dir + ": " + lockPath + " is locked through another channel "
+                        + "in this process; nothing but DurableLog may open it", e);
+            }
+            if (fileLock == null) {
+                throw new LogLockedException("log " + dir + " is locked by another process (fcntl lock on "
+                        + lockPath + "); only one opener at a time", null);
+            }
+            return new DurableLog(dir, options, channel, fileLock, key);
         } catch (IOException | RuntimeException | Error e) {
-            fileLock.release();
-            channel.close();
+            try {
+                if (fileLock != null) {
+                    fileLock.release();
+                }
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            } finally {
+                unregisterOpen(key);
+            }
             throw e;
+        }
+    }
+
+    /**
+     * Claims the log whose lock file is {@code lockPath} for an opener in this process, creating the file if it is
+     * missing, without opening a descriptor of an existing one (see {@link #OPEN_LOCK_FILES}).
+     *
+     * @return the key to pass to {@link #unregisterOpen(Object)}
+     * @throws LogLockedException if a log open in this process holds that lock file
+     */
+    private static Object registerOpen(Path dir, Path lockPath) throws IOException {
+        synchronized (OPEN_LOCK_FILES) {
+            // Under the registry's monitor: the creating descriptor is closed before anyone here can lock the file.
+            try {
+                Files.createFile(lockPath); // O_CREAT|O_EXCL: a new file carries no lock that closing could drop
+            } catch (FileAlreadyExistsException exists) {
+                // Kept: stat below, never open, until this opener is known to be the only one here.
+            }
+            Object key = Files.readAttributes(lockPath, BasicFileAttributes.class).fileKey();
+            if (key == null) {
+                throw new IOException("log " + dir + ": the file system gives " + lockPath + " no file key (device "
+                        + "and inode) to tell whether this process has the log open already");
+            }
+            if (!OPEN_LOCK_FILES.add(key)) {
+                throw new LogLockedException("log " + dir + " is already open in this process (lock on " + lockPath
+                        + "); close it first", null);
+            }
+            return key;
+        }
+    }
+
+    /** Releases a claim of {@link #registerOpen}: after close, or after a failed open. */
+    private static void unregisterOpen(Object key) {
+        synchronized (OPEN_LOCK_FILES) {
+            OPEN_LOCK_FILES.remove(key);
         }
     }
 
@@ -1649,9 +1705,13 @@ public final class DurableLog implements AutoCloseable {
             } finally {
                 arena.close();
                 try {
-                    fileLock.release();
+                    try {
+                        fileLock.release();
+                    } finally {
+                        lockChannel.close();
+                    }
                 } finally {
-                    lockChannel.close();
+                    unregisterOpen(lockFileKey); // after the release: a later opener here finds LOCK unlocked
                 }
             }
         } finally {

@@ -6,6 +6,7 @@ package dev.panamax.io;
 
 import dev.panamax.ffm.IoUringSyscalls;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -165,6 +166,44 @@ class CrashRecoveryTest {
         try (DurableLog log = DurableLog.open(logDir, LogOptions.defaults().withMaxRecordBytes(4096)
                 .withSegmentBytes(256 * 1024))) {
             assertTrue(log.lastSequence() >= 0);
+        }
+    }
+
+    /**
+     * A refused second open here must not cost the first opener its fcntl lock (closing any descriptor of LOCK
+     * drops every lock this process holds on it): a child JVM must still be refused, and append nothing.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldStillRefuseAnotherProcessAfterASecondOpenInThisProcessWasRefused() throws Exception {
+        Path logDir = dir.resolve("locked-here");
+        Path stderr = dir.resolve("child.err");
+        LogOptions options = LogOptions.defaults().withMaxRecordBytes(4096).withSegmentBytes(256 * 1024);
+        try (DurableLog log = DurableLog.open(logDir, options)) {
+            assertEquals(1, log.append(new byte[10]));
+            LogLockedException here = assertThrows(LogLockedException.class, () -> DurableLog.open(logDir, options));
+            assertTrue(here.getMessage().contains("already open in this process"), here.getMessage());
+            Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("java.class.path"), CrashChild.class.getName(), logDir.toString(), "FDATASYNC",
+                    "1", "0").redirectError(stderr.toFile()).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.US_ASCII))) {
+                // Killed after the deadline, if neither open nor refused by then: readLine cannot block past it.
+                child.onExit().completeOnTimeout(child, ROUND_TIMEOUT_S, TimeUnit.SECONDS)
+                        .thenRun(child::destroyForcibly);
+                String line = out.readLine();
+                assertEquals(null, line, "a second process opened the log this one holds");
+                child.waitFor();
+                assertTrue(Files.readString(stderr).contains("locked by another process"), Files.readString(stderr));
+            } finally {
+                child.toHandle().destroyForcibly();
+                child.waitFor();
+            }
+            assertEquals(1, log.lastSequence());
+        }
+        try (DurableLog log = DurableLog.open(logDir, options)) {
+            assertEquals(1, log.readAll().size(), "only this process's record");
         }
     }
 

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -861,6 +862,46 @@ class DurableLogTest {
         try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
             assertEquals(1, log.lastSequence());
         }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldKeepItsLockWhenASecondOpenInThisProcessIsRefusedWhateverPathItUses() throws IOException {
+        Path alias = Files.createSymbolicLink(dir.resolveSibling(dir.getFileName() + "-alias"), dir);
+        try {
+            try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+                Path lockFile = dir.resolve("LOCK");
+                assertTrue(holdsFcntlLock(lockFile), "no fcntl lock on " + lockFile + " after open");
+                for (Path other : List.of(dir, alias, dir.resolve("."), alias.resolve("..").resolve(alias
+                        .getFileName()))) {
+                    LogLockedException e = assertThrows(LogLockedException.class,
+                            () -> DurableLog.open(other, small(Durability.WRITE)), other.toString());
+                    assertTrue(e.getMessage().contains("already open in this process"), e.getMessage());
+                    assertTrue(holdsFcntlLock(lockFile), "the refused open through " + other + " dropped the lock");
+                }
+                assertEquals(1, log.append(payload(1)));
+            }
+            try (DurableLog log = DurableLog.open(alias, small(Durability.WRITE))) {
+                assertEquals(1, log.lastSequence(), "close released the log for the next opener");
+            }
+        } finally {
+            Files.delete(alias);
+        }
+    }
+
+    /** Whether this process holds a POSIX (fcntl) lock on {@code file}, from {@code /proc/locks}. */
+    static boolean holdsFcntlLock(Path file) throws IOException {
+        String key = String.valueOf(Files.readAttributes(file, BasicFileAttributes.class).fileKey());
+        String inode = key.replaceAll(".*ino=(\\d+).*", "$1"); // the JDK's UnixFileKey: (dev=...,ino=...)
+        String pid = Long.toString(ProcessHandle.current().pid());
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            // 1: POSIX  ADVISORY  WRITE 1234 08:01:5678 0 EOF
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 5 && f[1].equals("POSIX") && f[4].equals(pid) && f[5].endsWith(":" + inode)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
