@@ -57,9 +57,11 @@ import java.util.zip.CRC32C;
  *
  * <p>{@link #open} runs recovery: every record is verified (magic, length, sequence, CRC32C); the first one that
  * fails and everything after it is cut, and {@link #recoveryReport()} says what was cut. A record is never
- * returned by a reader unless it verified. What the last opener may have left only in the page cache (a WRITE
- * log, a crash) counts as unflushed: a log opened at a flushing or open-flag rung flushes each kept segment and
- * the directory before {@code open} returns (one flush per segment), a WRITE log at its first flush.
+ * returned by a reader unless it verified. A record longer than {@link LogOptions#maxRecordBytes()} is not damage
+ * by itself: if it verifies, {@link #open} refuses with {@link RecordTooLargeException} and cuts nothing. What the
+ * last opener may have left only in the page cache (a WRITE log, a crash) counts as unflushed: a log opened at a
+ * flushing or open-flag rung flushes each kept segment and the directory before {@code open} returns (one flush
+ * per segment), a WRITE log at its first flush.
  *
  * <p>Over its life a log is read with {@link #reader(long)} (what is durable now) or {@link #follow(long)} (and
  * what becomes durable later, waited for with {@link #awaitDurable(long, long, java.util.concurrent.TimeUnit)});
@@ -337,6 +339,9 @@ public final class DurableLog implements AutoCloseable {
      * @throws LogLockedException           if another opener holds the directory
      * @throws NotALogException             if {@code directory} is not a directory, or holds a segment-named file
      *                                      that is not a panamax segment
+     * @throws RecordTooLargeException     if the log holds a record, intact, longer than
+     *                                      {@link LogOptions#maxRecordBytes()}: nothing is cut; open it with a
+     *                                      limit of at least {@link RecordTooLargeException#recordBytes()}
      * @throws DirectIoUnavailableException for {@link Durability#DIRECT} where the file system refuses
      *                                      O_DIRECT and no fallback is configured
      * @throws IOException                  for other I/O failures ({@link ErrnoException} from a syscall)

@@ -80,6 +80,8 @@ public final class LogReader implements AutoCloseable {
      *
      * @return the record, its payload copied to the heap
      * @throws CorruptLogException   if a record fails verification (the file changed after recovery)
+     * @throws RecordTooLargeException if a record verifies but is longer than the log's record limit (the file
+     *                               changed after recovery)
      * @throws NoSuchFileException   if the next segment was removed by {@link DurableLog#truncateBefore(long)}
      *                               after this reader was opened
      * @throws IOException           if a file cannot be read
@@ -98,6 +100,8 @@ public final class LogReader implements AutoCloseable {
      * @param handler receives the record
      * @return true if a record was handed over
      * @throws CorruptLogException   if a record fails verification (the file changed after recovery)
+     * @throws RecordTooLargeException if a record verifies but is longer than the log's record limit (the file
+     *                               changed after recovery)
      * @throws NoSuchFileException   if the next segment was removed by {@link DurableLog#truncateBefore(long)}
      *                               after this reader was opened
      * @throws IOException           if a file cannot be read, or from the handler
@@ -143,6 +147,12 @@ public final class LogReader implements AutoCloseable {
                         return false;
                     }
                 }
+                case TOO_LARGE -> throw new RecordTooLargeException(parts.get(index).path() + ": record "
+                        + cursor.sequence() + " at offset " + cursor.position() + " holds " + cursor.recordBytes()
+                        + " bytes, more than the record limit of " + maxRecordBytes + " bytes the log is open with; "
+                        + "it verified (sequence, CRC32C), so it is not corrupt: it was written under a larger "
+                        + "limit. Reopen the log with LogOptions.withMaxRecordBytes(" + cursor.recordBytes()
+                        + ") or more", cursor.sequence(), cursor.recordBytes(), maxRecordBytes);
                 case ZEROS, BAD -> throw new CorruptLogException(parts.get(index).path() + ": "
                         + (step == SegmentCursor.Step.ZEROS ? "zeros" : cursor.problem()) + " at offset "
                         + cursor.position() + ", before the durable end " + parts.get(index).end(), null);

@@ -36,10 +36,12 @@ final class RecordFormat {
      *   its payload before it holds the log's lock and learns its sequence number).
      *
      * Recovery reads records until it meets an all-zero header (the clean end: preallocated space reads as
-     * zeros) or a record that fails a check (bad magic, impossible length, out-of-order sequence, CRC
-     * mismatch): that record and everything after it is a torn or corrupt tail and is cut. Sequence numbers
-     * are consecutive across segments, so a stale but intact record left past the end can never be mistaken
-     * for the next one.
+     * zeros) or a record that fails a check (bad magic, negative length or one running past the file,
+     * out-of-order sequence, CRC mismatch): that record and everything after it is a torn or corrupt tail and is
+     * cut. Sequence numbers are consecutive across segments, so a stale but intact record left past the end can
+     * never be mistaken for the next one. A record longer than the opener's LogOptions.maxRecordBytes fails no
+     * check by that alone (the log may have been written under a larger limit): it is verified through the read
+     * window in pieces, and if it passes, the open is refused and nothing is cut.
      */
 
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -7,6 +7,7 @@ package dev.panamax.io;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.zip.CRC32C;
 
 import static dev.panamax.io.RecordFormat.INT;
 import static dev.panamax.io.RecordFormat.LONG;
@@ -27,6 +28,11 @@ final class SegmentCursor {
         END,
         /** An all-zero header (or all-zero bytes too short for one): the preallocated space after the end. */
         ZEROS,
+        /**
+         * A verified record longer than the cursor's record limit (written under a larger one): see
+         * {@link #sequence()} and {@link #recordBytes()}; {@link #position()} stays at the record.
+         */
+        TOO_LARGE,
         /** A record failed a check: see {@link #problem()}. */
         BAD
     }
@@ -40,6 +46,7 @@ final class SegmentCursor {
     private long position;
     private long expectedSequence;
     private long recordSequence;
+    private int recordBytes;
     private MemorySegment recordPayload;
     private String problem;
 
@@ -73,6 +80,11 @@ final class SegmentCursor {
 
     long sequence() {
         return recordSequence;
+    }
+
+    /** The payload length of the record a TOO_LARGE step found. */
+    int recordBytes() {
+        return recordBytes;
     }
 
     /** The verified payload, valid until the next call. */
@@ -109,8 +121,8 @@ final class SegmentCursor {
             return bad(String.format("bad record magic 0x%08x", magic));
         }
         int length = window.get(INT, at + 4);
-        if (length < 0 || length > maxRecordBytes) {
-            return bad("impossible record length " + length + " (limit " + maxRecordBytes + ")");
+        if (length < 0) {
+            return bad("impossible record length " + length);
         }
         if (RECORD_HEADER_BYTES + (long) length > avail) {
             return bad("record of " + length + " bytes runs past the end (" + avail + " bytes left)");
@@ -118,6 +130,17 @@ final class SegmentCursor {
         long sequence = window.get(LONG, at + 8);
         if (sequence != expectedSequence) {
             return bad("sequence " + sequence + " where " + expectedSequence + " was expected");
+        }
+        if (length > maxRecordBytes) {
+            // Longer than this opener's limit is no damage by itself: a log written under a larger limit holds
+            // such records. Only a failed check condemns one, so verify it through the window, piece by piece.
+            if (!checksumMatchesInPieces(pos, length)) {
+                return bad("CRC32C mismatch in record " + sequence + " of " + length + " bytes (over the limit of "
+                        + maxRecordBytes + ")");
+            }
+            recordSequence = sequence;
+            recordBytes = length;
+            return Step.TOO_LARGE;
         }
         if (!ensure(pos, RECORD_HEADER_BYTES + (long) length)) {
             return bad("file shorter than its size says");
@@ -207,13 +230,43 @@ final class SegmentCursor {
             return 0;
         }
         int length = window.get(INT, pos - windowStart + 4);
-        if (length < 0 || length > maxRecordBytes || RECORD_HEADER_BYTES + (long) length > limit - pos
-                || !ensure(pos, RECORD_HEADER_BYTES + (long) length)) {
+        if (length < 0 || RECORD_HEADER_BYTES + (long) length > limit - pos) {
+            return 0;
+        }
+        if (length > maxRecordBytes) {
+            // Counted like any other intact record lost with the cut (see next()).
+            return checksumMatchesInPieces(pos, length) ? RECORD_HEADER_BYTES + (long) length : 0;
+        }
+        if (!ensure(pos, RECORD_HEADER_BYTES + (long) length)) {
             return 0;
         }
         long at = pos - windowStart;
         return window.get(INT, at + 16) == RecordFormat.recordChecksum(window, at, length)
                 ? RECORD_HEADER_BYTES + (long) length : 0;
+    }
+
+    /**
+     * Whether the record of {@code length} payload bytes at {@code pos}, which may not fit the window, carries the
+     * right CRC32C: the payload is read through the window in pieces, then the header. Moves the window.
+     */
+    private boolean checksumMatchesInPieces(long pos, int length) throws IOException {
+        CRC32C crc = new CRC32C();
+        long payloadStart = pos + RECORD_HEADER_BYTES;
+        long done = 0;
+        while (done < length) {
+            long n = Math.min(window.byteSize(), length - done);
+            if (!ensure(payloadStart + done, n)) {
+                return false;
+            }
+            crc.update(window.asSlice(payloadStart + done - windowStart, n).asByteBuffer());
+            done += n;
+        }
+        if (!ensure(pos, RECORD_HEADER_BYTES)) {
+            return false;
+        }
+        long at = pos - windowStart;
+        crc.update(window.asSlice(at, 16).asByteBuffer());
+        return (int) crc.getValue() == window.get(INT, at + 16);
     }
 
     private Step bad(String why) {

@@ -46,7 +46,10 @@ record SegmentScan(long firstSequence, long records, long nextSequence, long val
      * @param nameSequence   the first sequence number the file name gives
      * @param maxRecordBytes the record limit the log was opened with
      * @param window         a read buffer of at least {@code RECORD_HEADER_BYTES + maxRecordBytes} bytes
-     * @throws NotALogException if the header is not a panamax segment header
+     * @throws NotALogException         if the header is not a panamax segment header
+     * @throws RecordTooLargeException  if a record that verifies is longer than {@code maxRecordBytes}: the log
+     *                                  was written under a larger limit, and cutting it would lose acknowledged
+     *                                  records
      */
     static SegmentScan scan(ByteSource source, String name, long nameSequence, int maxRecordBytes,
                             MemorySegment window) throws IOException {
@@ -94,6 +97,12 @@ record SegmentScan(long firstSequence, long records, long nextSequence, long val
                             name + ": zeroed record header at offset " + pos + " followed by data", lost[1] - pos,
                             lost[0]);
                 }
+                case TOO_LARGE -> throw new RecordTooLargeException(name + ": record " + cursor.sequence()
+                        + " at offset " + cursor.position() + " holds " + cursor.recordBytes() + " bytes, more than "
+                        + "the record limit of " + maxRecordBytes + " bytes the log is being opened with; it "
+                        + "verified (sequence, CRC32C), so it was written under a larger limit and nothing was cut. "
+                        + "Open the log with LogOptions.withMaxRecordBytes(" + cursor.recordBytes() + ") or more",
+                        cursor.sequence(), cursor.recordBytes(), maxRecordBytes);
                 case BAD -> {
                     long pos = cursor.position();
                     String why = name + ": " + cursor.problem() + " at offset " + pos;

@@ -925,6 +925,58 @@ class DurableLogTest {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseToOpenAndCutNothingWhenAnIntactRecordIsLongerThanTheRecordLimit() throws IOException {
+        byte[] large = new byte[3000];
+        Arrays.fill(large, (byte) 'L');
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            for (long s = 1; s <= 10; s++) {
+                assertEquals(s, log.append(s == 6 ? large : payload(s)));
+            }
+        }
+        Path segment = dir.resolve(RecordFormat.segmentFileName(1));
+        byte[] before = Files.readAllBytes(segment);
+        RecordTooLargeException e = assertThrows(RecordTooLargeException.class,
+                () -> DurableLog.open(dir, small(Durability.FDATASYNC).withMaxRecordBytes(1000)));
+        assertEquals(6, e.sequence());
+        assertEquals(3000, e.recordBytes());
+        assertEquals(1000, e.limitBytes());
+        assertTrue(e.getMessage().contains("record 6 at offset") && e.getMessage().contains("3000 bytes")
+                && e.getMessage().contains("withMaxRecordBytes(3000)"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(segment), "the refused open changed the segment");
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC).withMaxRecordBytes(3000))) {
+            assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
+            List<LogRecord> all = log.readAll();
+            assertEquals(10, all.size());
+            assertArrayEquals(large, all.get(5).payload());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldReportARecordLongerThanTheLimitToAReaderAsTooLargeNotCorrupt() throws IOException {
+        LogOptions options = small(Durability.FDATASYNC).withMaxRecordBytes(100);
+        try (DurableLog log = DurableLog.open(dir, options)) {
+            for (long s = 1; s <= 10; s++) {
+                log.append(new byte[100]);
+            }
+            // Record 1 rewritten under the log, intact but longer than its limit (the next nine now lie inside it).
+            MemorySegment frame = MemorySegment.ofArray(new byte[(int) RecordFormat.frameBytes(500)]);
+            MemorySegment p = MemorySegment.ofArray(new byte[500]);
+            RecordFormat.encodeRecord(frame, 0, 1, p, RecordFormat.payloadChecksum(p));
+            try (FileChannel ch = FileChannel.open(dir.resolve(RecordFormat.segmentFileName(1)),
+                    StandardOpenOption.WRITE)) {
+                ch.write(frame.asByteBuffer(), RecordFormat.SEGMENT_HEADER_BYTES);
+            }
+            try (LogReader reader = log.reader(1)) {
+                RecordTooLargeException e = assertThrows(RecordTooLargeException.class, reader::next);
+                assertEquals(500, e.recordBytes());
+                assertTrue(e.getMessage().contains("record 1 at offset 32 holds 500 bytes"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void shouldRemoveUninitialisedLastSegment() throws IOException {
         try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
             log.append(payload(1));

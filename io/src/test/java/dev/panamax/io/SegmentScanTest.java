@@ -209,6 +209,59 @@ class SegmentScanTest {
         assertTrue(s.problem().contains("sequence 9 where 4 was expected"), s.problem());
     }
 
+    /** Writes record {@code sequence} of {@code bytes} varied bytes at {@code offset}; returns the offset after. */
+    private static long writeRecord(MemorySegment seg, long offset, long sequence, int bytes) {
+        byte[] payload = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            payload[i] = (byte) (i * 131 + sequence);
+        }
+        MemorySegment p = MemorySegment.ofArray(payload);
+        RecordFormat.encodeRecord(seg, offset, sequence, p, RecordFormat.payloadChecksum(p));
+        return offset + RecordFormat.frameBytes(bytes);
+    }
+
+    @Test
+    void shouldRefuseRatherThanCutAnIntactRecordLongerThanTheLimitWhenItOutgrowsTheWindow() throws IOException {
+        MemorySegment seg = arena.allocate(128 * 1024);
+        RecordFormat.encodeSegmentHeader(seg, 1);
+        long big = writeRecord(seg, RecordFormat.SEGMENT_HEADER_BYTES, 1, 100);
+        long after = writeRecord(seg, big, 2, 40_000); // over MAX, and over three times the window
+        writeRecord(seg, after, 3, 100);
+        byte[] before = seg.toArray(ValueLayout.JAVA_BYTE);
+        RecordTooLargeException e = assertThrows(RecordTooLargeException.class, () -> scan(seg, 1));
+        assertEquals(2, e.sequence());
+        assertEquals(40_000, e.recordBytes());
+        assertEquals(MAX, e.limitBytes());
+        assertTrue(e.getMessage().contains("record 2 at offset " + big + " holds 40000 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("withMaxRecordBytes(40000)"), e.getMessage());
+        assertArrayEquals(before, seg.toArray(ValueLayout.JAVA_BYTE), "the scan wrote to the segment");
+
+        // Damaged, the same record is corrupt like any other: cut, with record 3 counted as lost after it.
+        long last = big + RecordFormat.frameBytes(40_000) - 1;
+        seg.set(ValueLayout.JAVA_BYTE, last, (byte) (seg.get(ValueLayout.JAVA_BYTE, last) ^ 0x01));
+        SegmentScan s = scan(seg, 1);
+        assertEquals(SegmentScan.Outcome.CORRUPT, s.outcome());
+        assertEquals(1, s.records());
+        assertEquals(big, s.validEnd());
+        assertEquals(1, s.intactDropped());
+        assertTrue(s.problem().contains("CRC32C mismatch in record 2 of 40000 bytes"), s.problem());
+    }
+
+    @Test
+    void shouldCountAnIntactRecordLongerThanTheLimitAmongTheRecordsLostAfterACorruptOne() throws IOException {
+        MemorySegment seg = arena.allocate(128 * 1024);
+        RecordFormat.encodeSegmentHeader(seg, 1);
+        long second = writeRecord(seg, RecordFormat.SEGMENT_HEADER_BYTES, 1, 100);
+        long third = writeRecord(seg, second, 2, 100);
+        writeRecord(seg, third, 3, 40_000);
+        long at = second + RecordFormat.RECORD_HEADER_BYTES + 7;
+        seg.set(ValueLayout.JAVA_BYTE, at, (byte) (seg.get(ValueLayout.JAVA_BYTE, at) ^ 0x10));
+        SegmentScan s = scan(seg, 1);
+        assertEquals(SegmentScan.Outcome.CORRUPT, s.outcome(), s.problem());
+        assertEquals(1, s.intactDropped(), "record 3 is intact, lost with the cut");
+        assertEquals(third + RecordFormat.frameBytes(40_000) - second, s.cutBytes());
+    }
+
     @Test
     void shouldReportMissingHeaderWhenSegmentIsAllZeros() throws IOException {
         SegmentScan s = scan(arena.allocate(8192), 7);
