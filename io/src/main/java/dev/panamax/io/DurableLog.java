@@ -225,6 +225,7 @@ public final class DurableLog implements AutoCloseable {
     private volatile LogFailedException failure; // written under lock: the first write or flush failure, fatal;
                                                  // read lock-free by parked followers
     private volatile boolean closed; // written under lock by close(); read lock-free for the early check
+    private LogReader.View finalView; // guarded by lock: set by close() once the appends in flight are done
     private Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
     private long appends; // guarded by lock
     private long batches; // guarded by lock
@@ -1400,11 +1401,10 @@ public final class DurableLog implements AutoCloseable {
      * @throws IllegalStateException if the log is closed
      */
     public LogReader reader(long fromSequence) {
-        LogReader.View view = view();
-        if (view == null) {
+        if (closed) {
             throw closedError();
         }
-        return new LogReader(view, fromSequence, options.maxRecordBytes(), null);
+        return new LogReader(view(), fromSequence, options.maxRecordBytes(), null);
     }
 
     /**
@@ -1412,35 +1412,41 @@ public final class DurableLog implements AutoCloseable {
      * once it has caught up ({@link LogReader#next()} returns null) a later {@code next()} returns the records made
      * durable since, in order, from the open segment files, without reopening what it has read. The consumer of a
      * log (a replica, an index builder) reads to the end, then waits with
-     * {@link #awaitDurable(long, long, TimeUnit)} for the sequence after the last one it got.
+     * {@link #awaitDurable(long, long, TimeUnit)} for the sequence after the last one it got. Once the log is
+     * closed the follower still returns every record that was durable at close; after the last of them
+     * {@code next()} throws {@link IllegalStateException} instead of returning null, since nothing more will come.
      *
      * @param fromSequence the first sequence number wanted; earlier records are skipped
      * @return the reader, to be closed, confined to the calling thread
      * @throws IllegalStateException if the log is closed
      */
     public LogReader follow(long fromSequence) {
-        LogReader.View view = view();
-        if (view == null) {
+        if (closed) {
             throw closedError();
         }
-        return new LogReader(view, fromSequence, options.maxRecordBytes(), this);
+        return new LogReader(view(), fromSequence, options.maxRecordBytes(), this);
     }
 
-    /** The segments with their durable ends and the last durable sequence, taken together; null once closed. */
+    /**
+     * The segments with their durable ends and the last durable sequence, taken together; once closed, the final
+     * view taken by {@link #close()} (its {@code closed()} is true).
+     */
     LogReader.View view() {
         lock.lock();
         try {
-            if (closed) {
-                return null;
-            }
-            List<LogReader.Part> parts = new ArrayList<>(segments.size());
-            for (Segment s : segments) {
-                parts.add(new LogReader.Part(s.path, s.firstSequence, s.durableEnd));
-            }
-            return new LogReader.View(parts, durableSequence);
+            return finalView != null ? finalView : new LogReader.View(viewParts(), durableSequence, false);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Lock held. The segments with their durable ends. */
+    private List<LogReader.Part> viewParts() {
+        List<LogReader.Part> parts = new ArrayList<>(segments.size());
+        for (Segment s : segments) {
+            parts.add(new LogReader.Part(s.path, s.firstSequence, s.durableEnd));
+        }
+        return parts;
     }
 
     /**
@@ -1450,17 +1456,16 @@ public final class DurableLog implements AutoCloseable {
      * @param sequence the record to wait for
      * @param timeout  how long to wait at most
      * @param unit     the unit of {@code timeout}
-     * @return true once the record is durable; false if the time ran out first
+     * @return true once the record is durable, also after the log closed for a record durable by then (a follower
+     *         still reads it); false if the time ran out first
      * @throws InterruptedException  if the thread is interrupted while waiting
      * @throws LogFailedException    if a write or flush failed: nothing more becomes durable
-     * @throws IllegalStateException if the log is closed, or closes while waiting
+     * @throws IllegalStateException if the log is closed, or closes while waiting, before the record is durable:
+     *                               nothing more becomes durable
      */
     public boolean awaitDurable(long sequence, long timeout, TimeUnit unit) throws InterruptedException,
             LogFailedException {
         Objects.requireNonNull(unit, "unit");
-        if (closed) {
-            throw closedError();
-        }
         if (durableSequence >= sequence) {
             return true;
         }
@@ -1468,7 +1473,12 @@ public final class DurableLog implements AutoCloseable {
         lock.lock();
         try {
             while (durableSequence < sequence) {
-                ensureWritable();
+                if (finalView != null) {
+                    throw closedError(); // not before: close() lets the appends in flight become durable first
+                }
+                if (failure != null) {
+                    throw new LogFailedException(failure.getMessage(), failure.getCause());
+                }
                 if (nanos <= 0) {
                     return false;
                 }
@@ -1691,13 +1701,15 @@ public final class DurableLog implements AutoCloseable {
                 return;
             }
             closed = true;
-            changed.signalAll(); // consumers in awaitDurable: nothing more will become durable
             while (failure == null && (leaderActive || stagedSequence != durableSequence)) {
                 changed.awaitUninterruptibly();
             }
             while (leaderActive) {
                 changed.awaitUninterruptibly();
             }
+            // Followers drain what is durable now; nothing more will become durable, as awaitDurable then says.
+            finalView = new LogReader.View(List.copyOf(viewParts()), durableSequence, true);
+            changed.signalAll();
             try {
                 try {
                     stopPreparer(); // joins the preparing thread before the arena holding its zeros closes

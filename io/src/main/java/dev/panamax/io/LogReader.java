@@ -25,8 +25,10 @@ import java.util.Set;
  * sequence, CRC32C). A reader from {@link DurableLog#reader(long)} sees the records that were durable when it was
  * created; one from {@link DurableLog#follow(long)} also sees those made durable later: its {@link #next()}
  * returns null when it has caught up, and a later call returns what has been appended since (wait for it with
- * {@link DurableLog#awaitDurable(long, long, java.util.concurrent.TimeUnit)}). Confined: the thread that created
- * it reads and closes it (its buffer lives in a confined arena).
+ * {@link DurableLog#awaitDurable(long, long, java.util.concurrent.TimeUnit)}). Once the log is closed, a follower
+ * reads on to the last record that was durable at close, then its {@code next()} throws
+ * {@link IllegalStateException}. Confined: the thread that created it reads and closes it (its buffer lives in a
+ * confined arena).
  */
 public final class LogReader implements AutoCloseable {
 
@@ -34,8 +36,11 @@ public final class LogReader implements AutoCloseable {
     record Part(Path path, long firstSequence, long end) {
     }
 
-    /** What a following reader learns from its log: the segments and the last durable sequence, together. */
-    record View(List<Part> parts, long lastSequence) {
+    /**
+     * What a following reader learns from its log: the segments and the last durable sequence, together; closed
+     * when the log is closed and this view is its last.
+     */
+    record View(List<Part> parts, long lastSequence, boolean closed) {
     }
 
     private final DurableLog follows; // null for a snapshot reader
@@ -76,7 +81,8 @@ public final class LogReader implements AutoCloseable {
     }
 
     /**
-     * Returns the next record, or null after the last one (for a follower: when it has caught up).
+     * Returns the next record, or null after the last one (for a follower: when it has caught up with a log that
+     * is open; once the log is closed, a follower returns every record that was durable at close, then throws).
      *
      * @return the record, its payload copied to the heap
      * @throws CorruptLogException   if a record fails verification (the file changed after recovery)
@@ -85,7 +91,8 @@ public final class LogReader implements AutoCloseable {
      * @throws NoSuchFileException   if the next segment was removed by {@link DurableLog#truncateBefore(long)}
      *                               after this reader was opened
      * @throws IOException           if a file cannot be read
-     * @throws IllegalStateException if the reader is closed
+     * @throws IllegalStateException if the reader is closed; for a follower, also once it has read every record
+     *                               durable when its log closed (nothing more will come: no reason to wait)
      */
     public LogRecord next() throws IOException {
         return advance() ? new LogRecord(cursor.sequence(), cursor.payload().toArray(ValueLayout.JAVA_BYTE)) : null;
@@ -93,9 +100,9 @@ public final class LogReader implements AutoCloseable {
 
     /**
      * Hands the next record to {@code handler} without copying its payload to the heap, or returns false after
-     * the last one (for a follower: when it has caught up). For replaying a large log without garbage: the
-     * payload is a read-only view of the reader's buffer, valid during the call only. The record counts as read
-     * even if the handler throws: the next call hands over the one after it.
+     * the last one (for a follower: when it has caught up with a log that is open). For replaying a large log
+     * without garbage: the payload is a read-only view of the reader's buffer, valid during the call only. The
+     * record counts as read even if the handler throws: the next call hands over the one after it.
      *
      * @param handler receives the record
      * @return true if a record was handed over
@@ -105,7 +112,8 @@ public final class LogReader implements AutoCloseable {
      * @throws NoSuchFileException   if the next segment was removed by {@link DurableLog#truncateBefore(long)}
      *                               after this reader was opened
      * @throws IOException           if a file cannot be read, or from the handler
-     * @throws IllegalStateException if the reader is closed
+     * @throws IllegalStateException if the reader is closed; for a follower, also once it has read every record
+     *                               durable when its log closed (nothing more will come: no reason to wait)
      */
     public boolean next(RecordHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
@@ -163,12 +171,17 @@ public final class LogReader implements AutoCloseable {
 
     /**
      * A follower at the end of its last segment: takes the log's view now, extends the current segment to its new
-     * durable end and adds the segments after it. Returns false when nothing became durable since (or the log
-     * closed: nothing ever will).
+     * durable end and adds the segments after it. Returns false when nothing became durable since.
+     *
+     * @throws IllegalStateException when the log is closed and this reader has read up to its final view
      */
     private boolean refresh() throws IOException {
         View view = follows.view();
-        if (view == null || view.lastSequence() <= lastSequence) {
+        if (view.lastSequence() <= lastSequence) {
+            if (view.closed()) {
+                throw new IllegalStateException("DurableLog " + follows.directory() + " is closed: this follower "
+                        + "has read every record durable at close (through sequence " + view.lastSequence() + ")");
+            }
             return false;
         }
         Part current = parts.get(index);

@@ -5,6 +5,7 @@
 package dev.panamax.io;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -185,7 +187,9 @@ class DurableLogFollowTest {
         assertTrue(closedOutcome.get() instanceof IllegalStateException, String.valueOf(closedOutcome.get()));
         assertTrue(closedOutcome.get().getMessage().contains("closed"), closedOutcome.get().getMessage());
         assertThrows(IllegalStateException.class, () -> log.follow(1));
-        assertThrows(IllegalStateException.class, () -> log.awaitDurable(1, 1, TimeUnit.MILLISECONDS));
+        assertThrows(IllegalStateException.class, () -> log.awaitDurable(2, 1, TimeUnit.MILLISECONDS));
+        // Durable before close: a follower that got null just before close still finds it.
+        assertTrue(log.awaitDurable(1, 1, TimeUnit.MILLISECONDS));
     }
 
     /** A consumer waiting (up to 60 s) for record 5, which never comes; what ends its wait goes to outcome. */
@@ -201,14 +205,84 @@ class DurableLogFollowTest {
         });
     }
 
+    /**
+     * Records made durable after the follower caught up, across segments, then the log closes: the follower gets
+     * every one of them, then hears that the log is closed instead of a null that would look like catching up.
+     */
     @Test
-    void shouldReportCaughtUpOnceTheLogClosesAndKeepWhatItRead() throws IOException {
-        DurableLog log = DurableLog.open(dir, small(Durability.WRITE));
-        log.append(DurableLogTest.payload(1));
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldDrainEveryRecordDurableAtCloseThenSayTheLogIsClosedRatherThanCaughtUp() throws Exception {
+        DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC));
         try (LogReader follower = log.follow(1)) {
-            assertEquals(2, readToEnd(follower, 1));
+            for (long s = 1; s <= 5; s++) {
+                log.append(DurableLogTest.payload(s));
+            }
+            assertEquals(6, readToEnd(follower, 1));
+            for (long s = 6; s <= 1500; s++) {
+                log.append(DurableLogTest.payload(s), s % 2 == 0 ? Durability.WRITE : Durability.FDATASYNC);
+            }
+            assertTrue(segmentStarts(dir).size() > 2, "the records after the catch-up span segments");
             log.close();
-            assertNull(follower.next(), "nothing more will come from a closed log");
+            for (long s = 6; s <= 1500; s++) {
+                LogRecord r = follower.next();
+                assertNotNull(r, "record " + s + " was durable at close but the follower returned null");
+                assertEquals(s, r.sequence());
+                assertArrayEquals(DurableLogTest.payload(s), r.payload(), "record " + s);
+            }
+            IllegalStateException closed = assertThrows(IllegalStateException.class, follower::next);
+            assertTrue(closed.getMessage().contains("is closed") && closed.getMessage().contains("through sequence "
+                    + "1500"), closed.getMessage());
+            assertThrows(IllegalStateException.class, () -> follower.next((sequence, payload) -> { }));
+            assertTrue(log.awaitDurable(1500, 0, TimeUnit.SECONDS), "record 1500 was durable at close");
+            IllegalStateException never = assertThrows(IllegalStateException.class,
+                    () -> log.awaitDurable(1501, 0, TimeUnit.SECONDS));
+            assertTrue(never.getMessage().contains("closed"), never.getMessage());
+        }
+    }
+
+    /**
+     * A consumer following the documented loop (next, and awaitDurable when it returns null) while the log closes
+     * under it, at any moment: it ends on IllegalStateException having read every acknowledged record.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldHandEveryDurableRecordToAFollowingConsumerWhenTheLogClosesUnderIt() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            DurableLog log = DurableLog.open(dir.resolve("round-" + round), small(Durability.WRITE));
+            AtomicLong read = new AtomicLong();
+            List<Throwable> errors = new ArrayList<>();
+            CountDownLatch following = new CountDownLatch(1);
+            Thread consumer = DurableLogTest.startCollecting(errors, () -> {
+                try (LogReader follower = log.follow(1)) {
+                    following.countDown();
+                    long next = 1;
+                    while (true) {
+                        LogRecord r;
+                        try {
+                            r = follower.next();
+                            if (r == null) {
+                                log.awaitDurable(next, 10, TimeUnit.SECONDS);
+                                continue;
+                            }
+                        } catch (IllegalStateException closed) {
+                            break;
+                        }
+                        assertEquals(next, r.sequence());
+                        next++;
+                    }
+                    read.set(next - 1);
+                }
+            });
+            assertTrue(following.await(30, TimeUnit.SECONDS), "the consumer never started");
+            long last = 0;
+            for (int i = 0; i < 100 + round * 37; i++) {
+                last = log.append(DurableLogTest.payload(i));
+            }
+            log.close();
+            consumer.join(TimeUnit.SECONDS.toMillis(60));
+            assertFalse(consumer.isAlive(), "the consumer still runs after close");
+            assertTrue(errors.isEmpty(), "failures: " + errors);
+            assertEquals(last, read.get(), "round " + round + ": records acknowledged before close never read");
         }
     }
 
