@@ -215,6 +215,7 @@ public final class DurableLog implements AutoCloseable {
                                                   // followers of the running batch, by its buffer, parked lock-free
     private long lastSyncNanos; // guarded by lock: how long the last flushed or synchronous batch took
     private Preparer preparer; // guarded by lock: the next segment being made ready, or null
+    private boolean prepareRefused; // guarded by lock: no thread could be started for it, until the next roll-over
     private final List<Path> unflushedRetired = new ArrayList<>(); // guarded by lock: see flushEarlier
     private boolean directoryUnsynced; // guarded by lock: a segment's name is not yet durable (lazy roll-over)
     private volatile long durableSequence; // written under lock by the leader; read lock-free by lastSequence()
@@ -314,8 +315,13 @@ public final class DurableLog implements AutoCloseable {
             this.zeros = options.zeroFill() ? arena.allocate(ZERO_CHUNK_BYTES) : null; // allocate() zeroes memory
             this.recovery = recover();
         } catch (IOException | RuntimeException | Error e) {
-            closeSegments(); // no preparer yet: only appends start one
-            arena.close();
+            try {
+                closeSegments(); // no preparer yet: only appends start one
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing); // the cause of the failed open stays the exception
+            } finally {
+                arena.close();
+            }
             throw e;
         }
     }
@@ -746,12 +752,23 @@ public final class DurableLog implements AutoCloseable {
 
     /** Lock held. Starts preparing the next segment once the current one is half full, if not started yet. */
     private void maybePrepare() {
-        if (preparer == null && options.preallocate() && stagedEnd > options.segmentBytes() / 2 && !closed) {
+        if (preparer == null && !prepareRefused && options.preallocate() && stagedEnd > options.segmentBytes() / 2
+                && !closed) {
             // Under heavy page-cache writing an fsync can take longer than the segment takes to fill: a WRITE log,
             // rolled lazily, leaves its new segments unsynced until a flush is asked for (see flushEarlier).
-            preparer = new Preparer(directory.resolve(NEXT_FILE), options.segmentBytes(), zeros,
+            Preparer p = new Preparer(directory.resolve(NEXT_FILE), options.segmentBytes(), zeros,
                     durability != Durability.WRITE);
-            preparer.thread.start();
+            try {
+                p.thread.start();
+                preparer = p;
+            } catch (OutOfMemoryError | RuntimeException e) {
+                prepareRefused = true;
+                // No thread to spare: the appender's record is staged and must not see a failure it would retry;
+                // the roll-over creates the segment in the appender's thread instead (takePrepared finds none).
+                System.getLogger("dev.panamax.io").log(System.Logger.Level.WARNING, "panamax log " + directory
+                        + ": cannot start the thread that prepares the next segment (" + e + "); the roll-over "
+                        + "will create it in the appender's thread");
+            }
         }
     }
 
@@ -762,6 +779,7 @@ public final class DurableLog implements AutoCloseable {
     private Path takePrepared() throws IOException {
         Preparer p = preparer;
         preparer = null;
+        prepareRefused = false;
         if (p == null) {
             return null;
         }
