@@ -74,6 +74,11 @@ public final class IoUring implements AutoCloseable {
      * 16-byte timespec per slot in chunks of CHUNK slots that are never freed before close, because the kernel
      * (or the SQPOLL thread) reads a timespec when it consumes the SQE, possibly after enter returns.
      *
+     * Queuing: a request runs every check and fills the SQE at index sqTail before it takes anything; claim()
+     * then takes the SQE (sqTail + 1) and the in-flight slot, and cannot throw. A request that fails on the way
+     * (a bad argument, a full table) leaves the tail, and so the stale or half-written SQE there, unpublished, and
+     * no slot taken: the next request overwrites that entry.
+     *
      * Ring indices: sqTail is our private copy of the SQ tail; SQEs are published with one release store per
      * batch in submit(). The SQ head and CQ tail are read with acquire (kernel writes), the CQ head is stored
      * with release after each CQE is read, before its completion runs, so a completion may re-enter the ring.
@@ -316,9 +321,9 @@ public final class IoUring implements AutoCloseable {
      */
     public long nop(Completion completion) {
         int index = nextSqe(IoUringOps.OP_NOP, completion);
-        long userData = attach(completion, null);
+        long userData = nextUserData();
         IoUringOps.prepNop(ring, index, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -425,7 +430,7 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalArgumentException("bufIndex must be in [0, 65535]: " + bufIndex);
         }
         int index = nextSqe(opcode, completion);
-        long userData = attach(completion, buffer);
+        long userData = nextUserData();
         if (opcode == IoUringOps.OP_READ_FIXED) {
             IoUringOps.prepReadFixed(ring, index, fd, buffer, position, bufIndex, userData);
         } else if (opcode == IoUringOps.OP_WRITE_FIXED) {
@@ -438,7 +443,7 @@ public final class IoUring implements AutoCloseable {
         if (fixedFile) {
             IoUringOps.addFlags(ring, index, IoUringOps.SQE_FIXED_FILE);
         }
-        return userData;
+        return claim(index, completion, buffer);
     }
 
     /**
@@ -453,9 +458,9 @@ public final class IoUring implements AutoCloseable {
     public long fsync(Fd fd, boolean dataSync, Completion completion) throws IOException {
         int raw = fd.intValue();
         int index = nextSqe(IoUringOps.OP_FSYNC, completion);
-        long userData = attach(completion, null);
+        long userData = nextUserData();
         IoUringOps.prepFsync(ring, index, raw, dataSync, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -470,11 +475,11 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalArgumentException("delayNs must be >= 0: " + delayNs);
         }
         int index = nextSqe(IoUringOps.OP_TIMEOUT, completion);
-        long userData = attach(completion, null);
+        long userData = nextUserData();
         MemorySegment ts = timespec(userData);
         IoUringOps.writeTimespec(ts, delayNs);
         IoUringOps.prepTimeout(ring, index, ts, 0, 0, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -497,14 +502,13 @@ public final class IoUring implements AutoCloseable {
         int target = requireUnsubmittedPrevious("linkTimeout");
         requireOp(IoUringOps.OP_LINK_TIMEOUT);
         requireFreeForChain("linkTimeout");
-        IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK);
-        chainOpen = true;
-        int index = nextSqe(IoUringOps.OP_LINK_TIMEOUT, completion);
-        long userData = attach(completion, null);
+        int index = nextSqe(IoUringOps.OP_LINK_TIMEOUT, completion); // the check above left room: no submission
+        long userData = nextUserData();
         MemorySegment ts = timespec(userData);
         IoUringOps.writeTimespec(ts, delayNs);
         IoUringOps.prepLinkTimeout(ring, index, ts, 0, userData);
-        return userData;
+        IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK); // last: a refused timeout leaves no link behind
+        return claim(index, completion, null);
     }
 
     /**
@@ -574,9 +578,9 @@ public final class IoUring implements AutoCloseable {
      */
     public long cancel(long requestId, Completion completion) {
         int index = nextSqe(IoUringOps.OP_ASYNC_CANCEL, completion);
-        long userData = attach(completion, null);
+        long userData = nextUserData();
         IoUringOps.prepCancel(ring, index, requestId, 0, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -592,9 +596,9 @@ public final class IoUring implements AutoCloseable {
     public long accept(Fd listener, boolean multishot, Completion completion) throws IOException {
         int raw = listener.intValue();
         int index = nextSqe(IoUringOps.OP_ACCEPT, completion);
-        long userData = attach(completion, null);
+        long userData = nextUserData();
         IoUringOps.prepAccept(ring, index, raw, Sockets.NONBLOCK, multishot, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -611,9 +615,9 @@ public final class IoUring implements AutoCloseable {
         requireBuffer(buffer);
         requireWritable(buffer, "recv buffer");
         int index = nextSqe(IoUringOps.OP_RECV, completion);
-        long userData = attach(completion, buffer);
+        long userData = nextUserData();
         IoUringOps.prepRecv(ring, index, raw, buffer, 0, userData);
-        return userData;
+        return claim(index, completion, buffer);
     }
 
     /**
@@ -629,9 +633,9 @@ public final class IoUring implements AutoCloseable {
         int raw = requireFd(socket, "socket");
         requireBuffer(buffer);
         int index = nextSqe(IoUringOps.OP_SEND, completion);
-        long userData = attach(completion, buffer);
+        long userData = nextUserData();
         IoUringOps.prepSend(ring, index, raw, buffer, Sockets.NO_SIGNAL, userData);
-        return userData;
+        return claim(index, completion, buffer);
     }
 
     /**
@@ -678,14 +682,14 @@ public final class IoUring implements AutoCloseable {
             }
         }
         MemorySegment iovecs = IoUringOps.iovecs(Arena.ofAuto(), held);
-        int index = claimSqe();
-        long userData = attach(completion, new Object[] {iovecs, held});
+        int index = peekSqe();
+        long userData = nextUserData();
         if (opcode == IoUringOps.OP_READV) {
             IoUringOps.prepReadv(ring, index, raw, iovecs, held.length, position, userData);
         } else {
             IoUringOps.prepWritev(ring, index, raw, iovecs, held.length, position, userData);
         }
-        return userData;
+        return claim(index, completion, new Object[] {iovecs, held});
     }
 
     /**
@@ -703,14 +707,15 @@ public final class IoUring implements AutoCloseable {
             throws IOException {
         int raw = requireFd(fd, "fd");
         begin(IoUringOps.OP_FALLOCATE, completion);
-        Objects.requireNonNull(modes, "modes");
+        // Set.copyOf refuses a null mode here, and a caller editing its set later cannot race the prep below.
+        Set<Fd.FallocateMode> checked = Set.copyOf(Objects.requireNonNull(modes, "modes"));
         if (position < 0 || length <= 0) {
             throw new IllegalArgumentException("position must be >= 0 and length > 0: " + position + ", " + length);
         }
-        int index = claimSqe();
-        long userData = attach(completion, null);
-        IoUringOps.prepFallocate(ring, index, raw, modes, position, length, userData);
-        return userData;
+        int index = peekSqe();
+        long userData = nextUserData();
+        IoUringOps.prepFallocate(ring, index, raw, checked, position, length, userData);
+        return claim(index, completion, null);
     }
 
     /**
@@ -748,11 +753,11 @@ public final class IoUring implements AutoCloseable {
         begin(IoUringOps.OP_OPENAT, completion);
         Objects.requireNonNull(flags, "flags");
         MemorySegment path = cString(name, "name");
-        int index = claimSqe();
-        // The directory stays reachable too: a Cleaner on it must not close the number under the kernel.
-        long userData = attach(completion, directory == null ? path : new Object[] {path, directory});
+        int index = peekSqe();
+        long userData = nextUserData();
         IoUringOps.prepOpenat(ring, index, dirFd, path, flags, mode, userData);
-        return userData;
+        // The directory stays reachable too: a Cleaner on it must not close the number under the kernel.
+        return claim(index, completion, directory == null ? path : new Object[] {path, directory});
     }
 
     /**
@@ -767,17 +772,11 @@ public final class IoUring implements AutoCloseable {
     public long close(Fd fd, Completion completion) throws IOException {
         requireFd(fd, "fd");
         begin(IoUringOps.OP_CLOSE, completion);
-        int index = claimSqe();
-        int raw;
-        try {
-            raw = fd.release();
-        } catch (ClosedChannelException e) {
-            IoUringOps.prepNop(ring, index, INTERNAL); // closed by another thread meanwhile: fill the claimed SQE
-            throw e;
-        }
-        long userData = attach(completion, null);
+        int index = peekSqe();
+        long userData = nextUserData();
+        int raw = fd.release(); // last fallible step: once released, the number is ours to close
         IoUringOps.prepClose(ring, index, raw, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -813,10 +812,10 @@ public final class IoUring implements AutoCloseable {
         begin(IoUringOps.OP_STATX, completion);
         IoUringOps.checkStatxBuffer(statxBuffer);
         MemorySegment path = cString(name, "path");
-        int index = claimSqe();
-        long userData = attach(completion, new Object[] {path, statxBuffer, file});
+        int index = peekSqe();
+        long userData = nextUserData();
         IoUringOps.prepStatx(ring, index, dirFd, path, file != null, statxBuffer, userData);
-        return userData;
+        return claim(index, completion, new Object[] {path, statxBuffer, file});
     }
 
     /**
@@ -844,10 +843,10 @@ public final class IoUring implements AutoCloseable {
         begin(IoUringOps.OP_CONNECT, completion);
         MemorySegment sockaddr = Arena.ofAuto().allocate(SOCKADDR_BYTES, Long.BYTES);
         int length = Sockets.writeAddress(address, sockaddr);
-        int index = claimSqe();
-        long userData = attach(completion, sockaddr);
+        int index = peekSqe();
+        long userData = nextUserData();
         IoUringOps.prepConnect(ring, index, raw, sockaddr, length, userData);
-        return userData;
+        return claim(index, completion, sockaddr);
     }
 
     /**
@@ -867,10 +866,10 @@ public final class IoUring implements AutoCloseable {
         int raw = requireFd(socket, "socket");
         begin(IoUringOps.OP_SEND_ZC, completion);
         requireBuffer(buffer);
-        int index = claimSqe();
-        long userData = attach(completion, buffer);
+        int index = peekSqe();
+        long userData = nextUserData();
         IoUringOps.prepSendZc(ring, index, raw, buffer, Sockets.NO_SIGNAL, userData);
-        return userData;
+        return claim(index, completion, buffer);
     }
 
     /**
@@ -902,10 +901,10 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalArgumentException("splice flags may only hold MOVE, NONBLOCK, MORE: 0x"
                     + Integer.toHexString(flags));
         }
-        int index = claimSqe();
-        long userData = attach(completion, null);
+        int index = peekSqe();
+        long userData = nextUserData();
         IoUringOps.prepSplice(ring, index, rawIn, inOffset, rawOut, outOffset, length, flags, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -925,10 +924,10 @@ public final class IoUring implements AutoCloseable {
         if (events == 0) {
             throw new IllegalArgumentException("events must name at least one event");
         }
-        int index = claimSqe();
-        long userData = attach(completion, null);
+        int index = peekSqe();
+        long userData = nextUserData();
         IoUringOps.prepPollAdd(ring, index, raw, events, multishot, userData);
-        return userData;
+        return claim(index, completion, null);
     }
 
     /**
@@ -968,10 +967,10 @@ public final class IoUring implements AutoCloseable {
         begin(IoUringOps.OP_RECV, completion);
         Objects.requireNonNull(buffers, "buffers");
         buffers.checkUsableBy(this);
-        int index = claimSqe();
-        long userData = attach(completion, buffers);
+        int index = peekSqe();
+        long userData = nextUserData();
         IoUringOps.prepRecvBufferSelect(ring, index, raw, buffers.groupId(), 0, multishot, userData);
-        return userData;
+        return claim(index, completion, buffers);
     }
 
     private static int requireFd(Fd fd, String what) throws ClosedChannelException {
@@ -1265,7 +1264,7 @@ public final class IoUring implements AutoCloseable {
 
     private int nextSqe(int opcode, Completion completion) {
         begin(opcode, completion);
-        return claimSqe();
+        return peekSqe();
     }
 
     // Every check that needs no SQE: a request refused here leaves the SQ untouched.
@@ -1282,18 +1281,42 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    private int claimSqe() {
+    // The SQ index the next request will fill, after making room; only claim() takes it, so an exception while
+    // the SQE is filled leaves the tail where it was and the next request overwrites the half-written entry.
+    private int peekSqe() {
         if (freeSqes() < 1) {
             if (chainOpen) {
                 throw new IllegalStateException("the SQ is full inside a link chain; call reserve(n) before "
                         + "queuing a chain of n requests");
             }
-            makeRoom(1);
+            makeRoom(1); // may run completions (reap on EBUSY), which may queue requests: peek the tail after it
         }
-        int index = sqTail++;
+        return sqTail;
+    }
+
+    // The user data claim() will give the next request; grows the tables now, while failing takes nothing.
+    private long nextUserData() {
+        if (freeCount == 0) {
+            grow();
+        }
+        int slot = freeSlots[freeCount - 1];
+        return ((long) generations[slot] << 32) | slot;
+    }
+
+    // Takes the SQE at index (filled) and the slot of nextUserData(); nothing here throws, so a request is either
+    // fully queued or leaves the SQ and the in-flight tables untouched.
+    private long claim(int index, Completion completion, Object held) {
+        long userData = attach(completion, held);
+        claimSqe(index);
+        return userData;
+    }
+
+    // Takes the SQE at index (from peekSqe, filled) for the next submit.
+    private void claimSqe(int index) {
+        assert index == sqTail;
+        sqTail = index + 1;
         lastPrepared = index;
         chainOpen = false;
-        return index;
     }
 
     private void makeRoom(int count) {
@@ -1317,11 +1340,8 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
+    // After nextUserData(): a free slot exists, and completion was checked by begin().
     private long attach(Completion completion, Object held) {
-        Objects.requireNonNull(completion, "completion");
-        if (freeCount == 0) {
-            grow();
-        }
         int slot = freeSlots[--freeCount];
         completions[slot] = completion;
         keepAlive[slot] = held;
@@ -1349,6 +1369,8 @@ public final class IoUring implements AutoCloseable {
         if (next > MAX_IN_FLIGHT) {
             throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " requests in flight");
         }
+        // Allocated first: a failure leaves the tables as they were.
+        MemorySegment chunk = arena.allocate(IoUringOps.TIMESPEC_BYTES * CHUNK, Long.BYTES);
         completions = Arrays.copyOf(completions, next);
         keepAlive = Arrays.copyOf(keepAlive, next);
         generations = Arrays.copyOf(generations, next);
@@ -1356,7 +1378,7 @@ public final class IoUring implements AutoCloseable {
         for (int i = next - 1; i >= old; i--) {
             freeSlots[freeCount++] = i;
         }
-        timespecChunks.add(arena.allocate(IoUringOps.TIMESPEC_BYTES * CHUNK, Long.BYTES));
+        timespecChunks.add(chunk);
         capacity = next;
     }
 
@@ -1413,7 +1435,9 @@ public final class IoUring implements AutoCloseable {
             while (inFlight > 0 && System.nanoTime() - deadline < 0) {
                 // A request the cancel cannot end (a SEND_ZC notification waiting for the peer) must not block
                 // this wait forever: an internal timer bounds each io_uring_enter.
-                IoUringOps.prepTimeout(ring, claimSqe(), tick, 0, 0, INTERNAL);
+                int index = peekSqe();
+                IoUringOps.prepTimeout(ring, index, tick, 0, 0, INTERNAL);
+                claimSqe(index);
                 enter(1);
                 reap();
             }
@@ -1450,7 +1474,9 @@ public final class IoUring implements AutoCloseable {
         for (int slot = 0; slot < capacity; slot++) {
             if (completions[slot] != null) {
                 long userData = ((long) generations[slot] << 32) | slot;
-                IoUringOps.prepCancel(ring, claimSqe(), userData, 0, INTERNAL);
+                int index = peekSqe();
+                IoUringOps.prepCancel(ring, index, userData, 0, INTERNAL);
+                claimSqe(index);
             }
         }
         enter(0);

@@ -14,6 +14,7 @@ import dev.panamax.io.net.Tcp;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -425,6 +427,48 @@ class IoUringTest {
             assertEquals(ECANCELED, results[0]);
             assertEquals(ECANCELED, results[1]);
             assertEquals(0, ring.inFlight());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNotReplayPreviousSqeWhenFallocateRefusesANullMode() throws IOException {
+        try (Arena arena = Arena.ofConfined(); Fd fd = file("nullmode"); Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK);
+                IoUring ring = IoUring.open(IoUring.Options.of(1))) {
+            int[] writes = {0};
+            ring.write(pipe.writeEnd(), bytes(arena, "X"), -1, (res, flags) -> writes[0]++);
+            ring.await(1);
+            assertEquals(1, writes[0]);
+            Set<Fd.FallocateMode> modes = new HashSet<>();
+            modes.add(null);
+            // The one SQE of this ring still holds the WRITE above: the refused request must not publish it again.
+            assertThrows(NullPointerException.class, () -> ring.fallocate(fd, modes, 0, 8, (res, flags) -> { }));
+            assertEquals(0, ring.pending());
+            assertEquals(0, ring.inFlight());
+            ring.nop((res, flags) -> { });
+            ring.await(1);
+            assertEquals(1, pipe.readEnd().read(arena.allocate(16), 0, 16), "the WRITE ran once");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNotReadIntoFreedBufferAgainWhenALaterRequestIsRefused() throws IOException {
+        try (Arena arena = Arena.ofConfined(); Fd fd = file("nullmode2"); Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK);
+                IoUring ring = IoUring.open(IoUring.Options.of(1))) {
+            pipe.writeEnd().write(bytes(arena, "1"), 0, 1);
+            Arena shortLived = Arena.ofConfined();
+            ring.read(pipe.readEnd(), shortLived.allocate(64), -1, (res, flags) -> { });
+            ring.await(1);
+            shortLived.close(); // the read completed: its buffer may go
+            Set<Fd.FallocateMode> modes = new HashSet<>();
+            modes.add(null);
+            assertThrows(NullPointerException.class, () -> ring.fallocate(fd, modes, 0, 8, (res, f) -> { }));
+            assertEquals(0, ring.inFlight(), "no tracking slot may stay taken");
+            pipe.writeEnd().write(bytes(arena, "12345678"), 0, 8);
+            ring.nop((res, f) -> { });
+            ring.await(1);
+            assertEquals(8, pipe.readEnd().read(arena.allocate(16), 0, 16), "the old READ did not run again");
         }
     }
 
