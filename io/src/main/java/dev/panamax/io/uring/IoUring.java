@@ -175,6 +175,7 @@ public final class IoUring implements AutoCloseable {
     private MemorySegment[] registeredBuffers; // owner only: keeps registered buffers reachable
     private boolean reaping;
     private boolean closed;
+    private Throwable closeFailure; // owner only: what completions threw while close() drained, rethrown by it
     private long overflowFlushes;
     private int lastDropCount;
 
@@ -1255,6 +1256,12 @@ public final class IoUring implements AutoCloseable {
         }
         try {
             completion.complete(result, flags); // the buffer stays reachable while its completion runs
+        } catch (RuntimeException | Error e) {
+            if (!closed) {
+                throw e;
+            }
+            // Inside close(): it must go on reaping and unmap the ring, then throw this.
+            closeFailure = addFailure(closeFailure, e);
         } finally {
             if ((flags & IoUringOps.CQE_F_MORE) == 0) {
                 release(slot);
@@ -1412,7 +1419,9 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Cancels every request in flight, waits (up to 10 s) for their completions, which run with their results
-     * ({@code -ECANCELED} for those cancelled), then unmaps the ring and closes its fd. Idempotent.
+     * ({@code -ECANCELED} for those cancelled), then unmaps the ring and closes its fd. Idempotent. A completion
+     * that throws does not stop this: the others still run, the ring is still unmapped, and then the first
+     * exception a completion threw is thrown, with the later ones suppressed.
      *
      * @throws IOException when requests were still in flight after the wait (the ring is then left mapped, so the
      *                     kernel cannot write into freed memory), or when closing the fd fails
@@ -1426,26 +1435,61 @@ public final class IoUring implements AutoCloseable {
         if (reaping) {
             throw new IllegalStateException("close() called from a completion");
         }
-        closed = true;
-        if (inFlight > 0) {
-            cancelAll();
-            long deadline = System.nanoTime() + CLOSE_TIMEOUT_NS;
-            MemorySegment tick = arena.allocate(IoUringOps.TIMESPEC_BYTES, Long.BYTES);
-            IoUringOps.writeTimespec(tick, CLOSE_TICK_NS);
-            while (inFlight > 0 && System.nanoTime() - deadline < 0) {
-                // A request the cancel cannot end (a SEND_ZC notification waiting for the peer) must not block
-                // this wait forever: an internal timer bounds each io_uring_enter.
-                int index = peekSqe();
-                IoUringOps.prepTimeout(ring, index, tick, 0, 0, INTERNAL);
-                claimSqe(index);
-                enter(1);
-                reap();
-            }
-            if (inFlight > 0) {
-                throw new IOException(inFlight + " io_uring requests still in flight 10 s after cancelling them; "
-                        + "the ring stays mapped");
-            }
+        closed = true; // from here dispatch() collects what completions throw into closeFailure
+        Throwable failure = null;
+        try {
+            drainInFlight();
+            unmap();
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
         }
+        if (closeFailure != null) {
+            failure = addFailure(closeFailure, failure); // the completion's came first
+            closeFailure = null;
+        }
+        if (failure instanceof IOException e) {
+            throw e;
+        } else if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static Throwable addFailure(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (next != null && next != first) {
+            first.addSuppressed(next);
+        }
+        return first;
+    }
+
+    private void drainInFlight() throws IOException {
+        if (inFlight == 0) {
+            return;
+        }
+        cancelAll();
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT_NS;
+        MemorySegment tick = arena.allocate(IoUringOps.TIMESPEC_BYTES, Long.BYTES);
+        IoUringOps.writeTimespec(tick, CLOSE_TICK_NS);
+        while (inFlight > 0 && System.nanoTime() - deadline < 0) {
+            // A request the cancel cannot end (a SEND_ZC notification waiting for the peer) must not block
+            // this wait forever: an internal timer bounds each io_uring_enter.
+            int index = peekSqe();
+            IoUringOps.prepTimeout(ring, index, tick, 0, 0, INTERNAL);
+            claimSqe(index);
+            enter(1);
+            reap();
+        }
+        if (inFlight > 0) {
+            throw new IOException(inFlight + " io_uring requests still in flight 10 s after cancelling them; "
+                    + "the ring stays mapped");
+        }
+    }
+
+    private void unmap() throws IOException {
         registeredBuffers = null;
         try {
             for (BufferRing group : bufferRings) {

@@ -25,18 +25,21 @@ import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -469,6 +472,41 @@ class IoUringTest {
             ring.nop((res, f) -> { });
             ring.await(1);
             assertEquals(8, pipe.readEnd().read(arena.allocate(16), 0, 16), "the old READ did not run again");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldUnmapRingAndRunEveryCompletionWhenOneThrowsDuringClose() throws IOException {
+        long before = ioUringFds();
+        IoUring ring = IoUring.open(IoUring.Options.of(4));
+        int[] results = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+        IllegalStateException boom = new IllegalStateException("from a completion");
+        ring.timeout(60_000_000_000L, (res, flags) -> {
+            results[0] = res;
+            throw boom;
+        });
+        ring.timeout(60_000_000_000L, (res, flags) -> results[1] = res);
+        ring.submit();
+        assertEquals(before + 1, ioUringFds());
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, ring::close);
+        assertSame(boom, thrown, "close() rethrows what the completion threw, after cleaning up");
+        assertEquals(ECANCELED, results[0]);
+        assertEquals(ECANCELED, results[1], "the other completion ran too");
+        assertEquals(0, ring.inFlight());
+        assertEquals(before, ioUringFds(), "the ring fd was closed");
+        ring.close(); // idempotent
+    }
+
+    private static long ioUringFds() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().contains("io_uring");
+                } catch (IOException e) {
+                    return false; // closed since the listing
+                }
+            }).count();
         }
     }
 
