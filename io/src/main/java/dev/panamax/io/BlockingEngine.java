@@ -54,7 +54,9 @@ final class BlockingEngine implements FileEngine {
     private final Fd fd;
     private final Set<FileRequest> inFlight = ConcurrentHashMap.newKeySet();
     private final Object idle = new Object();
-    private volatile boolean closing; // written once by close(), read by workers
+    // Written once by close() before it reads each request's runner; run() publishes the runner before it reads
+    // this again: a Dekker pair of volatiles, so close() wakes the worker or the worker sees the flag.
+    private volatile boolean closing;
 
     BlockingEngine(Fd fd) {
         this.fd = fd;
@@ -131,6 +133,10 @@ final class BlockingEngine implements FileEngine {
             r.runner = w;
             if (r.cancelRequested) { // re-check after publishing runner: cancel() may have missed it
                 r.cancelled();
+                return;
+            }
+            if (closing) { // the same for close(): it may have read runner before the store above
+                r.fail(new AsynchronousCloseException());
                 return;
             }
             if (r.position < 0 || r.timeoutNs > 0) {

@@ -11,9 +11,11 @@ import dev.panamax.ffm.OpenFlag;
 import dev.panamax.ffm.Pipes;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -292,6 +295,38 @@ abstract class UringFileContractTest {
             assertFalse(writeEnd.isClosed(), "only the wrapped end is closed");
             assertInstanceOf(AsynchronousCloseException.class, failure(read));
             assertTrue(pipe.readEnd().isClosed());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldCloseWhenAStreamReadIsJustStarting() throws Exception {
+        // close() lands at a different point of the read's start each round; the first rounds, while the worker
+        // threads are new, hit the span between the engine's checks and its wait most often.
+        long endNs = System.nanoTime() + 2_000_000_000L;
+        for (int round = 0; round < 500 && System.nanoTime() - endNs < 0; round++) {
+            try (Arena arena = Arena.ofShared(); Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK)) {
+                UringFile f = UringFile.wrapBorrowed(pipe.readEnd(), engine());
+                CompletableFuture<Integer> read = f.read(arena.allocate(8), UringFile.STREAM);
+                long spinNs = (round % 50) * 1_000L;
+                for (long start = System.nanoTime(); System.nanoTime() - start < spinNs; ) {
+                    Thread.onSpinWait();
+                }
+                Thread closer = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        f.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                closer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+                if (closer.isAlive()) {
+                    pipe.writeEnd().write(ascii(arena, "x"), 0, 1); // free the stuck reader before failing
+                    closer.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+                    fail("close() hung in round " + round + " until data arrived for the read it should end");
+                }
+                assertInstanceOf(AsynchronousCloseException.class, failure(read), "round " + round);
+            }
         }
     }
 
