@@ -53,6 +53,7 @@ final class FileRequest implements IoUring.Completion {
     int cqesLeft;
     int mainResult;
     int auxResult;
+    Throwable startFailure; // set when start() queued the main SQE but not its partner
     final IoUring.Completion aux = (result, flags) -> {
         auxResult = result;
         cqeDone();
@@ -89,6 +90,10 @@ final class FileRequest implements IoUring.Completion {
 
     /** Maps the ring engine's CQE results (main request, and link timeout or linked fsync) to the future. */
     private void finishRing() {
+        if (startFailure != null) {
+            fail(startFailure);
+            return;
+        }
         int main = mainResult;
         if (timeoutNs > 0 && auxResult == -ETIME && main < 0) {
             fail(new InterruptedByTimeoutException());
@@ -153,6 +158,12 @@ final class FileRequest implements IoUring.Completion {
         } else if (done != null) {
             done.completeExceptionally(t);
         }
+    }
+
+    /** Ring engine: only the main SQE was queued; fail with {@code t} once its CQE, the only one coming, arrives. */
+    void failWhenDone(Throwable t) {
+        startFailure = t;
+        cqesLeft = 1;
     }
 
     void cancelled() {

@@ -57,6 +57,7 @@ final class RingEngine implements FileEngine {
 
     // Loop thread only.
     private IoUring ring;
+    private FileRequest current; // the request start() works on, for run() to fail if the loop dies in it
     private MemorySegment wakeBuffer;
     private boolean wakeArmed;
     private final IoUring.Completion wakeDone = (result, flags) -> wakeArmed = false;
@@ -165,6 +166,9 @@ final class RingEngine implements FileEngine {
             if (failure != null) {
                 // Requests still in flight on a broken ring cannot be trusted to complete.
                 IOException broken = new IOException("io_uring loop failed: " + failure, failure);
+                if (current != null) {
+                    current.fail(broken); // taken off the queue, so failing the queue would miss it
+                }
                 FileRequest r;
                 while ((r = queue.poll()) != null) {
                     r.fail(broken);
@@ -189,8 +193,10 @@ final class RingEngine implements FileEngine {
             }
             FileRequest r;
             while ((r = queue.poll()) != null) {
+                current = r;
                 start(r);
             }
+            current = null;
             wakePending.set(false);
             if (!queue.isEmpty() || closing) {
                 continue;
@@ -208,7 +214,7 @@ final class RingEngine implements FileEngine {
         }
     }
 
-    private void start(FileRequest r) throws IOException {
+    private void start(FileRequest r) {
         if (r.kind == FileRequest.Kind.CANCEL) {
             FileRequest target = r.target;
             if (target.started && !target.isDone()) {
@@ -221,12 +227,14 @@ final class RingEngine implements FileEngine {
             return;
         }
         r.started = true;
+        boolean mainQueued = false; // the kernel has r's first SQE and will use its buffer until that CQE
         try {
             switch (r.kind) {
                 case READ -> {
                     r.cqesLeft = r.timeoutNs > 0 ? 2 : 1;
                     ring.reserve(r.cqesLeft); // the request and its link timeout reach the kernel together
                     r.opId = ring.read(fd, r.buffer, r.position, r);
+                    mainQueued = true;
                     if (r.timeoutNs > 0) {
                         ring.linkTimeout(r.timeoutNs, r.aux);
                     }
@@ -235,6 +243,7 @@ final class RingEngine implements FileEngine {
                     r.cqesLeft = r.timeoutNs > 0 ? 2 : 1;
                     ring.reserve(r.cqesLeft); // the request and its link timeout reach the kernel together
                     r.opId = ring.write(fd, r.buffer, r.position, r);
+                    mainQueued = true;
                     if (r.timeoutNs > 0) {
                         ring.linkTimeout(r.timeoutNs, r.aux);
                     }
@@ -243,6 +252,7 @@ final class RingEngine implements FileEngine {
                     r.cqesLeft = 2;
                     ring.reserve(2); // the write and its linked fsync reach the kernel together
                     r.opId = ring.write(fd, r.buffer, r.position, r);
+                    mainQueued = true;
                     ring.link();
                     ring.fsync(fd, r.dataSync, r.aux);
                 }
@@ -252,9 +262,14 @@ final class RingEngine implements FileEngine {
                 }
                 default -> throw new AssertionError(r.kind);
             }
-        } catch (java.nio.channels.ClosedChannelException | UnsupportedOperationException
-                | IllegalArgumentException e) {
-            r.fail(e); // this request only: refused before its SQE was claimed, the ring is intact
+        } catch (IOException | RuntimeException e) {
+            // This request only (a closed fd, a buffer whose arena the caller closed after submitting, ...):
+            // IoUring queues an SQE whole or not at all, so the ring and the other requests are intact.
+            if (mainQueued) {
+                r.failWhenDone(e); // its second SQE was refused; its buffer is the kernel's until the first's CQE
+            } else {
+                r.fail(e);
+            }
         }
     }
 

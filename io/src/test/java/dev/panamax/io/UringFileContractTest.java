@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -327,6 +328,45 @@ abstract class UringFileContractTest {
                 }
                 assertInstanceOf(AsynchronousCloseException.class, failure(read), "round " + round);
             }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldFailOnlyThatRequestWhenItsBufferIsClosedBeforeItStarts() throws Exception {
+        Pipes.Pipe pipe = Pipes.open(0);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Arena arena = Arena.ofShared(); Fd writeEnd = pipe.writeEnd();
+                UringFile f = UringFile.wrap(pipe.readEnd(), engine())) {
+            CompletableFuture<Integer> first = f.read(arena.allocate(8), UringFile.STREAM);
+            // On the ring engine this holds its loop thread, so the next request is queued but not started.
+            CompletableFuture<Void> held = first.thenRun(() -> {
+                holding.countDown();
+                awaitQuietly(release);
+            });
+            writeEnd.write(ascii(arena, "1"), 0, 1);
+            assertTrue(holding.await(WAIT_S, TimeUnit.SECONDS));
+            Arena gone = Arena.ofShared();
+            CompletableFuture<Integer> bad = f.read(gone.allocate(8), UringFile.STREAM);
+            gone.close(); // a caller error that concerns this request alone
+            release.countDown();
+            await(held);
+            writeEnd.write(ascii(arena, "2"), 0, 1); // the blocking engine reads only once the pipe is readable
+            assertInstanceOf(IllegalStateException.class, failure(bad));
+            MemorySegment in = arena.allocate(8);
+            assertEquals(1, await(f.read(in, UringFile.STREAM)), "the file still works");
+            assertEquals('2', in.get(ValueLayout.JAVA_BYTE, 0), "the refused read consumed nothing");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(WAIT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
