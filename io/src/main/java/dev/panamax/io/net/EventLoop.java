@@ -55,6 +55,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private static final long TIMER = 1;
     private static final int MAX_EVENTS = 256;
     private static final int BUDGET_SPENT = -1;
+    private static final long LATEST_DEADLINE = Long.MAX_VALUE - 1; // Long.MAX_VALUE is armedDeadline's "disarmed"
     private static final AtomicInteger LOOPS = new AtomicInteger();
     private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
 
@@ -173,7 +174,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * Runs {@code task} on the loop thread once {@code delay} has passed (timerfd, CLOCK_MONOTONIC).
-     * Callable from any thread.
+     * Callable from any thread. A delay too long for the clock (some 292 years from boot) waits as long as it can.
      *
      * @param task  the task
      * @param delay the delay, >= 0
@@ -189,7 +190,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         long deadline;
         try {
-            deadline = TimerFd.monotonicNanos() + unit.toNanos(delay);
+            deadline = deadline(TimerFd.monotonicNanos(), unit.toNanos(delay));
         } catch (IOException e) {
             throw new IllegalStateException("clock_gettime(CLOCK_MONOTONIC) failed", e);
         }
@@ -200,6 +201,11 @@ public final class EventLoop implements Executor, AutoCloseable {
             execute(() -> addTimer(s));
         }
         return s;
+    }
+
+    /** {@code nowNs + delayNs}, saturated below Long.MAX_VALUE, which means "no timer" to rearm(). */
+    private static long deadline(long nowNs, long delayNs) {
+        return delayNs < LATEST_DEADLINE - nowNs ? nowNs + delayNs : LATEST_DEADLINE; // nowNs >= 0: no overflow
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.panamax.ffm.TimerFd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -150,6 +151,21 @@ class EventLoopTest {
         assertTrue(firedAt[0] - start >= 30_000_000L, "fired early: " + (firedAt[0] - start) + " ns");
         assertTrue(firedAt[0] >= s.deadlineNanos());
         assertEquals("test-loop", ran.get().getName());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNotFireTimerWhenDelayOverflowsTheClock() throws Exception {
+        AtomicInteger fired = new AtomicInteger();
+        long now = TimerFd.monotonicNanos();
+        EventLoop.Scheduled nanos = loop.schedule(fired::incrementAndGet, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        EventLoop.Scheduled days = loop.schedule(fired::incrementAndGet, Long.MAX_VALUE / 2, TimeUnit.MILLISECONDS);
+        CountDownLatch later = new CountDownLatch(1);
+        loop.schedule(later::countDown, 20, TimeUnit.MILLISECONDS); // fires after any timer already due
+        assertTrue(later.await(WAIT_S, TimeUnit.SECONDS));
+        assertEquals(0, fired.get(), "a timer fired at once");
+        assertTrue(nanos.deadlineNanos() > now && days.deadlineNanos() > now, "deadlines in the past");
+        assertTrue(nanos.cancel() && days.cancel());
     }
 
     @Test
