@@ -39,8 +39,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>a timeout: {@link java.nio.channels.InterruptedByTimeoutException}.</li>
  * </ul>
  *
- * <p>Buffers must be native memory and stay valid (their arena open) until the request's future completes;
- * {@link CompletableFuture#cancel} only detaches the future and does not stop the I/O: use {@link #cancel}.
+ * <p>Buffers must be native memory and stay valid (their arena open) until the request's future completes. Only
+ * the engine completes that future, once the I/O no longer uses the buffer: its {@code complete},
+ * {@code completeExceptionally} and {@code cancel} (and so {@code orTimeout} and {@code completeOnTimeout}) ask
+ * to stop the request as {@link #cancel} does and return false, and the future then completes with that outcome
+ * unless the I/O finished first; {@code obtrudeValue} and {@code obtrudeException} throw
+ * {@link UnsupportedOperationException}. Futures derived from it ({@code thenApply}, ...) are ordinary ones.
  */
 public final class UringFile implements AutoCloseable {
 

@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -256,6 +257,46 @@ abstract class UringFileContractTest {
             writeEnd.write(ascii(arena, "later"), 0, 5);
             MemorySegment in = arena.allocate(16);
             assertEquals(5, await(f.read(in, UringFile.STREAM)));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldCompleteOnlyAfterTheReadStoppedWhenTheCallerTimesTheFutureOut() throws Exception {
+        Pipes.Pipe pipe = Pipes.open(0);
+        try (Arena arena = Arena.ofShared(); Fd writeEnd = pipe.writeEnd();
+                UringFile f = UringFile.wrap(pipe.readEnd(), engine())) {
+            MemorySegment buffer = arena.allocate(8);
+            CompletableFuture<Integer> read = f.read(buffer, UringFile.STREAM);
+            assertSame(read, read.orTimeout(20, TimeUnit.MILLISECONDS));
+            assertInstanceOf(TimeoutException.class, failure(read));
+            // The future completed, so the read no longer owns the buffer: a byte written now stays in the pipe.
+            writeEnd.write(ascii(arena, "Z"), 0, 1);
+            MemorySegment next = arena.allocate(8);
+            assertEquals(1, await(f.read(next, UringFile.STREAM)));
+            assertEquals('Z', next.get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(0, buffer.get(ValueLayout.JAVA_BYTE, 0), "the timed-out read wrote into its buffer");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldStopTheReadFirstWhenTheCallerCompletesOrCancelsTheFuture() throws Exception {
+        Pipes.Pipe pipe = Pipes.open(0);
+        try (Arena arena = Arena.ofShared(); Fd writeEnd = pipe.writeEnd();
+                UringFile f = UringFile.wrap(pipe.readEnd(), engine())) {
+            CompletableFuture<Integer> completed = f.read(arena.allocate(8), UringFile.STREAM);
+            assertFalse(completed.complete(7), "the I/O owns the buffer until it stops");
+            assertEquals(7, await(completed));
+            CompletableFuture<Integer> cancelled = f.read(arena.allocate(8), UringFile.STREAM);
+            assertFalse(cancelled.cancel(true));
+            assertInstanceOf(CancellationException.class, failure(cancelled));
+            assertTrue(cancelled.isCancelled());
+            assertFalse(f.cancel(cancelled), "already complete");
+            CompletableFuture<Integer> pending = f.read(arena.allocate(8), UringFile.STREAM);
+            assertThrows(UnsupportedOperationException.class, () -> pending.obtrudeValue(1));
+            writeEnd.write(ascii(arena, "ab"), 0, 2);
+            assertEquals(2, await(pending), "neither stopped read consumed the bytes");
         }
     }
 
