@@ -166,10 +166,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (shutdown) {
+        if (shutdown || !tasks.offer(task, inEventLoop())) {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
         }
-        tasks.offer(task, inEventLoop());
     }
 
     /**
@@ -282,9 +281,10 @@ public final class EventLoop implements Executor, AutoCloseable {
                     dispatch(events.data(i), events.events(i));
                 }
             }
-            tasks.runAll(); // tasks accepted before close() still run
+            tasks.close(); // tasks accepted before close() still run, later ones are refused
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", e);
+            tasks.close(); // run what was accepted rather than drop it silently
         } finally {
             shutdown = true;
             terminated = true;

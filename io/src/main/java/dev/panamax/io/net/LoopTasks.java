@@ -24,12 +24,17 @@ final class LoopTasks {
      * and writes the eventfd, which ends the loop's wait; while the loop is awake, submitters skip the syscall.
      * A busy-polling loop (LoopOptions.busyPollNs) stays awake while it spins and looks at the queue itself
      * (hasQueued()) between polls; it calls mayBlock() only once its budget is spent, just before it blocks.
+     *
+     * Closing (another Dekker pair): close() sets closed, then runs the queue a last time; offer() queues, then
+     * reads closed and, when set, takes its task back. Either the last run sees the task, or offer() sees closed:
+     * if its remove() fails the last run took the task and runs it; if it succeeds the task is refused.
      */
 
     private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean awake = new AtomicBoolean(true); // false only while the loop may sleep
+    private volatile boolean closed; // written once by the loop thread in close(), read by offer() after queuing
     private final EventFd wakeFd;
     private final String loopKind;
 
@@ -45,15 +50,17 @@ final class LoopTasks {
     /**
      * Queues a task; a caller other than the loop thread wakes the loop if it may be sleeping.
      *
-     * @return whether this call wrote the eventfd (the loop had marked itself asleep)
+     * @return false when the loop had already run its queue for the last time: the task was not queued
      */
     boolean offer(Runnable task, boolean onLoopThread) {
         tasks.offer(task);
+        if (closed && tasks.remove(task)) {
+            return false;
+        }
         if (!onLoopThread && awake.compareAndSet(false, true)) {
             wake();
-            return true;
         }
-        return false;
+        return true;
     }
 
     /** Ends the loop's wait whatever {@code awake} says (close() uses it to make the loop see its shutdown flag). */
@@ -87,6 +94,12 @@ final class LoopTasks {
         while ((t = tasks.poll()) != null) {
             runSafely(t, loopKind);
         }
+    }
+
+    /** Loop thread, as it exits: runs every queued task a last time, and offer() refuses tasks from now on. */
+    void close() {
+        closed = true;
+        runAll();
     }
 
     static void runSafely(Runnable t, String loopKind) {

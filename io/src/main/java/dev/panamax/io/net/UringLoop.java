@@ -157,10 +157,9 @@ public final class UringLoop implements Executor, AutoCloseable {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (shutdown) {
+        if (shutdown || !tasks.offer(task, inEventLoop())) {
             throw new RejectedExecutionException("io_uring loop " + thread.getName() + " is closed");
         }
-        tasks.offer(task, inEventLoop());
     }
 
     private void run() {
@@ -196,9 +195,10 @@ public final class UringLoop implements Executor, AutoCloseable {
                     throw new ErrnoException("read", wakeError); // tasks could no longer wake the loop
                 }
             }
-            tasks.runAll(); // tasks accepted before close() still run
+            tasks.close(); // tasks accepted before close() still run, with the ring open; later ones are refused
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "io_uring loop " + thread.getName() + " failed", e);
+            tasks.close(); // run what was accepted rather than drop it silently
             started.completeExceptionally(e);
         } finally {
             shutdown = true;

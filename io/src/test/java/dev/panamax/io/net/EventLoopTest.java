@@ -169,6 +169,34 @@ class EventLoopTest {
     }
 
     @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRunEveryAcceptedTaskWhenExecuteRacesClose() throws Exception {
+        long endNs = System.nanoTime() + 1_500_000_000L;
+        for (int round = 0; System.nanoTime() - endNs < 0; round++) {
+            EventLoop racing = newLoop("racing-" + round);
+            AtomicInteger ran = new AtomicInteger();
+            AtomicInteger accepted = new AtomicInteger();
+            CountDownLatch submitting = new CountDownLatch(1);
+            Thread submitter = Thread.ofPlatform().daemon().start(() -> {
+                submitting.countDown();
+                try {
+                    while (true) {
+                        racing.execute(ran::incrementAndGet);
+                        accepted.incrementAndGet();
+                    }
+                } catch (RejectedExecutionException e) {
+                    // closed: stop
+                }
+            });
+            assertTrue(submitting.await(WAIT_S, TimeUnit.SECONDS));
+            racing.close(); // joins the loop thread: every task it accepted has run by now
+            submitter.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+            assertFalse(submitter.isAlive(), "execute() went on accepting after close()");
+            assertEquals(accepted.get(), ran.get(), "round " + round + ": accepted tasks that never ran");
+        }
+    }
+
+    @Test
     void shouldSkipCancelledTimersWhenFiringInDeadlineOrder() throws Exception {
         List<Integer> order = new ArrayList<>(); // loop thread only until the latch
         CountDownLatch latch = new CountDownLatch(1);
