@@ -12,6 +12,8 @@ import dev.panamax.ffm.TimerFd;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -353,7 +355,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void addTimer(Scheduled s) {
-        if (s.cancelled) {
+        if (s.isCancelled()) {
             return;
         }
         timers.add(s);
@@ -365,8 +367,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         Scheduled s;
         while ((s = timers.peek()) != null && s.deadlineNs <= now) {
             timers.poll();
-            if (!s.cancelled) {
-                s.done = true;
+            if (s.fire()) {
                 LoopTasks.runSafely(s.task, "event loop");
             }
         }
@@ -375,7 +376,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void rearm() {
         Scheduled first;
-        while ((first = timers.peek()) != null && first.cancelled) {
+        while ((first = timers.peek()) != null && first.isCancelled()) {
             timers.poll();
         }
         long deadline = first == null ? Long.MAX_VALUE : first.deadlineNs;
@@ -437,10 +438,24 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** A timer of {@link #schedule}. */
     public static final class Scheduled implements Comparable<Scheduled> {
+        private static final int PENDING = 0;
+        private static final int FIRED = 1;
+        private static final int CANCELLED = 2;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Scheduled.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Runnable task;
         private final long deadlineNs;
-        private volatile boolean cancelled; // set by cancel() from any thread, read by the loop
-        private volatile boolean done; // set by the loop before the task runs
+        // One CAS from PENDING decides: to FIRED by the loop before it runs the task, or to CANCELLED by cancel()
+        // from any thread; so cancel() returns true exactly when the task never runs.
+        private volatile int state;
 
         private Scheduled(Runnable task, long deadlineNs) {
             this.task = task;
@@ -453,8 +468,16 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @return true if it will not run
          */
         public boolean cancel() {
-            cancelled = true;
-            return !done;
+            return (int) STATE.compareAndExchange(this, PENDING, CANCELLED) != FIRED;
+        }
+
+        /** Loop thread: claims the timer for running; false when it was cancelled. */
+        boolean fire() {
+            return STATE.compareAndSet(this, PENDING, FIRED);
+        }
+
+        boolean isCancelled() {
+            return state == CANCELLED;
         }
 
         /**

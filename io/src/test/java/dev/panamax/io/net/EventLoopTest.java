@@ -28,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,6 +167,31 @@ class EventLoopTest {
         assertEquals(0, fired.get(), "a timer fired at once");
         assertTrue(nanos.deadlineNanos() > now && days.deadlineNanos() > now, "deadlines in the past");
         assertTrue(nanos.cancel() && days.cancel());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRunTimerExactlyWhenCancelReturnedFalseWhenCancelRacesTheLoop() throws Exception {
+        long endNs = System.nanoTime() + 1_500_000_000L;
+        while (System.nanoTime() - endNs < 0) {
+            int n = 200;
+            AtomicIntegerArray ran = new AtomicIntegerArray(n);
+            EventLoop.Scheduled[] timers = new EventLoop.Scheduled[n];
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                timers[i] = loop.schedule(() -> ran.set(index, 1), 0, TimeUnit.NANOSECONDS);
+            }
+            boolean[] cancelled = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                cancelled[i] = timers[i].cancel(); // races the loop firing them
+            }
+            CountDownLatch later = new CountDownLatch(1);
+            loop.schedule(later::countDown, 1, TimeUnit.MILLISECONDS); // after every timer above was decided
+            assertTrue(later.await(WAIT_S, TimeUnit.SECONDS));
+            for (int i = 0; i < n; i++) {
+                assertEquals(cancelled[i] ? 0 : 1, ran.get(i), "timer " + i + ": cancel() said " + cancelled[i]);
+            }
+        }
     }
 
     @Test
