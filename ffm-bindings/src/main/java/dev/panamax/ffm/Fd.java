@@ -549,6 +549,49 @@ public final class Fd implements AutoCloseable {
     }
 
     /**
+     * Returns where data starts at or after {@code offset} ({@code lseek} with {@code SEEK_DATA}), or -1 when only
+     * holes follow to the end of the file, or {@code offset} is at or past it (ENXIO). Lets a reader skip what reads
+     * as zeros without reading it: ext4 and xfs count extents preallocated and never written (and not in the page
+     * cache) as holes; a file system that does not track holes answers {@code offset} itself. Moves the
+     * descriptor's file offset, as lseek does; positional reads and writes do not use it.
+     *
+     * @param offset where to look from, {@code >= 0}
+     * @return the offset of the next data, or -1
+     * @throws IOException ErrnoException from the kernel (ESPIPE on a pipe or socket), ClosedChannelException if
+     *                     closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/lseek.2.html">lseek(2)</a>
+     */
+    public long seekData(long offset) throws IOException {
+        return seek(offset, fs_h.SEEK_DATA());
+    }
+
+    /**
+     * Returns where the next hole starts at or after {@code offset} ({@code lseek} with {@code SEEK_HOLE}): the end
+     * of the data run {@code offset} is in, the end of the file at the latest (an implicit hole), or -1 when
+     * {@code offset} is at or past the end (ENXIO). See {@link #seekData(long)} for what counts as a hole.
+     *
+     * @param offset where to look from, {@code >= 0}
+     * @return the offset of the next hole, or -1
+     * @throws IOException ErrnoException from the kernel (ESPIPE on a pipe or socket), ClosedChannelException if
+     *                     closed
+     * @see <a href="https://man7.org/linux/man-pages/man2/lseek.2.html">lseek(2)</a>
+     */
+    public long seekHole(long offset) throws IOException {
+        return seek(offset, fs_h.SEEK_HOLE());
+    }
+
+    private long seek(long offset, int whence) throws IOException {
+        Words.checkNonNegative("offset", offset);
+        int fd = fd();
+        MemorySegment es = ErrnoState.current();
+        long at = Syscalls.lseek(es, fd, offset, whence);
+        if (at == -1 && Check.lastErrno(es) == Errno.ENXIO.value()) {
+            return -1;
+        }
+        return Check.result(at, es, "lseek");
+    }
+
+    /**
      * Returns the file's attributes, including its O_DIRECT alignment ({@code statx} with
      * {@code AT_EMPTY_PATH}).
      *
