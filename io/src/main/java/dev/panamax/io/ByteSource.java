@@ -6,6 +6,7 @@ package dev.panamax.io;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * Positional read access to the bytes of one segment, as the recovery scanner and the reader see them.
@@ -21,6 +22,14 @@ interface ByteSource {
      * @return the number of bytes read
      */
     long read(long position, MemorySegment dst) throws IOException;
+
+    /**
+     * Returns the runs of {@code [from, to)} that may hold bytes other than zero, as {@code [start, end)} pairs in
+     * order: what lies between them reads as zeros and need not be read. This default knows of no holes.
+     */
+    default List<long[]> dataRuns(long from, long to) throws IOException {
+        return from < to ? List.of(new long[] {from, to}) : List.of();
+    }
 
     /** A source over bytes in memory (a copy of a file's contents, for example). */
     static ByteSource of(MemorySegment bytes) {

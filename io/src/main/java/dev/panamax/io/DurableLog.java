@@ -1890,5 +1890,24 @@ public final class DurableLog implements AutoCloseable {
         public long read(long position, MemorySegment dst) throws IOException {
             return readFully(fd, dst, dst.byteSize(), position);
         }
+
+        @Override
+        public List<long[]> dataRuns(long from, long to) throws IOException {
+            // Preallocated extents never written are holes. All runs are found before any is read: a read's
+            // readahead caches zero pages past it, which SEEK_DATA would then report as data.
+            List<long[]> runs = new ArrayList<>();
+            long at = from;
+            while (at < to) {
+                long start = fd.seekData(at);
+                if (start < 0 || start >= to) {
+                    break;
+                }
+                long end = fd.seekHole(start);
+                end = end < 0 ? to : Math.min(end, to);
+                runs.add(new long[] {start, end});
+                at = end;
+            }
+            return runs;
+        }
     }
 }

@@ -208,18 +208,26 @@ final class SegmentCursor {
      * records after the next appends that fill the gap.
      */
     boolean zerosToEnd() throws IOException {
-        long p = position;
-        while (p < limit) {
-            long n = Math.min(window.byteSize(), limit - p);
-            boolean whole = ensure(p, n);
-            long got = whole ? n : windowStart + windowBytes - p; // the source ended first: what it had
-            if (got > 0 && !RecordFormat.allZero(window, p - windowStart, got)) {
-                return false;
+        // Holes (preallocated, never written) are skipped unread; the rest is compared one window at a time, in
+        // one vectorised call: recovery runs in a cold JVM, where a loop of 8-byte reads is slow.
+        MemorySegment zeros = null;
+        for (long[] run : source.dataRuns(position, limit)) {
+            for (long p = run[0]; p < run[1]; ) {
+                long n = Math.min(window.byteSize(), run[1] - p);
+                boolean whole = ensure(p, n);
+                long got = whole ? n : windowStart + windowBytes - p; // the source ended first: what it had
+                if (zeros == null) {
+                    zeros = MemorySegment.ofArray(new byte[(int) Math.min(window.byteSize(), limit - position)]);
+                }
+                long at = p - windowStart;
+                if (got > 0 && MemorySegment.mismatch(window, at, at + got, zeros, 0, got) >= 0) {
+                    return false;
+                }
+                if (!whole) {
+                    return true;
+                }
+                p += n;
             }
-            if (!whole) {
-                return true;
-            }
-            p += n;
         }
         return true;
     }
