@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -162,6 +163,8 @@ public final class DurableLog implements AutoCloseable {
     private static final int FLUSH_ALL = 2;
     private static final String LOCK_FILE = "LOCK";
     private static final String NEXT_FILE = "NEXT";
+    private static final String CLEAN_FILE = "CLEAN";
+    private static final int CLEAN_MAX_BYTES = 256;
     private static final long MAX_GATHER_NANOS = 1_000_000;
     private static final long STAGING_BYTES = 1024 * 1024;
     private static final int FILE_MODE = 0644;
@@ -438,9 +441,14 @@ public final class DurableLog implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- recovery
 
+    /** What a clean close vouched for: every byte written was flushed, and the log ended here. */
+    private record CleanClose(String segment, long end, long lastSequence) {
+    }
+
     private RecoveryReport recover() throws IOException {
         // A next segment that was being prepared when the last opener stopped: never a segment, remade on demand.
         Files.deleteIfExists(directory.resolve(NEXT_FILE));
+        CleanClose clean = takeCleanMark();
         List<long[]> found = new ArrayList<>();
         try (Stream<Path> list = Files.list(directory)) {
             for (Path p : (Iterable<Path>) list::iterator) {
@@ -469,8 +477,9 @@ public final class DurableLog implements AutoCloseable {
                 String name = path.getFileName().toString();
                 SegmentScan scan;
                 try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
+                    long trustedEnd = clean != null && clean.segment().equals(name) ? clean.end() : -1;
                     scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(),
-                            window);
+                            window, trustedEnd);
                 }
                 if (!cut && nameSequence != expected) {
                     cut = true;
@@ -515,7 +524,10 @@ public final class DurableLog implements AutoCloseable {
         if (removedAny) {
             Fd.fsyncDirectory(directory);
         }
-        long flushedThrough = settleKeptSegments(firstKept, expected);
+        boolean cleanEnd = clean != null && problems.isEmpty() && !segments.isEmpty()
+                && segments.getLast().path.getFileName().toString().equals(clean.segment())
+                && segments.getLast().durableEnd == clean.end() && expected - 1 == clean.lastSequence();
+        long flushedThrough = cleanEnd ? expected - 1 : settleKeptSegments(firstKept, expected);
         nextSequence = expected;
         stagedSequence = expected - 1;
         takenSequence = expected - 1;
@@ -567,6 +579,54 @@ public final class DurableLog implements AutoCloseable {
         Fd.fsyncDirectory(directory);
         flushCalls++;
         return expected - 1;
+    }
+
+    /**
+     * Reads and removes the mark a clean close left, durably, before anything is written: from then on this
+     * opener's unflushed writes may lie past the end the mark names, so a crash must leave no mark behind.
+     *
+     * @return what the mark vouched for, or null if there was none (or it does not parse)
+     */
+    private CleanClose takeCleanMark() throws IOException {
+        Path mark = directory.resolve(CLEAN_FILE);
+        byte[] text;
+        try (var in = Files.newInputStream(mark)) {
+            text = in.readNBytes(CLEAN_MAX_BYTES);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        Files.delete(mark);
+        Fd.fsyncDirectory(directory);
+        String[] parts = new String(text, StandardCharsets.US_ASCII).strip().split(" ");
+        try {
+            if (parts.length == 3 && RecordFormat.parseSegmentFileName(parts[0]) >= 0) {
+                return new CleanClose(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+            }
+        } catch (NumberFormatException e) {
+            // not a mark this code wrote: recover without it
+        }
+        return null;
+    }
+
+    /**
+     * Lock held, nothing more to write. Leaves the clean-close mark when everything written was flushed (a log at
+     * a flushing or open-flag rung, or a WRITE log synced last): the next open then trusts this end, skipping the
+     * read of the last segment's tail (all of it when zero-filled) and the flush of every kept segment. A mark
+     * that cannot be written only costs the next open that work.
+     */
+    private void markCleanClose() {
+        if (failure != null || current == null || current.unflushed || !unflushedRetired.isEmpty()
+                || directoryUnsynced || stagedSequence != durableSequence) {
+            return;
+        }
+        String mark = current.path.getFileName() + " " + current.durableEnd + " " + durableSequence + "\n";
+        try {
+            AtomicFile.replace(directory.resolve(CLEAN_FILE), mark.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException | RuntimeException e) {
+            System.getLogger("dev.panamax.io").log(System.Logger.Level.WARNING, "panamax log " + directory
+                    + ": cannot leave the clean-close mark (" + e.getMessage() + "); the next open checks the tail",
+                    e);
+        }
     }
 
     /** Cuts a segment at {@code end}: the torn or corrupt bytes become zeros, durably, before any append. */
@@ -1734,6 +1794,7 @@ public final class DurableLog implements AutoCloseable {
                 } finally {
                     closeSegments();
                 }
+                markCleanClose();
                 if (flushOverride != null) {
                     flushOverride.close();
                 }

@@ -46,13 +46,14 @@ record SegmentScan(long firstSequence, long records, long nextSequence, long val
      * @param nameSequence   the first sequence number the file name gives
      * @param maxRecordBytes the record limit the log was opened with
      * @param window         a read buffer of at least {@code RECORD_HEADER_BYTES + maxRecordBytes} bytes
+     * @param trustedEnd     where a clean close left this segment's end, whose tail then goes unchecked; or -1
      * @throws NotALogException         if the header is not a panamax segment header
      * @throws RecordTooLargeException  if a record that verifies is longer than {@code maxRecordBytes}: the log
      *                                  was written under a larger limit, and cutting it would lose acknowledged
      *                                  records
      */
     static SegmentScan scan(ByteSource source, String name, long nameSequence, int maxRecordBytes,
-                            MemorySegment window) throws IOException {
+                            MemorySegment window, long trustedEnd) throws IOException {
         long size = source.size();
         MemorySegment header = window.asSlice(0, SEGMENT_HEADER_BYTES);
         long got = size == 0 ? 0 : source.read(0, header);
@@ -87,7 +88,7 @@ record SegmentScan(long firstSequence, long records, long nextSequence, long val
                 }
                 case ZEROS -> {
                     long pos = cursor.position();
-                    if (cursor.zerosToEnd()) {
+                    if (pos == trustedEnd || cursor.zerosToEnd()) {
                         return new SegmentScan(first, records, cursor.expectedSequence(), pos, Outcome.CLEAN,
                                 null, 0, 0);
                     }

@@ -92,21 +92,26 @@ class DurableLogSyncTest {
                 log.append(DurableLogTest.payload(s)); // closing flushes nothing either
             }
         }
-        int segments;
         try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
-            segments = log.recoveryReport().segments();
+            int segments = log.recoveryReport().segments();
             assertTrue(segments >= 3, "the log should have rolled: " + log.recoveryReport());
             assertEquals(0, log.stats().flushCalls(), "a WRITE log flushes nothing at open");
             assertEquals(0, log.flushedThroughForTest(false), "nothing the last opener wrote is known flushed");
             assertEquals(2500, log.sync(Durability.FDATASYNC));
             assertEquals(segments + 1, log.stats().flushCalls(), "every kept segment, and the directory");
+            log.append(DurableLogTest.payload(2501)); // left unflushed: no clean-close mark
         }
         try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
-            assertEquals(segments + 1, log.stats().flushCalls(),
+            assertEquals(log.recoveryReport().segments() + 1, log.stats().flushCalls(),
                     "a log opened at a flushing rung flushes every kept segment and the directory at once");
-            assertEquals(2500, log.flushedThroughForTest(false));
+            assertEquals(2501, log.flushedThroughForTest(false));
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertEquals(0, log.stats().flushCalls(), "a clean close vouched that everything was flushed");
+            assertEquals(2501, log.flushedThroughForTest(false));
         }
     }
+
 
     @ParameterizedTest
     @EnumSource(value = Durability.class, names = {"FDATASYNC", "DSYNC", "DIRECT", "SYNC"})

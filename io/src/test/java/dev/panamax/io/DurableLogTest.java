@@ -771,6 +771,36 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldLeaveACleanCloseMarkOnlyWhenEverythingWrittenWasFlushedAndRemoveItAtOpen() throws IOException {
+        Path mark = dir.resolve("CLEAN");
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            for (long s = 1; s <= 10; s++) {
+                log.append(payload(s));
+            }
+        }
+        assertTrue(Files.exists(mark), "a flushing log closes clean");
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            assertFalse(Files.exists(mark), "removed at open: a crash from here on must leave no mark");
+            assertTrue(log.recoveryReport().isClean());
+            log.append(payload(11));
+        }
+        assertFalse(Files.exists(mark), "a WRITE append left unflushed: nothing to vouch for");
+        try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
+            log.append(payload(12));
+            log.sync(Durability.FDATASYNC);
+        }
+        assertTrue(Files.exists(mark), "a WRITE log synced last closes clean");
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertEquals(0, log.stats().flushCalls(), "the mark vouched for every segment");
+            assertRecords(log.readAll(), 1, 12);
+            assertEquals(13, log.append(payload(13)));
+        }
+        try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
+            assertRecords(log.readAll(), 1, 13);
+        }
+    }
+
+    @Test
     void shouldLeaveNoSequenceGapWhenAPayloadFailsToCopy() throws Exception {
         try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
             Arena shared = Arena.ofShared();

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -141,6 +142,7 @@ class PowerLossTest {
         ConcurrentHashMap<Long, String> acked = new ConcurrentHashMap<>();
         Map<Long, String> beforeCut;
         LoopMount after;
+        LoopMount quiet;
         try (DurableLog log = DurableLog.open(logDir, options)) {
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch warm = new CountDownLatch(threads * 50);
@@ -168,6 +170,7 @@ class PowerLossTest {
             for (Future<?> f : futures) {
                 f.get();
             }
+            quiet = powerLoss(fs); // every append has returned: nothing is in flight while this copy is taken
         }
         try (DurableLog recovered = DurableLog.open(after.mountPoint().resolve("log"), options)) {
             RecoveryReport report = recovered.recoveryReport();
@@ -185,7 +188,21 @@ class PowerLossTest {
                     assertEquals(text, new String(r.payload(), StandardCharsets.UTF_8), "record " + r.sequence());
                 }
             }
+            // No assertion on droppedRecords here: cp copies the image front to back while the appenders write,
+            // so a block written during the copy lands in it or not by where it lies, not by when it was written,
+            // and a later record can be caught without the earlier ones the log flushed before writing it. The
+            // quiet copy below, taken with nothing in flight, is a single point in time.
+        }
+        try (DurableLog recovered = DurableLog.open(quiet.mountPoint().resolve("log"), options)) {
+            RecoveryReport report = recovered.recoveryReport();
+            List<LogRecord> records = recovered.readAll();
+            assertEquals(acked.size(), records.size(), "acknowledged records lost: " + report);
+            for (LogRecord r : records) {
+                assertEquals(acked.get(r.sequence()), new String(r.payload(), StandardCharsets.UTF_8),
+                        "record " + r.sequence());
+            }
             assertEquals(0, report.droppedRecords(), report.toString());
+            assertEquals(0, report.truncatedBytes(), report.toString());
         }
     }
 
@@ -240,6 +257,32 @@ class PowerLossTest {
                         + records.size() + " of " + (unsynced + 1) + " records found; " + report);
                 assertEquals(unsynced + 1, records.size(), "records before an acknowledged one lost: " + report);
                 for (int i = 0; i <= unsynced; i++) {
+                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldLoseTheCleanCloseMarkWithTheOpenThatRemovedItWhenPowerIsLost() throws Exception {
+        LoopMount fs = freshFileSystem();
+        Path logDir = fs.mountPoint().resolve("log");
+        try (DurableLog log = DurableLog.open(logDir, rolling(Durability.FDATASYNC))) {
+            appendInOrder(log, 1, 20);
+        }
+        assertTrue(Files.exists(logDir.resolve("CLEAN")), "a flushing log closes clean");
+        // The next opener writes past the end the mark names, unflushed: the mark must not outlive the open.
+        try (DurableLog log = DurableLog.open(logDir, rolling(Durability.WRITE))) {
+            appendInOrder(log, 21, 150);
+            LoopMount after = powerLoss(fs);
+            Path recoveredDir = after.mountPoint().resolve("log");
+            assertFalse(Files.exists(recoveredDir.resolve("CLEAN")), "the removed mark came back with the power");
+            try (DurableLog recovered = DurableLog.open(recoveredDir, rolling(Durability.WRITE))) {
+                List<LogRecord> records = recovered.readAll();
+                System.out.println("power loss after a clean close and WRITE appends: " + records.size()
+                        + " records; " + recovered.recoveryReport());
+                assertTrue(records.size() >= 20, recovered.recoveryReport().toString());
+                for (int i = 0; i < records.size(); i++) {
                     assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
                 }
             }

@@ -58,7 +58,7 @@ class SegmentScanTest {
     }
 
     private SegmentScan scan(MemorySegment bytes, long first) throws IOException {
-        return SegmentScan.scan(ByteSource.of(bytes), "seg", first, MAX, window);
+        return SegmentScan.scan(ByteSource.of(bytes), "seg", first, MAX, window, -1);
     }
 
     @Test
