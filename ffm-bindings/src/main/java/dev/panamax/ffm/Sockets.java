@@ -317,7 +317,7 @@ public final class Sockets {
         MemorySegment errno = ErrnoState.current();
         Check.result(Syscalls.getsockname(errno, socket.fd(), scratch,
                 scratch.asSlice(LENGTH_OFFSET, Integer.BYTES)), errno, "getsockname");
-        return readAddress(scratch, scratch.get(ValueLayout.JAVA_INT, LENGTH_OFFSET));
+        return readReturnedAddress(scratch);
     }
 
     /**
@@ -335,7 +335,17 @@ public final class Sockets {
         MemorySegment errno = ErrnoState.current();
         Check.result(Syscalls.getpeername(errno, socket.fd(), scratch,
                 scratch.asSlice(LENGTH_OFFSET, Integer.BYTES)), errno, "getpeername");
-        return readAddress(scratch, scratch.get(ValueLayout.JAVA_INT, LENGTH_OFFSET));
+        return readReturnedAddress(scratch);
+    }
+
+    /**
+     * Reads the address getsockname/getpeername wrote at the front of {@code scratch}. The length they return is the
+     * address's full length, which may exceed the buffer: a {@code sun_path} of all 108 bytes, with no room for its
+     * NUL, is reported as 111 bytes of a 110-byte {@code sockaddr_un}. Only what the kernel wrote is read.
+     */
+    private static SocketAddress readReturnedAddress(MemorySegment scratch) {
+        int length = scratch.get(ValueLayout.JAVA_INT, LENGTH_OFFSET);
+        return readAddress(scratch.asSlice(0, ADDRESS_BYTES), (int) Math.min(length, ADDRESS_BYTES));
     }
 
     /**

@@ -4,6 +4,12 @@
  */
 package dev.panamax.ffm;
 
+import dev.panamax.ffm.internal.Check;
+import dev.panamax.ffm.internal.ErrnoState;
+import dev.panamax.ffm.internal.Scratch;
+import dev.panamax.ffm.internal.uapi.Syscalls;
+import dev.panamax.ffm.internal.uapi.socket_h;
+import dev.panamax.ffm.internal.uapi.sockaddr_un;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +23,7 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -188,6 +195,27 @@ class SocketsTest {
                 sendAll(client, arena.allocateFrom(ValueLayout.JAVA_BYTE, hello));
                 assertArrayEquals(hello, receiveExactly(server, arena, hello.length));
             }
+        }
+    }
+
+    @Test
+    void shouldReadOnlyWhatTheKernelWroteWhenAUnixPathFillsSunPath() throws Exception {
+        // 108 bytes and no NUL: C programs may bind such a path; getsockname then reports 111 bytes of a 110-byte
+        // sockaddr_un. Sockets.bind itself keeps room for the NUL, so the bind here is the raw syscall.
+        String name = "/tmp/pnmx-" + ProcessHandle.current().pid() + "-";
+        name = name + "p".repeat(108 - name.length());
+        Files.deleteIfExists(Path.of(name));
+        try (Fd socket = Sockets.open(Sockets.Family.UNIX, Sockets.Type.STREAM, 0); Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = arena.allocate(sockaddr_un.sizeof(), 8);
+            sa.set(ValueLayout.JAVA_SHORT, 0, (short) socket_h.AF_UNIX());
+            MemorySegment.copy(name.getBytes(StandardCharsets.US_ASCII), 0, sa, ValueLayout.JAVA_BYTE,
+                    sockaddr_un.sun_path$offset(), 108);
+            MemorySegment errno = ErrnoState.current();
+            Check.result(Syscalls.bind(errno, socket.intValue(), sa, (int) sa.byteSize()), errno, "bind");
+            Scratch.current().fill((byte) 'Z'); // what earlier calls left in the scratch buffer
+            assertEquals(UnixDomainSocketAddress.of(name), Sockets.localAddress(socket));
+        } finally {
+            Files.deleteIfExists(Path.of(name));
         }
     }
 
