@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,19 +131,22 @@ final class LadderCommand implements Callable<Integer> {
         Duration perRung = Duration.ofNanos(Math.round(seconds * 1e9));
         Path abs = dir.toAbsolutePath().normalize();
         String fileSystem = Mounts.describe(new HostFs(Path.of("/")), abs);
-        // One segment for everything a rung writes, so segment creation is not timed; at most a quarter of the
-        // free space (tmpfs preallocates in memory), and never below the default.
+        // One segment for everything a rung writes, so segment creation is not timed: at least the default, at
+        // most a quarter of the free space (tmpfs preallocates in memory), which wins on a small file system.
         LogOptions defaults = LogOptions.defaults();
-        long usable = Files.getFileStore(dir).getUsableSpace();
-        LogOptions options = defaults.withSegmentBytes(Math.max(defaults.segmentBytes(),
-                Math.min(LadderProbe.TIMED_SEGMENT_BYTES, usable / 4)));
+        FileStore store = Files.getFileStore(dir);
+        long usable = store.getTotalSpace() == 0 ? Long.MAX_VALUE : store.getUsableSpace(); // ramfs counts nothing
+        if (usable / 4 < LogOptions.MIN_SEGMENT_BYTES + size) {
+            throw new IOException("DIR " + dir + ": " + usable + " bytes free; the ladder needs at least "
+                    + 4 * (LogOptions.MIN_SEGMENT_BYTES + size) + " for --size " + size);
+        }
+        LogOptions options = defaults.withSegmentBytes(segmentBytes(LadderProbe.TIMED_SEGMENT_BYTES, usable));
         long sized = (long) (seconds * 1.1 * ZERO_FILL_SIZING_OPS_PER_SECOND * (size + 64.0));
         LogOptions durableOptions = !zeroFill ? options.withZeroFill(false) : defaults.withZeroFill(true)
-                .withSegmentBytes(Math.max(defaults.segmentBytes(),
-                        Math.min(Math.min(sized, ZERO_FILL_SEGMENT_BYTES), usable / 4)));
-        long groupBytes = Math.min(Math.min(sized, ZERO_FILL_GROUP_SEGMENT_BYTES), usable / 4);
+                .withSegmentBytes(segmentBytes(Math.min(sized, ZERO_FILL_SEGMENT_BYTES), usable));
         LogOptions groupOptions = !zeroFill ? durableOptions
-                : durableOptions.withSegmentBytes(Math.max(defaults.segmentBytes(), groupBytes));
+                : durableOptions.withSegmentBytes(segmentBytes(Math.min(sized, ZERO_FILL_GROUP_SEGMENT_BYTES),
+                        usable));
 
         // The FDATASYNC rung again with its writes and flushes as linked io_uring pairs, right after it.
         boolean uringRow = plan.contains(Durability.FDATASYNC) && IoUringSyscalls.FEATURE.isAvailable();
@@ -192,6 +196,11 @@ final class LadderCommand implements Callable<Integer> {
 
     /** One row of the report: its label, whether it flushed through io_uring, and what it measured. */
     private record Row(String label, boolean ioUring, LadderProbe.Result result) {
+    }
+
+    /** {@code wanted}, raised to the default segment size, then held to a quarter of {@code usable} bytes. */
+    private static long segmentBytes(long wanted, long usable) {
+        return Math.min(Math.max(LogOptions.defaults().segmentBytes(), wanted), usable / 4);
     }
 
     /** Creates and removes a file in {@code dir}: the only reliable test (root ignores modes, mounts are ro). */

@@ -226,6 +226,34 @@ class LadderCommandTest {
     }
 
     @Test
+    void shouldFitItsSegmentsOnASmallFileSystemOrSayHowMuchItNeeds() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root");
+        Path small = Files.createDirectory(tmp.resolve("small"));
+        Path tiny = Files.createDirectory(tmp.resolve("tiny"));
+        boolean mounted = mount("size=16m", small) && mount("size=256k", tiny);
+        try {
+            assumeTrue(mounted, "mounting a tmpfs (CAP_SYS_ADMIN) failed");
+            // 16 MiB free: the default 64 MiB segments would not fit; a quarter of the space does.
+            Run r = run("ladder", small.toString(), "--seconds", TINY, "--threads", "2", "--rungs", "write,fdatasync");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("FDATASYNC"), r.out());
+            assertNothingLeftIn(small);
+            Run refused = run("ladder", tiny.toString(), "--seconds", TINY, "--rungs", "write");
+            assertEquals(1, refused.code(), refused.err());
+            assertTrue(refused.err().startsWith("panamax ladder: DIR " + tiny + ": "), refused.err());
+            assertTrue(refused.err().contains("bytes free; the ladder needs at least"), refused.err());
+        } finally {
+            new ProcessBuilder("umount", small.toString()).redirectErrorStream(true).start().waitFor();
+            new ProcessBuilder("umount", tiny.toString()).redirectErrorStream(true).start().waitFor();
+        }
+    }
+
+    private static boolean mount(String options, Path at) throws Exception {
+        return new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString())
+                .redirectErrorStream(true).start().waitFor() == 0;
+    }
+
+    @Test
     void shouldReportDirectRowWithReasonWhenFileSystemRefusesODirect() throws Exception {
         Path mnt = Files.createDirectory(tmp.resolve("ramfs"));
         boolean mounted = new ProcessBuilder("mount", "-t", "ramfs", "ramfs", mnt.toString())
