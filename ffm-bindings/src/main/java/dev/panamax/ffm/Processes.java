@@ -68,14 +68,22 @@ public final class Processes {
     }
 
     /**
-     * Sends a signal to a process.
+     * Sends a signal to a process. Only one process: {@code kill(2)} reads a pid of 0 as the caller's process group,
+     * -1 as every process it may signal and other negatives as a group, which a pid left unset would reach.
      *
-     * @param pid    the target PID
+     * @param pid    the target PID, {@code > 0}
      * @param signal the signal, {@link Signal#NULL} to check only that the process exists and may be signalled
-     * @throws ErrnoException ESRCH if there is no such process, EPERM if not allowed
+     * @throws ErrnoException           ESRCH if there is no such process, EPERM if not allowed
+     * @throws IllegalArgumentException if {@code pid <= 0}
      * @see <a href="https://man7.org/linux/man-pages/man2/kill.2.html">kill(2)</a>
      */
     public static void kill(int pid, Signal signal) throws ErrnoException {
+        Objects.requireNonNull(signal, "signal");
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid must be > 0 (one process), got " + pid + ": kill(2) reads "
+                    + (pid == 0 ? "0 as the caller's process group" : pid == -1 ? "-1 as every process it may signal"
+                    : "a negative pid as a process group"));
+        }
         MemorySegment es = ErrnoState.current();
         Check.result(Syscalls.kill(es, pid, signal.number()), es, "kill");
     }

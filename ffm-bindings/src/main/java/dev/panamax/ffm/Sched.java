@@ -243,7 +243,9 @@ public final class Sched {
         /** SCHED_IDLE: runs only when nothing else would, priority 0. */
         IDLE(sched_h.SCHED_IDLE()),
         /** SCHED_DEADLINE: reported by {@link #getScheduler}; set only through sched_setattr. */
-        DEADLINE(sched_h.SCHED_DEADLINE());
+        DEADLINE(sched_h.SCHED_DEADLINE()),
+        /** SCHED_EXT (Linux 6.12): scheduled by a BPF scheduler when one is loaded, else as OTHER; priority 0. */
+        EXT(sched_h.SCHED_EXT());
 
         private final int value;
 

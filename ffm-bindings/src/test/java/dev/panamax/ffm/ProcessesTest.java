@@ -47,6 +47,13 @@ class ProcessesTest {
     }
 
     @Test
+    void shouldRefuseAPidThatNamesAGroupOrEveryProcess() {
+        for (int pid : new int[] {0, -1, -Processes.getpid()}) {
+            assertThrows(IllegalArgumentException.class, () -> Processes.kill(pid, Signal.NULL), "pid " + pid);
+        }
+    }
+
+    @Test
     void shouldSignalChildWhenUsingPidfd() throws Exception {
         Process child = new ProcessBuilder("sleep", "60").start();
         try (Fd pidfd = Processes.pidfdOpen((int) child.pid())) {

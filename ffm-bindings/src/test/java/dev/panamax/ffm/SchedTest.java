@@ -18,6 +18,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SchedTest {
 
     @Test
+    void shouldNameEveryPolicyTheKernelReports() {
+        // What getScheduler may read back: SCHED_EXT (7) since Linux 6.12, for threads under a BPF scheduler.
+        Sched.Policy[] expected = {Sched.Policy.OTHER, Sched.Policy.FIFO, Sched.Policy.RR, Sched.Policy.BATCH, null,
+            Sched.Policy.IDLE, Sched.Policy.DEADLINE, Sched.Policy.EXT};
+        for (int value = 0; value < expected.length; value++) {
+            if (expected[value] != null) {
+                assertEquals(expected[value], Sched.Policy.of(value), "policy " + value);
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> Sched.Policy.of(4)); // SCHED_ISO: reserved, never used
+    }
+
+    @Test
     void shouldReportOnlineCpuWhenAskingGetcpu() {
         CpuSet online = CpuSet.online();
         Sched.CpuNode where = Sched.getcpu();
