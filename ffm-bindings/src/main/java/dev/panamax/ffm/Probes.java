@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 
 /** The kernel probes behind {@link Feature}: each asks the running kernel, never a version number. */
@@ -136,6 +137,18 @@ final class Probes {
         if (pool + overcommit <= 0) {
             return Feature.Status.disabled("hugetlbfs is supported but no huge pages are reserved (vm.nr_hugepages"
                     + " = 0)", "run 'sysctl -w vm.nr_hugepages=N' as root, or set vm.nr_overcommit_hugepages");
+        }
+        // A pool can be reserved and all in use: map one page to know. mmap reserves it, touching nothing.
+        long size = hugePageSize();
+        if (size > 0) {
+            try {
+                Memory.mapAnonymous(size, EnumSet.of(Memory.Protection.READ, Memory.Protection.WRITE),
+                        EnumSet.of(Memory.MapFlag.HUGETLB)).close();
+            } catch (ErrnoException e) {
+                return Feature.Status.disabled("vm.nr_hugepages = " + pool + " and vm.nr_overcommit_hugepages = "
+                        + overcommit + ", but mapping one " + size / 1024 + " KiB huge page failed (" + e.getMessage()
+                        + "): the pool is in use", "raise vm.nr_hugepages or vm.nr_overcommit_hugepages");
+            }
         }
         return Feature.Status.available();
     }

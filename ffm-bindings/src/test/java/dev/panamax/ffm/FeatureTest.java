@@ -11,7 +11,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class FeatureTest {
 
@@ -111,12 +114,41 @@ class FeatureTest {
         if (huge.isSupported()) {
             long pool = Long.parseLong(Files.readString(Probes.NR_HUGEPAGES).strip())
                     + Long.parseLong(Files.readString(Probes.NR_OVERCOMMIT_HUGEPAGES).strip());
-            assertEquals(pool > 0, huge.isAvailable());
             if (pool == 0) {
+                assertFalse(huge.isAvailable());
                 assertTrue(huge.unavailabilityCause().contains("sysctl -w vm.nr_hugepages="),
                         huge.unavailabilityCause());
+            } else if (!huge.isAvailable()) { // reserved, but every page in use when probed
+                assertTrue(huge.unavailabilityCause().contains("the pool is in use"), huge.unavailabilityCause());
             }
         }
+    }
+
+    @Test
+    void shouldReportHugePagesInUseWhenNoReservedPageIsFree() throws IOException {
+        assumeTrue(Feature.HUGE_PAGES.isSupported(), Feature.HUGE_PAGES.unavailabilityCause());
+        long size = Probes.hugePageSize();
+        Path pool = Path.of("/sys/kernel/mm/hugepages/hugepages-" + size / 1024 + "kB");
+        long free = Long.parseLong(Files.readString(pool.resolve("free_hugepages")).strip());
+        long overcommit = Long.parseLong(Files.readString(Probes.NR_OVERCOMMIT_HUGEPAGES).strip());
+        assumeTrue(free > 0 && free <= 4096 && overcommit == 0,
+                "needs a small reserved pool with free pages and no overcommit: free " + free + ", overcommit "
+                        + overcommit);
+        assertTrue(Probes.hugePages().enabled());
+        List<MappedRegion> held = new ArrayList<>();
+        try {
+            for (long i = 0; i < free; i++) { // every free page taken, as other processes may have done
+                held.add(Memory.mapAnonymous(size, EnumSet.of(Memory.Protection.READ, Memory.Protection.WRITE),
+                        EnumSet.of(Memory.MapFlag.HUGETLB)));
+            }
+            Feature.Status inUse = Probes.hugePages();
+            assertTrue(inUse.supported());
+            assertFalse(inUse.enabled(), "a pool with no free page cannot be used");
+            assertTrue(inUse.cause().contains("the pool is in use"), inUse.cause());
+        } finally {
+            held.forEach(MappedRegion::close);
+        }
+        assertTrue(Probes.hugePages().enabled());
     }
 
     @Test
