@@ -26,15 +26,25 @@ final class Mapping {
     private static final EnumSet<Memory.MapFlag> RESERVE_ONLY = EnumSet.of(Memory.MapFlag.NORESERVE);
 
     private final MappedRegion region;
+    private final long alignment;
     // Replaced by remap; published to other threads through the allocator's ConcurrentHashMap of mappings.
     private MemorySegment segment;
 
-    private Mapping(MappedRegion region, MemorySegment segment) {
+    private Mapping(MappedRegion region, MemorySegment segment, long alignment) {
         this.region = region;
         this.segment = segment;
+        this.alignment = alignment;
     }
 
-    /** Whether this mapping is its whole region (not an aligned slice of a larger one), so it can be remapped. */
+    /** The alignment {@link #reserve} was asked for; {@link #segment()} starts at a multiple of it. */
+    long alignment() {
+        return alignment;
+    }
+
+    /**
+     * Whether this mapping is its whole region (not an aligned slice of a larger one), so it can be remapped: only
+     * then is its alignment at most a page, which is all that the address {@code mremap} picks guarantees.
+     */
     boolean remappable() {
         return segment.address() == region.segment().address() && segment.byteSize() == region.byteSize();
     }
@@ -85,7 +95,7 @@ final class Mapping {
             throw new IllegalStateException("cannot place a new region as configured (" + placement + "): "
                     + e.getMessage(), e);
         }
-        return new Mapping(region, segment);
+        return new Mapping(region, segment, alignment);
     }
 
     /** The whole reservation, sized; slices of it are what users get. */

@@ -221,12 +221,14 @@ public final class OffHeapAllocator implements AutoCloseable {
 
     /**
      * Resizes an allocation, in place when the new size fits the same size class or block; a dedicated mapping
-     * (above 2 MiB) resized to above 2 MiB is moved by the kernel ({@code mremap}) without a copy; otherwise
+     * (above 2 MiB, or allocated with an alignment above 2 MiB) resized to above 2 MiB is moved by the kernel
+     * ({@code mremap}) without a copy unless it was allocated with an alignment above a page; otherwise
      * {@code min(old, new)} bytes are copied to a new allocation and the old one is freed.
      *
      * @param segment a live segment from this allocator
      * @param newSize the new size in bytes, in {@code [1, MAX_REQUEST]}
-     * @return a segment of exactly {@code newSize} bytes, 8-byte aligned; {@code segment} must not be used again
+     * @return a segment of exactly {@code newSize} bytes, 8-byte aligned, or, when {@code segment} is a dedicated
+     *         mapping, aligned as it was allocated; {@code segment} must not be used again
      * @throws IllegalArgumentException for a bad size or a segment this allocator did not hand out
      * @throws IllegalStateException    for a freed segment, or if the allocator is closed
      */
@@ -245,7 +247,8 @@ public final class OffHeapAllocator implements AutoCloseable {
         if (!checked && mapping != null && newSize > Region.MAX_BLOCK && mapping.remappable()) {
             return remapDedicated(address, mapping, newSize);
         }
-        MemorySegment fresh = allocate(newSize);
+        // A dedicated mapping records the alignment it was asked for (blocks and slab objects do not).
+        MemorySegment fresh = mapping == null ? allocate(newSize) : allocate(newSize, mapping.alignment());
         fresh.copyFrom(segment.asSlice(0, Math.min(segment.byteSize(), newSize)));
         free(segment);
         return fresh;
@@ -866,17 +869,18 @@ public final class OffHeapAllocator implements AutoCloseable {
     }
 
     private long allocateDedicated(long size, long alignment) {
-        long bytes = roundUp(size, Region.PAGE_SIZE) + (alignment > Region.PAGE_SIZE ? alignment : 0);
+        long bytes = roundUp(size, Region.PAGE_SIZE);
         heap.reserveExternal(bytes);
         Mapping m;
         try {
-            m = Mapping.reserve(bytes, Region.PAGE_SIZE, placement);
+            // The mapping slices itself to the alignment, so an over-aligned block is not remappable(): mremap
+            // would move its pages to an address aligned only to a page, and the block's offset in them would shift.
+            m = Mapping.reserve(bytes, alignment, placement);
         } catch (RuntimeException | Error e) {
             heap.releaseExternal(bytes);
             throw e;
         }
-        long base = m.segment().address();
-        long address = roundUp(base, Math.max(alignment, Region.PAGE_SIZE));
+        long address = m.segment().address();
         dedicated.put(address, m);
         return address;
     }

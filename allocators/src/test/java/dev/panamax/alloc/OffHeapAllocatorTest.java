@@ -18,8 +18,10 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OffHeapAllocatorTest {
 
@@ -312,6 +314,42 @@ class OffHeapAllocatorTest {
         assertEquals(0x1234L, shrunk.get(ValueLayout.JAVA_LONG, 0));
         allocator.free(shrunk);
         assertEquals(0, allocator.stats().allocatedBytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {8192, 64 << 10, 2L << 20, 256L << 20, 1L << 30})
+    @Timeout(60)
+    void shouldKeepContentsAndAlignmentWhenReallocatingOverAlignedHugeAllocation(long alignment) {
+        try (OffHeapAllocator a = OffHeapAllocator.builder().regionBytes(64L << 20).limitBytes(1L << 40).build()) {
+            MemorySegment s = a.allocate(3L << 20, alignment);
+            assertEquals(0, s.address() % alignment);
+            fillEnds(s);
+            MemorySegment grown = a.reallocate(s, 8L << 20);
+            assertAlignedWithEnds(grown, 3L << 20, alignment, "grown");
+            fillEnds(grown);
+            MemorySegment shrunk = a.reallocate(grown, 3L << 20);
+            assertAlignedWithEnds(shrunk, 3L << 20, alignment, "shrunk, still dedicated");
+            MemorySegment small = a.reallocate(shrunk, 1L << 20);
+            assertAlignedWithEnds(small, 1L << 20, alignment, "shrunk below 2 MiB");
+            a.free(small);
+            assertEquals(0, a.stats().allocatedBytes());
+        }
+    }
+
+    /** Marks the first and the last long of {@code s}, and the last long of its first MiB. */
+    private static void fillEnds(MemorySegment s) {
+        s.set(ValueLayout.JAVA_LONG, 0, 0x1122334455667788L);
+        s.set(ValueLayout.JAVA_LONG, (1L << 20) - 8, 0x0102030405060708L);
+        s.set(ValueLayout.JAVA_LONG, (3L << 20) - 8, 0x7766554433221100L);
+    }
+
+    private static void assertAlignedWithEnds(MemorySegment s, long keptBytes, long alignment, String what) {
+        assertEquals(0, s.address() % alignment, what + ": alignment lost");
+        assertEquals(0x1122334455667788L, s.get(ValueLayout.JAVA_LONG, 0), what + ": first long");
+        assertEquals(0x0102030405060708L, s.get(ValueLayout.JAVA_LONG, (1L << 20) - 8), what + ": long at 1 MiB");
+        if (keptBytes == 3L << 20) {
+            assertEquals(0x7766554433221100L, s.get(ValueLayout.JAVA_LONG, keptBytes - 8), what + ": last long");
+        }
     }
 
     @Test
