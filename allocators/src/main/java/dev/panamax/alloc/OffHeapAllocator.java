@@ -107,7 +107,8 @@ public final class OffHeapAllocator implements AutoCloseable {
     private final Map<Long, Mapping> dedicated = new ConcurrentHashMap<>();
     private final Map<Long, Long> requested; // checked mode: address -> requested size
     private final Set<Long> poisoned; // checked mode: small objects freed and filled with POISON
-    private volatile boolean closed; // written once by close(), read (volatile) by every entry point
+    private final ReentrantLock closeLock = new ReentrantLock(); // orders publish() of a mapping with close()
+    private volatile boolean closed; // written once by close() under closeLock, read (volatile) by every entry point
 
     private OffHeapAllocator(Builder b) {
         this.placement = new Placement(b.hugePages, b.numaNode);
@@ -458,12 +459,20 @@ public final class OffHeapAllocator implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
-        heap.close();
-        for (Mapping m : dedicated.values()) {
-            m.close();
+        closeLock.lock();
+        try {
+            closed = true;
+        } finally {
+            closeLock.unlock();
         }
-        dedicated.clear();
+        heap.close();
+        // Each mapping is unmapped by whoever removes it: this loop or a racing free, never both.
+        for (Long address : dedicated.keySet()) {
+            Mapping m = dedicated.remove(address);
+            if (m != null) {
+                m.close();
+            }
+        }
     }
 
     private long allocateChecked(long size, long alignment) {
@@ -881,8 +890,26 @@ public final class OffHeapAllocator implements AutoCloseable {
             throw e;
         }
         long address = m.segment().address();
-        dedicated.put(address, m);
+        publish(address, m);
         return address;
+    }
+
+    /**
+     * Makes a dedicated mapping reachable by address. Under {@code closeLock}, so that close() either finds it in
+     * the map and unmaps it, or this sees {@code closed} and unmaps it here; never neither.
+     */
+    private void publish(long address, Mapping m) {
+        closeLock.lock();
+        try {
+            if (!closed) {
+                dedicated.put(address, m);
+                return;
+            }
+        } finally {
+            closeLock.unlock();
+        }
+        m.close();
+        throw new IllegalStateException("allocator already closed");
     }
 
     /** Resizes a dedicated mapping in place or by moving its pages ({@code mremap}): no copy. */
@@ -907,11 +934,11 @@ public final class OffHeapAllocator implements AutoCloseable {
                 heap.releaseExternal(oldBytes - newBytes);
             }
         } catch (RuntimeException | Error e) {
-            dedicated.put(address, mapping);
+            publish(address, mapping);
             throw e;
         }
         MemorySegment moved = mapping.segment();
-        dedicated.put(moved.address(), mapping);
+        publish(moved.address(), mapping);
         return moved.asSlice(0, newSize);
     }
 
@@ -922,6 +949,7 @@ public final class OffHeapAllocator implements AutoCloseable {
         }
         Mapping m = dedicated.get(address);
         if (m == null) {
+            ensureOpen(); // close() may have unmapped a block allocate() has just published
             throw foreign(address);
         }
         return m.segment().asSlice(address - m.segment().address(), size);

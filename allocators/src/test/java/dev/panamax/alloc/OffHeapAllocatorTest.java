@@ -5,6 +5,8 @@
 package dev.panamax.alloc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -349,6 +353,38 @@ class OffHeapAllocatorTest {
         assertEquals(0x0102030405060708L, s.get(ValueLayout.JAVA_LONG, (1L << 20) - 8), what + ": long at 1 MiB");
         if (keptBytes == 3L << 20) {
             assertEquals(0x7766554433221100L, s.get(ValueLayout.JAVA_LONG, keptBytes - 8), what + ": last long");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldUnmapEveryHugeAllocationWhenClosedWhileAllocating() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            OffHeapAllocator a = OffHeapAllocator.builder().regionBytes(64L << 20).limitBytes(1L << 40).build();
+            List<MemorySegment> handedOut = new ArrayList<>();
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            Thread allocating = Thread.ofPlatform().start(() -> {
+                started.countDown();
+                try {
+                    while (true) {
+                        handedOut.add(a.allocate(3L << 20));
+                    }
+                } catch (IllegalStateException e) {
+                    // closed: the only way out
+                } catch (Throwable e) {
+                    unexpected.set(e);
+                }
+            });
+            started.await();
+            Thread.sleep(0, round * 1000);
+            a.close();
+            allocating.join(10_000);
+            assertFalse(allocating.isAlive());
+            assertNull(unexpected.get(), "round " + round + ": allocate threw " + unexpected.get());
+            for (MemorySegment s : handedOut) {
+                assertFalse(s.scope().isAlive(), "round " + round + ": a block allocated during close() survived it");
+            }
         }
     }
 
