@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Objects;
 
 /**
@@ -51,6 +52,25 @@ public final class RobustList {
      * The kernel reads the list only when the thread exits, on the same CPU context, so the stores need no
      * hardware ordering against other threads; they must only be emitted in program order, which the release
      * stores below enforce against compiler reordering (glibc uses asm("" ::: "memory") for the same purpose).
+     *
+     * Closed segments. An entry lives in the caller's segment, which the caller may close (munmap, free) while
+     * the entry is linked. Each thread therefore keeps a Java-side record (ThreadList.linked) of the entries it
+     * linked, with their segments and the __next it last wrote into each. Every operation first unlinks the
+     * recorded entries whose segment's scope is no longer alive, without reading or writing their memory: the
+     * predecessor is found by walking from the head (through live memory only), the successor is the recorded
+     * __next, and the two are joined (pred->next = succ, succ->prev = pred). The recorded __next is exact unless
+     * glibc dequeued its own mutex right behind ours; then that mutex's __prev no longer points back at ours, and
+     * the list is cut there rather than joined to an entry that has left it (telling the two apart reads that
+     * mutex's __prev, so its memory must still be mapped). Neighbours that are our own entries
+     * are always reached through their segments, so a close racing with an operation throws
+     * IllegalStateException instead of writing unmapped memory.
+     *
+     * What cannot be guaranteed: nothing in the JDK tells us when a segment is closed, so between the close and
+     * this thread's next operation here the kernel's list still leads into the closed range. If the thread exits
+     * in that window the kernel's walk faults on the entry and stops (the kernel reads with get_user: it does not
+     * crash), so older locks behind it are not marked FUTEX_OWNER_DIED; if the range was mapped again meanwhile,
+     * the kernel reads whatever is there and marks a word only if it holds this thread's TID. glibc's own robust
+     * mutexes on this thread write their neighbours' pointers, and may write into a closed entry in that window.
      */
 
     private static final long PREV_BYTES = 8;
@@ -60,8 +80,9 @@ public final class RobustList {
     private static final long HEAD_BYTES = PREV_BYTES + robust_list_head.sizeof();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final long PI_BIT = 1;
+    private static final int LIST_LIMIT = 2048; // the kernel's ROBUST_LIST_LIMIT: a longer walk is in a cycle
 
-    private static final ThreadLocal<MemorySegment> HEAD = new ThreadLocal<>();
+    private static final ThreadLocal<ThreadList> LIST = new ThreadLocal<>();
     private static final long FUTEX_OFFSET;
     private static final String UNAVAILABLE;
 
@@ -137,7 +158,9 @@ public final class RobustList {
      */
     public static void setPending(MemorySegment segment, long wordOffset) {
         long entry = entryAddress(segment, wordOffset);
-        LONG.setRelease(head(), HEAD_PENDING, entry);
+        ThreadList list = list();
+        list.unlinkClosed();
+        LONG.setRelease(list.head, HEAD_PENDING, entry);
     }
 
     /**
@@ -147,7 +170,19 @@ public final class RobustList {
      */
     public static void clearPending() {
         ensureAvailable();
-        LONG.setRelease(head(), HEAD_PENDING, 0L);
+        LONG.setRelease(list().head, HEAD_PENDING, 0L);
+    }
+
+    /**
+     * Unlinks from the calling thread's list every entry that {@link #link} put there and whose segment has since
+     * been closed, without touching the closed memory; the other operations do this first, on their own.
+     *
+     * @return the number of entries unlinked
+     * @throws UnsupportedOperationException if robust lists are unavailable or the caller is a virtual thread
+     */
+    public static int unlinkClosed() {
+        ensureAvailable();
+        return list().unlinkClosed();
     }
 
     /**
@@ -163,14 +198,16 @@ public final class RobustList {
     public static void link(MemorySegment segment, long wordOffset) {
         long entry = entryAddress(segment, wordOffset);
         long entryInSegment = wordOffset - FUTEX_OFFSET;
-        MemorySegment head = head();
-        long headAddress = head.address() + PREV_BYTES;
-        long first = (long) LONG.get(head, HEAD_LIST);
-        // As glibc's ENQUEUE_MUTEX_BOTH: first->prev = entry; entry->next = first; entry->prev = head; head = entry.
-        LONG.set(slot((first & ~PI_BIT) - PREV_BYTES), 0L, entry);
+        ThreadList list = list();
+        list.unlinkClosed();
+        long first = (long) LONG.get(list.head, HEAD_LIST);
+        // As glibc's ENQUEUE_MUTEX_BOTH: entry->next = first; entry->prev = head; first->prev = entry; head = entry.
+        // The entry is written first, through its segment: if that was closed, this throws with the list untouched.
         LONG.set(segment, entryInSegment, first);
-        LONG.set(segment, entryInSegment - PREV_BYTES, headAddress);
-        LONG.setRelease(head, HEAD_LIST, entry); // publish the entry only once its pointers are written
+        LONG.set(segment, entryInSegment - PREV_BYTES, list.headAddress);
+        list.setPrev(first & ~PI_BIT, entry);
+        list.linked.add(new Linked(segment, entryInSegment, entry, first));
+        LONG.setRelease(list.head, HEAD_LIST, entry); // publish the entry only once its pointers are written
     }
 
     /**
@@ -182,19 +219,22 @@ public final class RobustList {
      * @throws UnsupportedOperationException if robust lists are unavailable or the caller is a virtual thread
      * @throws IllegalArgumentException      if the region is not native or misaligned
      * @throws IndexOutOfBoundsException     if the region does not fit in the segment
-     * @throws IllegalStateException         if the entry is not linked
+     * @throws IllegalStateException         if the entry is not linked, or the segment is closed
      */
     public static void unlink(MemorySegment segment, long wordOffset) {
-        entryAddress(segment, wordOffset);
+        long entry = entryAddress(segment, wordOffset);
         long entryInSegment = wordOffset - FUTEX_OFFSET;
+        ThreadList list = list();
+        list.unlinkClosed();
         long next = (long) LONG.get(segment, entryInSegment);
         long prev = (long) LONG.get(segment, entryInSegment - PREV_BYTES);
         if (next == 0 || prev == 0) {
             throw new IllegalStateException("robust list entry of the word at offset " + wordOffset + " is not linked");
         }
         // As glibc's DEQUEUE_MUTEX: next->prev = prev; prev->next = next; then clear the entry.
-        LONG.set(slot((next & ~PI_BIT) - PREV_BYTES), 0L, prev);
-        LONG.setRelease(slot(prev & ~PI_BIT), 0L, next); // the list skips the entry from here on
+        list.setPrev(next & ~PI_BIT, prev);
+        list.setNext(prev & ~PI_BIT, next); // the list skips the entry from here on
+        list.forget(entry);
         LONG.set(segment, entryInSegment - PREV_BYTES, 0L);
         LONG.setRelease(segment, entryInSegment, 0L);
     }
@@ -224,18 +264,160 @@ public final class RobustList {
         return Native.sized(MemorySegment.ofAddress(address), 8);
     }
 
-    /** The calling thread's list head, including glibc's robust_prev slot before it. */
-    private static MemorySegment head() {
+    /** The calling thread's list: its head and the record of the entries this class linked into it. */
+    private static ThreadList list() {
         if (Thread.currentThread().isVirtual()) {
             throw new UnsupportedOperationException("robust lists belong to OS threads: a virtual thread may change "
                     + "carrier between lock and unlock; use a platform thread");
         }
-        MemorySegment head = HEAD.get();
-        if (head == null) {
-            head = lookUpHead();
-            HEAD.set(head);
+        ThreadList list = LIST.get();
+        if (list == null) {
+            list = new ThreadList(lookUpHead());
+            LIST.set(list);
         }
-        return head;
+        return list;
+    }
+
+    /** An entry this class linked, as recorded by its thread; only that thread reads or writes it. */
+    private static final class Linked {
+        final MemorySegment segment;
+        final long entryInSegment;
+        final long entry;
+        long next; // plain, owning thread only: the entry's __next as this class last wrote it
+
+        Linked(MemorySegment segment, long entryInSegment, long entry, long next) {
+            this.segment = segment;
+            this.entryInSegment = entryInSegment;
+            this.entry = entry;
+            this.next = next;
+        }
+
+        boolean isClosed() {
+            return !segment.scope().isAlive();
+        }
+    }
+
+    /**
+     * One thread's list. Addresses are those of a node's __next (the head's list.next); its __prev is 8 bytes
+     * before. Our own entries are read and written through their segments, the head through its slot, and any
+     * other node (a glibc mutex of this thread) through a raw pointer.
+     */
+    private static final class ThreadList {
+        final MemorySegment head; // from robust_prev to the end of robust_list_head; glibc owns it for the thread
+        final long headAddress;
+        final ArrayList<Linked> linked = new ArrayList<>(); // owning thread only
+
+        ThreadList(MemorySegment head) {
+            this.head = head;
+            this.headAddress = head.address() + PREV_BYTES;
+        }
+
+        Linked find(long address) {
+            for (int i = linked.size() - 1; i >= 0; i--) {
+                Linked l = linked.get(i);
+                if (l.entry == address) {
+                    return l;
+                }
+            }
+            return null;
+        }
+
+        void forget(long entry) {
+            Linked l = find(entry);
+            if (l != null) {
+                linked.remove(l);
+            }
+        }
+
+        long readNext(long address) {
+            if (address == headAddress) {
+                return (long) LONG.get(head, HEAD_LIST);
+            }
+            Linked l = find(address);
+            return l != null ? (long) LONG.get(l.segment, l.entryInSegment) : (long) LONG.get(slot(address), 0L);
+        }
+
+        long readPrev(long address) {
+            if (address == headAddress) {
+                return (long) LONG.get(head, 0L);
+            }
+            Linked l = find(address);
+            return l != null ? (long) LONG.get(l.segment, l.entryInSegment - PREV_BYTES)
+                    : (long) LONG.get(slot(address - PREV_BYTES), 0L);
+        }
+
+        void setNext(long address, long next) {
+            if (address == headAddress) {
+                LONG.setRelease(head, HEAD_LIST, next);
+                return;
+            }
+            Linked l = find(address);
+            if (l != null) {
+                LONG.setRelease(l.segment, l.entryInSegment, next);
+                l.next = next;
+            } else {
+                LONG.setRelease(slot(address), 0L, next);
+            }
+        }
+
+        void setPrev(long address, long prev) {
+            if (address == headAddress) {
+                LONG.set(head, 0L, prev);
+                return;
+            }
+            Linked l = find(address);
+            if (l != null) {
+                LONG.set(l.segment, l.entryInSegment - PREV_BYTES, prev);
+            } else {
+                LONG.set(slot(address - PREV_BYTES), 0L, prev);
+            }
+        }
+
+        /** Unlinks the recorded entries whose segment is closed, touching only live memory (see the overview). */
+        int unlinkClosed() {
+            boolean anyClosed = false;
+            for (int i = 0; i < linked.size() && !anyClosed; i++) {
+                anyClosed = linked.get(i).isClosed();
+            }
+            if (!anyClosed) {
+                return 0;
+            }
+            int unlinked = 0;
+            long node = headAddress; // never a closed entry: its __next is readable
+            for (int steps = 0; steps < LIST_LIMIT; steps++) {
+                long next = readNext(node) & ~PI_BIT;
+                if (next == headAddress || next == 0) {
+                    break;
+                }
+                Linked closed = find(next);
+                if (closed == null || !closed.isClosed()) {
+                    node = next;
+                    continue;
+                }
+                linked.remove(closed);
+                unlinked++;
+                long after = closed.next;
+                long succ = after & ~PI_BIT;
+                // Only a glibc DEQUEUE of the mutex behind ours can have changed our entry's __next since we wrote
+                // it; that mutex then no longer points back at ours, and we cut the list rather than rejoin it.
+                boolean exact = succ == headAddress || find(succ) != null || readPrev(succ) == closed.entry;
+                if (!exact) {
+                    after = headAddress;
+                    succ = headAddress;
+                }
+                setNext(node, after);
+                Linked ours = find(succ);
+                if (ours == null || !ours.isClosed()) {
+                    setPrev(succ, node); // a closed successor is cut out next, its __prev unread
+                }
+                // node stays: its new successor may be closed too.
+            }
+            // Recorded entries the walk did not reach are not on the list any more: forget them.
+            unlinked += linked.size();
+            linked.removeIf(Linked::isClosed);
+            unlinked -= linked.size();
+            return unlinked;
+        }
     }
 
     private static MemorySegment lookUpHead() {

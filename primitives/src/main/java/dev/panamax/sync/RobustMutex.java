@@ -27,6 +27,17 @@ import java.util.concurrent.locks.Lock;
  * <p>Memory ordering: acquiring has the memory effects of {@code VarHandle#compareAndExchange}, releasing those of
  * {@code VarHandle#getAndSet} (which include {@code VarHandle#setRelease}), so the lock orders the guarded data
  * between threads of all processes mapping the region. Interrupts and timeouts behave as in {@link FutexMutex}.
+ *
+ * <p><b>Closing the segment.</b> Close the segment only when no thread of this process holds or waits for the
+ * lock. If it is closed anyway, every method of this object then throws {@link IllegalStateException} before
+ * touching the lock's memory, and the holder's next call on any robust lock unlinks the closed lock's entry from
+ * its robust list without touching the closed memory, so later robust locks keep working. A lock closed while held
+ * stays held, for good, in the memory other processes still map: this process can no longer release it, nor can
+ * the kernel mark it owner-died. The library cannot learn of the close itself: until that next call the kernel's
+ * list still leads into the closed range, and if the holder exits meanwhile, the kernel skips the robust locks it
+ * took before the closed one (they are not marked owner-died). A segment closed by another thread <em>during</em> a
+ * call (a shared arena) makes that call throw {@link IllegalStateException} part way, leaving the lock unusable
+ * but never writing through freed memory.
  */
 public final class RobustMutex implements Lock {
 
@@ -118,9 +129,11 @@ public final class RobustMutex implements Lock {
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
      * @throws IllegalMonitorStateException  if the calling thread already holds it
+     * @throws IllegalStateException         if the segment is closed
      */
     @Override
     public void lock() {
+        ensureOpen();
         try {
             acquire(WaitSite.NO_DEADLINE, false);
         } catch (InterruptedException e) {
@@ -136,9 +149,11 @@ public final class RobustMutex implements Lock {
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
      * @throws IllegalMonitorStateException  if the calling thread already holds it
+     * @throws IllegalStateException         if the segment is closed
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        ensureOpen();
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -152,9 +167,11 @@ public final class RobustMutex implements Lock {
      * @throws OwnerDiedException            if acquired from a dead holder (the lock is held)
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
+     * @throws IllegalStateException         if the segment is closed
      */
     @Override
     public boolean tryLock() {
+        ensureOpen();
         try {
             return acquire(-1, false);
         } catch (InterruptedException e) {
@@ -173,9 +190,11 @@ public final class RobustMutex implements Lock {
      * @throws OwnerDiedException            if acquired from a dead holder (the lock is held)
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
+     * @throws IllegalStateException         if the segment is closed
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        ensureOpen();
         long timeoutNs = unit.toNanos(time);
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -188,9 +207,11 @@ public final class RobustMutex implements Lock {
      * consistent, it becomes permanently unusable.
      *
      * @throws IllegalMonitorStateException  if the calling thread does not hold it
+     * @throws IllegalStateException         if the segment is closed (the lock's memory is gone; nothing to release)
      */
     @Override
     public void unlock() {
+        ensureOpen();
         if (owner != Thread.currentThread()) {
             throw new IllegalMonitorStateException("RobustMutex not held by " + Thread.currentThread());
         }
@@ -205,9 +226,10 @@ public final class RobustMutex implements Lock {
      * normally again.
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
-     * @throws IllegalStateException        if the lock is not in the owner-died state
+     * @throws IllegalStateException        if the lock is not in the owner-died state, or the segment is closed
      */
     public void markConsistent() {
+        ensureOpen();
         if (owner != Thread.currentThread()) {
             throw new IllegalMonitorStateException("RobustMutex not held by " + Thread.currentThread());
         }
@@ -241,8 +263,10 @@ public final class RobustMutex implements Lock {
      * The kernel thread id of the holder (in any process), 0 when free, for monitoring.
      *
      * @return the TID bits of the word, read with the memory effects of {@code VarHandle#getAcquire}
+     * @throws IllegalStateException if the segment is closed
      */
     public int ownerTid() {
+        ensureOpen();
         return word.getAcquire() & TID_MASK;
     }
 
@@ -301,6 +325,20 @@ public final class RobustMutex implements Lock {
                     + "held; repair the guarded data, call markConsistent(), then unlock()");
         }
         return true;
+    }
+
+    /**
+     * Throws if the segment was closed, before anything reads or writes the lock's memory or the robust list; first
+     * unlinks closed entries from the calling thread's list, so that a holder learns of the close at the latest here.
+     */
+    private void ensureOpen() {
+        if (!segment.scope().isAlive()) {
+            if (!Thread.currentThread().isVirtual()) {
+                RobustList.unlinkClosed();
+            }
+            throw new IllegalStateException("RobustMutex's segment is already closed: its lock word and robust list "
+                    + "entry are gone (close the segment only after every holder has unlocked)");
+        }
     }
 
     /**

@@ -5,6 +5,7 @@
 package dev.panamax.sync;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,12 +15,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The other process of the cross-process tests: a second JVM started with the test class path, mapping the same
  * file {@code MAP_SHARED}. Modes: {@code count FILE N} increments the counter at offset 64 N times under the
  * FutexMutex at offset 0; {@code hold-robust FILE} takes the RobustMutex at offset 0, prints {@code LOCKED} and
- * blocks until killed.
+ * blocks until killed; {@code close-while-held FILE|malloc} closes the segment of a held RobustMutex (see
+ * {@link #closeWhileHeld}).
  */
 final class ChildProcess {
 
@@ -33,6 +36,10 @@ final class ChildProcess {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("fence-disabled")) {
             fenceDisabled();
+            return;
+        }
+        if (args[0].equals("close-while-held")) {
+            closeWhileHeld(args[1]);
             return;
         }
         try (Arena arena = Arena.ofShared()) {
@@ -74,6 +81,55 @@ final class ChildProcess {
         other.join();
         System.out.println(FutexMutex.defaultUnlockMode() + " " + mutex.unlockMode() + " " + counter[0]);
         System.out.println(FutexMutex.releaseStoreUnavailableReason().orElse("none"));
+    }
+
+    /**
+     * A thread holds three robust mutexes, the middle one in a segment ({@code where}: a file mapped
+     * {@code MAP_SHARED}, or {@code malloc}) that it then closes; it unlocks the newest, tries to unlock the closed
+     * one, locks and unlocks a fresh one, and exits still holding the oldest. The main thread then reports whether
+     * the kernel marked the oldest owner-died, which it does only if the robust list stayed walkable. Writing
+     * through the closed entry kills this JVM (a file mapping) or corrupts the C heap (malloc).
+     */
+    private static void closeWhileHeld(String where) throws Exception {
+        RobustMutex oldest = RobustMutex.inShared(Arena.ofAuto().allocate(RobustMutex.BYTES, 64), 0);
+        Thread holder = Thread.ofPlatform().start(() -> {
+            RobustMutex newest = RobustMutex.inShared(Arena.ofAuto().allocate(RobustMutex.BYTES, 64), 0);
+            Arena arena = Arena.ofShared();
+            MemorySegment region;
+            try {
+                region = where.equals("malloc") ? arena.allocate(RobustMutex.BYTES, 64) : map(Path.of(where), arena);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            RobustMutex closed = RobustMutex.inShared(region, MUTEX_OFFSET);
+            oldest.lock();
+            closed.lock();
+            newest.lock();
+            arena.close();
+            newest.unlock();
+            say("NEWEST-UNLOCKED");
+            try {
+                closed.unlock();
+                say("CLOSED-UNLOCKED");
+            } catch (IllegalStateException e) {
+                say("CLOSED-UNLOCK-THREW " + e.getMessage());
+            }
+            RobustMutex later = RobustMutex.inShared(Arena.ofAuto().allocate(RobustMutex.BYTES, 64), 0);
+            later.lock();
+            later.unlock();
+            say("LATER-LOCKED");
+        });
+        holder.join();
+        try {
+            say(oldest.tryLock(30, TimeUnit.SECONDS) ? "OLDEST-FREE" : "OLDEST-STILL-HELD");
+        } catch (OwnerDiedException e) {
+            say("OLDEST-OWNER-DIED");
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 
     static MemorySegment map(Path file, Arena arena) throws IOException {

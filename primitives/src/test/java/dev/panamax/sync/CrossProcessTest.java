@@ -19,10 +19,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two JVMs on one {@code MAP_SHARED} file: exclusion, and owner death of a robust lock. */
@@ -94,6 +96,27 @@ class CrossProcessTest {
                 Throwable outcome = waiter.get(60, TimeUnit.SECONDS);
                 t.join();
                 assertTrue(outcome instanceof OwnerDiedException, "outcome: " + outcome);
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldKeepRobustListIntactWhenSegmentClosedWhileHeld() throws Exception {
+        assumeTrue(RobustMutex.isAvailable(), "robust futex list unavailable: " + dev.panamax.ffm.RobustList
+                .unavailabilityCause());
+        for (String where : List.of(newRegionFile().toString(), "malloc")) {
+            Process child = ChildProcess.builder("close-while-held", where).redirectErrorStream(true).start();
+            try {
+                assertTrue(child.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+                String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, child.exitValue(), where + ": child JVM failed:\n" + out);
+                assertEquals(List.of("NEWEST-UNLOCKED",
+                        "CLOSED-UNLOCK-THREW RobustMutex's segment is already closed: its lock word and robust list "
+                                + "entry are gone (close the segment only after every holder has unlocked)",
+                        "LATER-LOCKED", "OLDEST-OWNER-DIED"), out.lines().toList(), where);
             } finally {
                 child.destroyForcibly();
             }
