@@ -128,7 +128,7 @@ public final class RobustMutex implements Lock {
      * @throws OwnerDiedException            if acquired from a dead holder (the lock is held)
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
-     * @throws IllegalMonitorStateException  if the calling thread already holds it
+     * @throws IllegalMonitorStateException  if the calling thread already holds it (through any view of the region)
      * @throws IllegalStateException         if the segment is closed
      */
     @Override
@@ -148,7 +148,7 @@ public final class RobustMutex implements Lock {
      * @throws OwnerDiedException            if acquired from a dead holder (the lock is held)
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
-     * @throws IllegalMonitorStateException  if the calling thread already holds it
+     * @throws IllegalMonitorStateException  if the calling thread already holds it (through any view of the region)
      * @throws IllegalStateException         if the segment is closed
      */
     @Override
@@ -167,6 +167,7 @@ public final class RobustMutex implements Lock {
      * @throws OwnerDiedException            if acquired from a dead holder (the lock is held)
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
+     * @throws IllegalMonitorStateException  if the calling thread already holds it (through any view of the region)
      * @throws IllegalStateException         if the segment is closed
      */
     @Override
@@ -190,6 +191,7 @@ public final class RobustMutex implements Lock {
      * @throws OwnerDiedException            if acquired from a dead holder (the lock is held)
      * @throws LockNotRecoverableException   if the lock was made unusable (the lock is not held)
      * @throws UnsupportedOperationException if called from a virtual thread
+     * @throws IllegalMonitorStateException  if the calling thread already holds it (through any view of the region)
      * @throws IllegalStateException         if the segment is closed
      */
     @Override
@@ -290,6 +292,12 @@ public final class RobustMutex implements Lock {
                         break;
                     }
                     continue;
+                }
+                if ((v & TID_MASK) == tid) {
+                    // Held by this thread through another RobustMutex over the same region: waiting would never end.
+                    keepWaitersWoken(assumeWaiters);
+                    throw new IllegalMonitorStateException("RobustMutex is not reentrant: the calling thread holds "
+                            + "it (through another RobustMutex over the same region)");
                 }
                 if (deadlineNs == -1 || WaitSite.passed(deadlineNs)) {
                     keepWaitersWoken(assumeWaiters);
