@@ -55,7 +55,9 @@ import java.util.concurrent.locks.Lock;
  *
  * <p><b>Ownership.</b> The mutex records its holder; {@link #unlock()} by any other thread throws
  * {@link IllegalMonitorStateException}, and so does a second {@link #lock()} by the holder (it would deadlock).
- * For a shared mutex the holder is tracked per {@code FutexMutex} object, so within each process.
+ * For a shared mutex the holder is tracked per {@code FutexMutex} object, so within each process; the word does
+ * not record the holder, so a second {@code FutexMutex} over the same word cannot tell, and its {@link #lock()} by
+ * the holder deadlocks.
  *
  * <p><b>Memory ordering.</b> Acquiring has the memory effects of {@code VarHandle#compareAndExchangeAcquire} (or
  * {@code VarHandle#getAndSet}), releasing those of {@code VarHandle#setRelease} (the release-store unlock) or

@@ -4,6 +4,7 @@
  */
 package dev.panamax.sync;
 
+import dev.panamax.ffm.Errno;
 import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Futex;
 
@@ -78,7 +79,7 @@ public final class PiMutex implements Lock {
      * Acquires the lock, sleeping in the kernel (with priority inheritance) as long as it takes.
      *
      * @throws UnsupportedOperationException if called from a virtual thread
-     * @throws IllegalMonitorStateException  if the calling thread already holds it
+     * @throws IllegalMonitorStateException  if the calling thread already holds it (through any view of the word)
      */
     @Override
     public void lock() {
@@ -96,7 +97,7 @@ public final class PiMutex implements Lock {
      *
      * @throws InterruptedException          if interrupted on entry or while waiting (status cleared)
      * @throws UnsupportedOperationException if called from a virtual thread
-     * @throws IllegalMonitorStateException  if the calling thread already holds it
+     * @throws IllegalMonitorStateException  if the calling thread already holds it (through any view of the word)
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
@@ -133,7 +134,7 @@ public final class PiMutex implements Lock {
      * @return true if acquired, false if the deadline passed
      * @throws InterruptedException          if interrupted on entry or while waiting (status cleared)
      * @throws UnsupportedOperationException if called from a virtual thread
-     * @throws IllegalMonitorStateException  if the calling thread already holds it
+     * @throws IllegalMonitorStateException  if the calling thread already holds it (through any view of the word)
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
@@ -237,6 +238,11 @@ public final class PiMutex implements Lock {
                     ? Futex.lockPi(word.segment, word.offset, shared)
                     : Futex.lockPi(word.segment, word.offset, deadlineNs, shared);
         } catch (ErrnoException e) {
+            if (e.errno() == Errno.EDEADLK) {
+                // The word holds our TID: this thread took it through another PiMutex over the same word.
+                throw new IllegalMonitorStateException("PiMutex is not reentrant: the calling thread holds it "
+                        + "(through another PiMutex over the same word)");
+            }
             throw new UncheckedIOException(e);
         }
     }
