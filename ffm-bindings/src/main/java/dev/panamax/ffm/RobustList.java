@@ -246,6 +246,14 @@ public final class RobustList {
         if (!segment.isNative()) {
             throw new IllegalArgumentException("a robust lock region must be in native memory");
         }
+        // Checked before any address reaches the kernel's list or list_op_pending: the kernel reads them when the
+        // thread exits, and a freed address there would have it set FUTEX_OWNER_DIED in whatever lives there now.
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("the robust lock region's segment is already closed");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("the robust lock region's segment is confined to another thread");
+        }
         long end = wordOffset - FUTEX_OFFSET + 8;
         if (wordOffset < 0 || end > segment.byteSize()) {
             throw new IndexOutOfBoundsException("robust lock region needs " + (end - wordOffset)
