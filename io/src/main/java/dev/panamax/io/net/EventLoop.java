@@ -168,7 +168,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (shutdown || !tasks.offer(task, inEventLoop())) {
+        if (shutdown || tasks.offer(task, inEventLoop()) == LoopTasks.REFUSED) {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
         }
     }

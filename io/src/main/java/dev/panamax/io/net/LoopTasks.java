@@ -47,20 +47,29 @@ final class LoopTasks {
         this.loopKind = loopKind;
     }
 
+    /** What {@link #offer} did: the loop had closed, so the task was not queued. */
+    static final int REFUSED = -1;
+    /** What {@link #offer} did: queued; the loop was awake, or this is its own thread. */
+    static final int QUEUED = 0;
+    /** What {@link #offer} did: queued, and wrote the eventfd because the loop had marked itself asleep. */
+    static final int QUEUED_AND_WOKE = 1;
+
     /**
      * Queues a task; a caller other than the loop thread wakes the loop if it may be sleeping.
      *
-     * @return false when the loop had already run its queue for the last time: the task was not queued
+     * @return {@link #REFUSED} when the loop had already run its queue for the last time, else {@link #QUEUED} or
+     *         {@link #QUEUED_AND_WOKE} (LoopTasksStress tells the wake-up protocol's outcomes apart by it)
      */
-    boolean offer(Runnable task, boolean onLoopThread) {
+    int offer(Runnable task, boolean onLoopThread) {
         tasks.offer(task);
         if (closed && tasks.remove(task)) {
-            return false;
+            return REFUSED;
         }
         if (!onLoopThread && awake.compareAndSet(false, true)) {
             wake();
+            return QUEUED_AND_WOKE;
         }
-        return true;
+        return QUEUED;
     }
 
     /** Ends the loop's wait whatever {@code awake} says (close() uses it to make the loop see its shutdown flag). */

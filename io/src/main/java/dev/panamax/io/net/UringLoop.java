@@ -157,7 +157,7 @@ public final class UringLoop implements Executor, AutoCloseable {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (shutdown || !tasks.offer(task, inEventLoop())) {
+        if (shutdown || tasks.offer(task, inEventLoop()) == LoopTasks.REFUSED) {
             throw new RejectedExecutionException("io_uring loop " + thread.getName() + " is closed");
         }
     }

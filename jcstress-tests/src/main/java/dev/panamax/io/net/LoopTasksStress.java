@@ -67,7 +67,7 @@ public class LoopTasksStress {
 
     @Actor
     public void submitter(II_Result r) {
-        r.r1 = tasks.offer(() -> { }, false) ? 1 : 0;
+        r.r1 = tasks.offer(() -> { }, false) == LoopTasks.QUEUED_AND_WOKE ? 1 : 0;
     }
 
     @Actor
