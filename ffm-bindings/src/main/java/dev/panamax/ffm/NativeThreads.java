@@ -247,16 +247,21 @@ public final class NativeThreads {
          * Waits for the thread to finish ({@code pthread_join}) and releases its upcall stub.
          *
          * @throws ExecutionException   wrapping what the task threw
-         * @throws IllegalStateException when this thread was already joined
-         * @throws ErrnoException        when {@code pthread_join} fails
+         * @throws IllegalStateException when this thread was already joined, or calls this on itself
+         * @throws ErrnoException        when {@code pthread_join} fails (the thread then stays joinable)
          * @see <a href="https://man7.org/linux/man-pages/man3/pthread_join.3.html">pthread_join(3)</a>
          */
         public void join() throws ExecutionException, ErrnoException {
+            if (tid == Processes.gettid()) {
+                throw new IllegalStateException("native thread " + tid + " cannot join itself (pthread_join would "
+                        + "fail with EDEADLK): join it from another thread");
+            }
             if (!joined.compareAndSet(false, true)) {
                 throw new IllegalStateException("native thread " + tid + " was already joined");
             }
             int error = Libc.join(pthread.get(Native.C_LONG, 0));
             if (error != 0) {
+                joined.set(false); // not reaped: its stub and memory stay until a join succeeds
                 throw new ErrnoException("pthread_join", error);
             }
             arena.close(); // the thread has left the upcall: the stub can go

@@ -11,12 +11,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,6 +43,24 @@ class NativeThreadsTest {
         assertNotEquals(Sched.gettid(), tid.get(), "a different kernel thread");
         assertTrue(CpuSet.online().contains(cpu.get()), "getcpu inside the task: " + cpu.get());
         assertTrue(javaName.get() != null, "the JVM attached the thread as a Java thread");
+    }
+
+    @Test
+    void shouldRefuseAThreadJoiningItselfAndStayJoinable() throws Exception {
+        CompletableFuture<NativeThreads.Handle> self = new CompletableFuture<>();
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        NativeThreads.Handle handle = NativeThreads.start(() -> {
+            try {
+                self.get(30, TimeUnit.SECONDS).join(); // pthread_join on itself: EDEADLK
+            } catch (Throwable e) {
+                refused.set(e);
+            }
+        }, NativeThreads.Config.DEFAULT);
+        self.complete(handle);
+        handle.join(); // still joinable: the refused call must not have marked it joined
+        assertInstanceOf(IllegalStateException.class, refused.get(), String.valueOf(refused.get()));
+        assertTrue(refused.get().getMessage().contains("cannot join itself"), refused.get().getMessage());
+        assertThrows(IllegalStateException.class, handle::join, "joined once only");
     }
 
     @Test
