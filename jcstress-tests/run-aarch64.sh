@@ -82,9 +82,13 @@ rm -rf "$out"
 mkdir -p "$out"
 start=$(date +%s)
 echo "== jcstress $mode on aarch64 (${java[0]}): $filter"
-(cd "$out" && "${java[@]}" --enable-native-access=ALL-UNNAMED -jar "$jar" \
-    -jvmArgsPrepend --enable-native-access=ALL-UNNAMED -m "$mode" -sc false -t "$filter" -v -r "$out/report" \
-    > "$out/console.log" 2>&1) || true  # jcstress exits 1 on failed tests; we grade
+# jcstress binds threads through JNA, which unpacks its native library under ~/.cache/JNA by default: an x86_64
+# jcstress run at the same time can replace it under the aarch64 VMs (UnsatisfiedLinkError in their forks).
+jna="-Djna.tmpdir=$out/jna"
+mkdir -p "$out/jna"
+(cd "$out" && "${java[@]}" --enable-native-access=ALL-UNNAMED "$jna" -jar "$jar" \
+    -jvmArgsPrepend "--enable-native-access=ALL-UNNAMED $jna" -m "$mode" -sc false -t "$filter" -v \
+    -r "$out/report" > "$out/console.log" 2>&1) || true  # jcstress exits 1 on failed tests; we grade
 elapsed=$(( $(date +%s) - start ))
 if ! grep -q '^RUN RESULTS:' "$out/console.log"; then
     echo "jcstress did not finish; see $out/console.log:" >&2
