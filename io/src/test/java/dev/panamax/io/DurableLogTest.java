@@ -801,6 +801,35 @@ class DurableLogTest {
     }
 
     @Test
+    void shouldRemoveASegmentAfterTheCutEvenIfItHoldsARecordLongerThanTheLimit() throws IOException {
+        LogOptions wide = small(Durability.FDATASYNC);
+        try (DurableLog log = DurableLog.open(dir, wide)) {
+            long s = 1;
+            while (segmentFiles(dir).size() < 2) {
+                log.append(filled(3000, s++));
+            }
+            log.append(filled(4000, s)); // in the second segment: longer than the limit the log reopens with
+        }
+        Path first = segmentFiles(dir).get(0);
+        overwrite(first, validEnd(first, 2) + RecordFormat.RECORD_HEADER_BYTES + 10, new byte[] {'X'});
+        // Record 3 is corrupt: the cut is there, and the second segment goes with everything after it, so its long
+        // record must neither refuse the open nor have the first segment cut by a refused one.
+        try (DurableLog log = DurableLog.open(dir, wide.withMaxRecordBytes(3500))) {
+            RecoveryReport r = log.recoveryReport();
+            assertEquals(2, r.lastSequence(), r.toString());
+            assertEquals(1, r.droppedSegments(), r.toString());
+            assertTrue(r.problems().stream().anyMatch(p -> p.contains("removed, it follows the cut")), r.toString());
+            assertEquals(1, segmentFiles(dir).size());
+        }
+    }
+
+    private static byte[] filled(int size, long sequence) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) sequence);
+        return b;
+    }
+
+    @Test
     void shouldLeaveNoSequenceGapWhenAPayloadFailsToCopy() throws Exception {
         try (DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC))) {
             Arena shared = Arena.ofShared();
