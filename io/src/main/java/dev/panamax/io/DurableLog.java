@@ -389,11 +389,14 @@ public final class DurableLog implements AutoCloseable {
             return new DurableLog(dir, options, channel, fileLock, key);
         } catch (IOException | RuntimeException | Error e) {
             try {
-                if (fileLock != null) {
-                    fileLock.release();
-                }
-                if (channel != null) {
-                    channel.close();
+                try {
+                    if (fileLock != null) {
+                        fileLock.release();
+                    }
+                } finally {
+                    if (channel != null) {
+                        channel.close(); // also when the release failed: the descriptor must not leak
+                    }
                 }
             } catch (IOException closing) {
                 e.addSuppressed(closing);
