@@ -12,7 +12,10 @@
 # Installs Debian's fio when it is missing (as root), then runs, one after the other, on that file:
 #   fio --ioengine=io_uring --rw=randread --bs=4k --direct=1 --iodepth=32   (IoBenchmark.qd32: IOPS)
 #   fio --ioengine=io_uring --rw=randread --bs=4k --direct=1 --iodepth=1    (IoBenchmark.qd1: latency)
-# with fio's defaults otherwise (no fixed buffers, no registered files, no SQPOLL, one job), and prints one JSON
+# with what IoBenchmark's panamaxUring does: registered buffers (--fixedbufs, IORING_OP_READ_FIXED) and offsets
+# drawn uniformly with repeats (--norandommap --randrepeat=0; fio's default reads each block once per pass);
+# fio's defaults otherwise (no registered files, no SQPOLL, one job). FIO_DEFAULTS=1 drops those three options
+# (the anchor of earlier runs). It prints one JSON
 # object on stdout: per queue depth the IOPS, and the mean, p50 and p99 of the total latency (lat: submission to
 # completion, what JMH's SampleTime of IoBenchmark.qd1 measures) and of the completion latency (clat), in
 # microseconds. A table goes to stderr. `panamax bench io` runs this script (with --no-install) when fio is
@@ -85,10 +88,13 @@ fi
 filesize=$(stat -c %s "$file")
 [ "$filesize" -ge $((1 << 20)) ] || die "$file has $filesize bytes: at least 1 MiB needed"
 
+like_panamax=(--fixedbufs=1 --norandommap --randrepeat=0)
+[ "${FIO_DEFAULTS:-0}" = 1 ] && like_panamax=()
 for qd in 32 1; do
     echo "== fio io_uring randread 4k O_DIRECT iodepth=$qd, ${secs}s on $file" >&2
     # --size: the whole file rounded down to 4 KiB, as IoBenchmark reads it.
     fio --name="qd$qd" --filename="$file" --readonly --ioengine=io_uring --rw=randread --bs=4k --direct=1 \
+        "${like_panamax[@]}" \
         --iodepth="$qd" --size=$((filesize / 4096 * 4096)) --time_based --runtime="$secs" --ramp_time="$ramp" \
         --lat_percentiles=1 --output-format=json >"$work/qd$qd.json" 2>"$work/qd$qd.err" \
         || die "fio failed at iodepth=$qd: $(head -c 2000 "$work/qd$qd.err")"
