@@ -39,6 +39,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
@@ -110,25 +111,36 @@ public class AllocatorWorkloadBenchmark {
     private long baseRssKiB;
 
     /**
-     * Resident memory of the process, read from {@code /proc/self/status} after each round. JMH sums
-     * {@code EVENTS} counters over the measurement iterations of every fork, so each iteration reports its value
-     * divided by iterations × forks: the printed figure is the mean, over the iterations of all forks, of the value
-     * at each iteration's end.
+     * Resident memory of the process, read from {@code /proc/self/status} once at each iteration's end, after its
+     * last round and outside the timed rounds (reading and parsing the file costs tens of microseconds, the same for
+     * every peer, which would pull every ratio toward 1). JMH sums {@code EVENTS} counters over the measurement
+     * iterations of every fork, so each iteration reports its value divided by iterations × forks: the printed
+     * figure is the mean, over the iterations of all forks, of the value at each iteration's end.
      */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class Memory {
-        /** {@code VmRSS} after the round, MiB. */
+        /** {@code VmRSS} after the iteration's last round, MiB. */
         public double rssMiB;
         /** {@code VmHWM}: the peak resident set since the fork started, MiB. */
         public double peakRssMiB;
         /** {@code VmHWM} less the resident set when the fork started, MiB. */
         public double peakGrowthMiB;
-        private int iterations = 1;
 
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
-            iterations = EventCounters.measuredIterations(params);
+        /**
+         * Samples the resident set after the iteration's last round; JMH reads the counters after this teardown.
+         *
+         * @param bench the benchmark, for the resident set at the fork's start
+         * @param params the run's parameters (its forks and measured iterations)
+         * @param iteration this iteration's parameters (warm-up or measured)
+         */
+        @TearDown(Level.Iteration)
+        public void sample(AllocatorWorkloadBenchmark bench, BenchmarkParams params, IterationParams iteration) {
+            int share = EventCounters.shareOf(params, iteration);
+            long[] kib = status("VmRSS:", "VmHWM:");
+            rssMiB = kib[0] / 1024.0 / share;
+            peakRssMiB = kib[1] / 1024.0 / share;
+            peakGrowthMiB = (kib[1] - bench.baseRssKiB) / 1024.0 / share;
         }
     }
 
@@ -169,7 +181,7 @@ public class AllocatorWorkloadBenchmark {
             System.err.println("AllocatorWorkloadBenchmark: cannot reset VmHWM (" + e + "); peaks count from JVM"
                     + " start");
         }
-        baseRssKiB = status("VmRSS:");
+        baseRssKiB = status("VmRSS:")[0];
         crew = new Crew(THREADS, this::newClient);
         for (int t = 0; t < THREADS; t++) {
             larsonSets[t] = new Blocks(SLOTS);
@@ -189,10 +201,9 @@ public class AllocatorWorkloadBenchmark {
         });
         crew.close();
         allocator.close();
-        long peak = status("VmHWM:");
+        long[] kib = status("VmHWM:", "VmRSS:");
         System.out.printf("%n%s %s: VmHWM %.1f MiB, growth over the fork's start %.1f MiB, VmRSS %.1f MiB%n",
-                params.getBenchmark(), peer, peak / 1024.0, (peak - baseRssKiB) / 1024.0,
-                status("VmRSS:") / 1024.0);
+                params.getBenchmark(), peer, kib[0] / 1024.0, (kib[0] - baseRssKiB) / 1024.0, kib[1] / 1024.0);
     }
 
     @Benchmark
@@ -211,7 +222,6 @@ public class AllocatorWorkloadBenchmark {
                 c.write(b, slot, step);
             }
         });
-        measure(memory);
         return r;
     }
 
@@ -249,7 +259,6 @@ public class AllocatorWorkloadBenchmark {
         if (failure.get() != null) {
             throw new IllegalStateException("a short-lived thread failed", failure.get());
         }
-        measure(memory);
         return WAVES;
     }
 
@@ -280,7 +289,6 @@ public class AllocatorWorkloadBenchmark {
             }
         });
         sharing.sharedLines = (double) shared[0] / sharing.iterations;
-        measure(memory);
         return shared[0];
     }
 
@@ -318,26 +326,26 @@ public class AllocatorWorkloadBenchmark {
         return both.size();
     }
 
-    private void measure(Memory memory) {
-        long rss = status("VmRSS:");
-        long peak = status("VmHWM:");
-        memory.rssMiB = rss / 1024.0 / memory.iterations;
-        memory.peakRssMiB = peak / 1024.0 / memory.iterations;
-        memory.peakGrowthMiB = (peak - baseRssKiB) / 1024.0 / memory.iterations;
-    }
-
-    /** A {@code kB} field of {@code /proc/self/status}, in KiB. */
-    private static long status(String field) {
+    /** {@code kB} fields of {@code /proc/self/status}, in KiB, in the order asked, from one read of the file. */
+    private static long[] status(String... fields) {
+        long[] kib = new long[fields.length];
+        int found = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field)) {
-                    return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
+                for (int i = 0; i < fields.length; i++) {
+                    if (line.startsWith(fields[i])) {
+                        kib[i] = Long.parseLong(line.substring(fields[i].length()).replace("kB", "").trim());
+                        found++;
+                    }
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/self/status", e);
         }
-        throw new IllegalStateException("/proc/self/status has no " + field);
+        if (found != fields.length) {
+            throw new IllegalStateException("/proc/self/status lacks one of " + String.join(", ", fields));
+        }
+        return kib;
     }
 
     /** xorshift64: cheap enough not to show in the times, the same sequence for every peer. */
