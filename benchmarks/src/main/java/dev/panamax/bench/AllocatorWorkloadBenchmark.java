@@ -15,8 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Arrays;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +65,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *       bytes at the same time, then each increments a long in each of its own blocks {@value #PASSES} times; a
  *       cache line holding blocks of both threads makes the writes ping-pong between cores. The
  *       {@code Sharing.sharedLines} counter is the number of 64-byte lines holding blocks of both threads (-1 when
- *       a peer does not expose addresses).</li>
+ *       a peer does not expose addresses). The allocation and the count run before each round, untimed: the score
+ *       is the writes and the frees.</li>
  * </ul>
  *
  * <p>Peers are those of {@link AllocatorBenchmark} that can free a block on another thread than the one that
@@ -98,6 +98,8 @@ public class AllocatorWorkloadBenchmark {
     static final int SHARED_SIZE = 16;
     static final int PASSES = 5_000;
     private static final int LINE = 64;
+    /** The most lines a block of {@value #SHARED_SIZE} bytes can touch: one more when it straddles a boundary. */
+    private static final int LINES_PER_BLOCK = (SHARED_SIZE - 1) / LINE + 2;
 
     @Param({"panamax", "panamaxRaw", "panamaxLocal", "panamaxLocalRaw", "panamaxStripes", "netty", "unsafe",
         "malloc"})
@@ -107,6 +109,9 @@ public class AllocatorWorkloadBenchmark {
     private OffHeapAllocator allocator;
     private Crew crew;
     private final Blocks[] larsonSets = new Blocks[THREADS];
+    private final Blocks[] sharingSets = new Blocks[THREADS];
+    private final long[] firstLines = new long[SHARED_BLOCKS * LINES_PER_BLOCK];
+    private final long[] bothLines = new long[SHARED_BLOCKS * LINES_PER_BLOCK];
     private int round;
     private long baseRssKiB;
 
@@ -144,17 +149,37 @@ public class AllocatorWorkloadBenchmark {
         }
     }
 
-    /** What the false-sharing check saw in its last round (divided like {@link Memory}'s counters). */
+    /**
+     * The blocks of a {@link #falseSharing} round, allocated before the round and outside its timing, and what the
+     * false-sharing check saw in the iteration's last round (divided like {@link Memory}'s counters).
+     */
     @AuxCounters(AuxCounters.Type.EVENTS)
     @State(Scope.Thread)
     public static class Sharing {
         /** 64-byte cache lines holding blocks of both threads; -1 when the peer hides addresses. */
         public double sharedLines;
-        private int iterations = 1;
+        private long lastSharedLines; // this round's count, reported at the iteration's end
 
-        @Setup(Level.Trial)
-        public void setUp(BenchmarkParams params) {
-            iterations = EventCounters.measuredIterations(params);
+        /**
+         * Allocates the round's blocks, both threads at once as in the workload, and counts the lines they share;
+         * JMH runs it before each round, outside the round's time.
+         *
+         * @param bench the benchmark, whose crew allocates
+         */
+        @Setup(Level.Invocation)
+        public void allocate(AllocatorWorkloadBenchmark bench) {
+            lastSharedLines = bench.allocateSharingRound();
+        }
+
+        /**
+         * Reports the count of the iteration's last round.
+         *
+         * @param params the run's parameters (its forks and measured iterations)
+         * @param iteration this iteration's parameters (warm-up or measured)
+         */
+        @TearDown(Level.Iteration)
+        public void report(BenchmarkParams params, IterationParams iteration) {
+            sharedLines = (double) lastSharedLines / EventCounters.shareOf(params, iteration);
         }
     }
 
@@ -186,6 +211,8 @@ public class AllocatorWorkloadBenchmark {
         for (int t = 0; t < THREADS; t++) {
             larsonSets[t] = new Blocks(SLOTS);
         }
+        // Each worker makes its own slots, so that the arrays of the two threads do not share a line either.
+        crew.run(id -> sharingSets[id] = new Blocks(SHARED_BLOCKS));
     }
 
     @TearDown(Level.Trial)
@@ -264,21 +291,10 @@ public class AllocatorWorkloadBenchmark {
 
     @Benchmark
     public long falseSharing(Memory memory, Sharing sharing) {
-        Blocks[] sets = {new Blocks(SHARED_BLOCKS), new Blocks(SHARED_BLOCKS)};
-        long[] shared = new long[1];
-        CyclicBarrier allocated = new CyclicBarrier(THREADS);
-        CyclicBarrier counted = new CyclicBarrier(THREADS);
+        // The blocks were allocated by Sharing.allocate before the round: only the writes and the frees are timed.
         crew.run(id -> {
             Client c = crew.client(id);
-            Blocks b = sets[id];
-            for (int i = 0; i < SHARED_BLOCKS; i++) {
-                c.allocate(b, i, SHARED_SIZE);
-            }
-            await(allocated);
-            if (id == 0) {
-                shared[0] = sharedLines(c, sets);
-            }
-            await(counted); // the other thread's blocks stay allocated while they are counted
+            Blocks b = sharingSets[id];
             for (int pass = 0; pass < PASSES; pass++) {
                 for (int i = 0; i < SHARED_BLOCKS; i++) {
                     c.write(b, i, pass);
@@ -288,8 +304,7 @@ public class AllocatorWorkloadBenchmark {
                 c.free(b, i);
             }
         });
-        sharing.sharedLines = (double) shared[0] / sharing.iterations;
-        return shared[0];
+        return sharing.lastSharedLines;
     }
 
     public static void main(String[] args) throws RunnerException {
@@ -300,30 +315,60 @@ public class AllocatorWorkloadBenchmark {
         new Runner(options).run();
     }
 
-    private static long sharedLines(Client c, Blocks[] sets) {
-        Set<Long> first = new HashSet<>();
+    /**
+     * Allocates {@link #falseSharing}'s blocks on the crew, both threads at once, and counts the 64-byte lines that
+     * hold blocks of both threads, or returns -1 when the peer hides addresses. Untimed: called before each round.
+     */
+    long allocateSharingRound() {
+        crew.run(id -> {
+            Client c = crew.client(id);
+            Blocks b = sharingSets[id];
+            for (int i = 0; i < SHARED_BLOCKS; i++) {
+                c.allocate(b, i, SHARED_SIZE);
+            }
+        });
+        // The crew's end barrier orders the workers' slot writes before these reads; address() needs no owner.
+        return sharedLines(crew.client(0), sharingSets, firstLines, bothLines);
+    }
+
+    /**
+     * Counts the {@value #LINE}-byte lines holding blocks of {@value #SHARED_SIZE} bytes of both sets, or -1 when
+     * the peer hides addresses; {@code firstLines} and {@code bothLines} are scratch, reused so that the count
+     * allocates nothing that a GC could charge to a later round.
+     */
+    static long sharedLines(Client c, Blocks[] sets, long[] firstLines, long[] bothLines) {
+        // Sorting and binary search on primitives: no boxed set, no garbage.
+        int first = 0;
         for (int i = 0; i < SHARED_BLOCKS; i++) {
             long a = c.address(sets[0], i);
             if (a < 0) {
                 return -1;
             }
             for (long line = a / LINE; line <= (a + SHARED_SIZE - 1) / LINE; line++) {
-                first.add(line);
+                firstLines[first++] = line;
             }
         }
-        Set<Long> both = new HashSet<>();
+        Arrays.sort(firstLines, 0, first);
+        int both = 0;
         for (int i = 0; i < SHARED_BLOCKS; i++) {
             long a = c.address(sets[1], i);
             if (a < 0) {
                 return -1;
             }
             for (long line = a / LINE; line <= (a + SHARED_SIZE - 1) / LINE; line++) {
-                if (first.contains(line)) {
-                    both.add(line);
+                if (Arrays.binarySearch(firstLines, 0, first, line) >= 0) {
+                    bothLines[both++] = line;
                 }
             }
         }
-        return both.size();
+        Arrays.sort(bothLines, 0, both);
+        int distinct = 0;
+        for (int i = 0; i < both; i++) {
+            if (i == 0 || bothLines[i] != bothLines[i - 1]) {
+                distinct++;
+            }
+        }
+        return distinct;
     }
 
     /** {@code kB} fields of {@code /proc/self/status}, in KiB, in the order asked, from one read of the file. */
