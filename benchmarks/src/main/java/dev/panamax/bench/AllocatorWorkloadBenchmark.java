@@ -297,7 +297,7 @@ public class AllocatorWorkloadBenchmark {
             Blocks b = sharingSets[id];
             for (int pass = 0; pass < PASSES; pass++) {
                 for (int i = 0; i < SHARED_BLOCKS; i++) {
-                    c.write(b, i, pass);
+                    c.increment(b, i);
                 }
             }
             for (int i = 0; i < SHARED_BLOCKS; i++) {
@@ -448,6 +448,12 @@ public class AllocatorWorkloadBenchmark {
         /** Writes a long at offset 0 of the block in slot {@code i}. */
         abstract void write(Blocks b, int i, long value);
 
+        /**
+         * Adds 1 to the long at offset 0 of the block in slot {@code i}: a plain read-modify-write, whose read must
+         * fetch the line back when another core wrote it, which is what makes false sharing show.
+         */
+        abstract void increment(Blocks b, int i);
+
         /** The address of the block in slot {@code i}, or -1 if the peer does not expose it. */
         abstract long address(Blocks b, int i);
     }
@@ -476,6 +482,12 @@ public class AllocatorWorkloadBenchmark {
         @Override
         void write(Blocks b, int i, long value) {
             ((MemorySegment) b.objects[i]).set(ValueLayout.JAVA_LONG, 0, value);
+        }
+
+        @Override
+        void increment(Blocks b, int i) {
+            MemorySegment s = (MemorySegment) b.objects[i];
+            s.set(ValueLayout.JAVA_LONG, 0, s.get(ValueLayout.JAVA_LONG, 0) + 1);
         }
 
         @Override
@@ -511,6 +523,12 @@ public class AllocatorWorkloadBenchmark {
         }
 
         @Override
+        void increment(Blocks b, int i) {
+            MemorySegment s = (MemorySegment) b.objects[i];
+            s.set(ValueLayout.JAVA_LONG, 0, s.get(ValueLayout.JAVA_LONG, 0) + 1);
+        }
+
+        @Override
         long address(Blocks b, int i) {
             return ((MemorySegment) b.objects[i]).address();
         }
@@ -539,6 +557,12 @@ public class AllocatorWorkloadBenchmark {
         @Override
         final void write(Blocks b, int i, long value) {
             MallocPeer.pokeLong(b.addresses[i], value);
+        }
+
+        @Override
+        final void increment(Blocks b, int i) {
+            long a = b.addresses[i];
+            MallocPeer.pokeLong(a, MallocPeer.peekLong(a) + 1);
         }
 
         @Override
@@ -631,6 +655,12 @@ public class AllocatorWorkloadBenchmark {
         @Override
         void write(Blocks b, int i, long value) {
             ((ByteBuf) b.objects[i]).setLong(0, value);
+        }
+
+        @Override
+        void increment(Blocks b, int i) {
+            ByteBuf buf = (ByteBuf) b.objects[i];
+            buf.setLong(0, buf.getLong(0) + 1);
         }
 
         @Override

@@ -53,6 +53,11 @@ final class MallocPeer {
         EVERYTHING.set(ValueLayout.JAVA_LONG, address, value);
     }
 
+    /** Reads one long at a raw address (8-byte aligned, as for {@link #pokeLong}). */
+    static long peekLong(long address) {
+        return EVERYTHING.get(ValueLayout.JAVA_LONG, address);
+    }
+
     static MemorySegment malloc(long size) {
         try {
             return (MemorySegment) MALLOC.invokeExact(size);

@@ -34,6 +34,11 @@ class AllocatorWorkloadBenchmarkTest {
         }
 
         @Override
+        void increment(Blocks b, int i) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         long address(Blocks b, int i) {
             return b.addresses[i];
         }
