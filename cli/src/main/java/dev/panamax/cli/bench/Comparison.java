@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * One result with what it is compared against: for a panamax variant, the best peer measured with the same
- * benchmark, mode and other parameters in the same run; peers carry no comparison.
+ * benchmark, mode and other parameters in the same run (a baseline, {@link Suite#BASELINE}, is no peer); peers and
+ * baselines carry no comparison.
  *
  * @param result the result
  * @param suite the suite it belongs to, null for a benchmark no suite names
@@ -48,7 +49,8 @@ public record Comparison(Result result, Suite suite, String impl, boolean panama
             if (panamax) {
                 for (Result peer : groups.get(groupKey(r))) {
                     String peerImpl = peer.params().get(suite.get().implParam(peer.benchmark()));
-                    if (peerImpl != null && !suite.get().isPanamax(peerImpl) && !Double.isNaN(peer.score())
+                    if (peerImpl != null && !suite.get().isPanamax(peerImpl) && !suite.get().isBaseline(peerImpl)
+                            && !Double.isNaN(peer.score())
                             && (best == null || better(peer, best))) {
                         best = peer;
                     }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * One benchmark suite of {@code panamax bench}: one or more JMH classes in {@code benchmarks.jar} that measure panamax
  * and its peers in the same run, each selecting the implementation by one {@code @Param}. This class is the one place
- * that says which values of those parameters are panamax's own; every other value is a peer.
+ * that says which values of those parameters are panamax's own and which is a baseline; every other value is a
+ * peer.
  *
  * @param name the suite's name on the command line, such as {@code locks}
  * @param benches the JMH classes, in the order they are listed; the first is the suite's main class
@@ -22,6 +23,12 @@ public record Suite(String name, List<Bench> benches, Set<String> panamaxImpls) 
 
     /** The package of every benchmark class in {@code benchmarks.jar}. */
     public static final String PACKAGE = "dev.panamax.bench";
+
+    /**
+     * The implementation value of a baseline: the benchmark's work without the thing measured (such as
+     * {@code AllocatorWorkloadBenchmark}'s rounds without an allocator), there to be subtracted, not compared with.
+     */
+    public static final String BASELINE = "none";
 
     /**
      * One JMH class of a suite.
@@ -183,5 +190,16 @@ public record Suite(String name, List<Bench> benches, Set<String> panamaxImpls) 
      */
     public boolean isPanamax(String impl) {
         return panamaxImpls.contains(impl) || impl.startsWith("panamax");
+    }
+
+    /**
+     * Tells whether an implementation is a baseline, {@value #BASELINE}: neither panamax's nor a peer, so never the
+     * best peer of a comparison.
+     *
+     * @param impl a value of an implementation parameter
+     * @return true for the baseline
+     */
+    public boolean isBaseline(String impl) {
+        return BASELINE.equals(impl);
     }
 }

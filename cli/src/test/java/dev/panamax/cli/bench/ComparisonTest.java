@@ -101,6 +101,19 @@ class ComparisonTest {
     }
 
     @Test
+    void shouldNotTakeTheBaselineAsBestPeerWhenItIsFastest() {
+        String threads = "dev.panamax.bench.AllocatorWorkloadBenchmark.shortLivedThreads";
+        Result panamax = Samples.result(threads, "avgt", Map.of("peer", "panamax"), 4.3, 1);
+        Result malloc = Samples.result(threads, "avgt", Map.of("peer", "malloc"), 4.1, 1);
+        Result none = Samples.result(threads, "avgt", Map.of("peer", "none"), 3.6, 1);
+        List<Comparison> c = Comparison.compare(List.of(panamax, malloc, none));
+        assertSame(malloc, c.get(0).bestPeer(), "none (3.6 ms) is faster but is the baseline");
+        assertFalse(c.get(2).panamax());
+        assertFalse(c.get(2).hasPeer());
+        assertEquals("", c.get(2).verdict());
+    }
+
+    @Test
     void shouldKeepFactorsShortWhenTheyAreLarge() {
         assertEquals("1.23x", Comparison.times(1.234));
         assertEquals("12.3x", Comparison.times(12.34));
