@@ -75,6 +75,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code arena} (a confined arena is closed by its owner only) and {@code directBuffer} (freed by the GC, not by a
  * thread) are left out.
  *
+ * <p>{@code none} is a baseline, not a peer: it runs each workload's threads and loops with no allocator (a slot
+ * stands for the block: allocating stores the size in it, writing and incrementing update it, freeing clears it).
+ * Its score is the fixed cost of a round that every peer pays too, so subtract it from a peer's score before
+ * comparing peers: in {@link #shortLivedThreads} it is starting and joining the {@value #WAVES} × {@value #THREADS}
+ * threads, most of every peer's round, and a ratio of two peers' raw scores there says little; in {@link #larson}
+ * it is the crew's hand-off and the random sizes; in {@link #falseSharing} it is the increments on memory that no
+ * other thread touches. Its {@code sharedLines} is -1 and its memory counters show the JVM's own growth. The CLI's
+ * bench report lists it but does not take it as the best peer.
+ *
  * <p>How to run: {@code java -jar benchmarks/target/benchmarks.jar AllocatorWorkloadBenchmark -f 1 -wi 2 -i 3 -w 1s
  * -r 1s}. Two threads per workload: on a machine with fewer idle cores the times mostly measure the scheduler.
  */
@@ -102,10 +111,13 @@ public class AllocatorWorkloadBenchmark {
     private static final int LINES_PER_BLOCK = (SHARED_SIZE - 1) / LINE + 2;
 
     @Param({"panamax", "panamaxRaw", "panamaxLocal", "panamaxLocalRaw", "panamaxStripes", "netty", "unsafe",
-        "malloc"})
+        "malloc", BASELINE})
     String peer;
 
-    private AllocatorBenchmark.Peer kind;
+    /** The {@code peer} value of the baseline that allocates nothing (see the class comment). */
+    static final String BASELINE = "none";
+
+    private AllocatorBenchmark.Peer kind; // null for the baseline
     private OffHeapAllocator allocator;
     private Crew crew;
     private final Blocks[] larsonSets = new Blocks[THREADS];
@@ -190,12 +202,9 @@ public class AllocatorWorkloadBenchmark {
             throw new IllegalArgumentException("run AllocatorWorkloadBenchmark with one JMH thread (-t 1), not "
                     + params.getThreads());
         }
-        kind = AllocatorBenchmark.Peer.of(peer);
-        switch (kind) {
-            case ARENA, DIRECT_BUFFER -> throw new IllegalArgumentException(peer
-                    + " cannot free a block on another thread; see the class comment");
-            default -> {
-            }
+        kind = peer.equals(BASELINE) ? null : AllocatorBenchmark.Peer.of(peer);
+        if (kind == AllocatorBenchmark.Peer.ARENA || kind == AllocatorBenchmark.Peer.DIRECT_BUFFER) {
+            throw new IllegalArgumentException(peer + " cannot free a block on another thread; see the class comment");
         }
         allocator = OffHeapAllocator.builder().threadCaches(kind != AllocatorBenchmark.Peer.PANAMAX_STRIPES).build();
         try {
@@ -414,6 +423,9 @@ public class AllocatorWorkloadBenchmark {
 
     /** A client for the calling thread (a thread-bound view is bound to the thread that creates the client). */
     private Client newClient() {
+        if (kind == null) {
+            return new NoneClient();
+        }
         return switch (kind) {
             case PANAMAX, PANAMAX_STRIPES -> new SegmentClient(allocator);
             case PANAMAX_RAW -> new RawClient(allocator);
@@ -628,6 +640,37 @@ public class AllocatorWorkloadBenchmark {
         @Override
         void free(long address) {
             MallocPeer.free(MemorySegment.ofAddress(address));
+        }
+    }
+
+    /**
+     * The baseline: no allocator, the slot stands for the block. Each call still reads or writes the slot, so the
+     * sizes computed for it stay live and C2 cannot drop the workload's loop.
+     */
+    private static final class NoneClient extends Client {
+        @Override
+        void allocate(Blocks b, int i, int size) {
+            b.addresses[i] = size;
+        }
+
+        @Override
+        void free(Blocks b, int i) {
+            b.addresses[i] = 0;
+        }
+
+        @Override
+        void write(Blocks b, int i, long value) {
+            b.addresses[i] += value;
+        }
+
+        @Override
+        void increment(Blocks b, int i) {
+            b.addresses[i]++;
+        }
+
+        @Override
+        long address(Blocks b, int i) {
+            return -1;
         }
     }
 
