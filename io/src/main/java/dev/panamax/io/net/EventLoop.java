@@ -457,7 +457,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         // from any thread; so cancel() returns true exactly when the task never runs.
         private volatile int state;
 
-        private Scheduled(Runnable task, long deadlineNs) {
+        Scheduled(Runnable task, long deadlineNs) { // package-private: ScheduledCancelStress races cancel and fire
             this.task = task;
             this.deadlineNs = deadlineNs;
         }
