@@ -478,33 +478,27 @@ public final class DurableLog implements AutoCloseable {
                 long nameSequence = found.get(i)[0];
                 Path path = directory.resolve(RecordFormat.segmentFileName(nameSequence));
                 String name = path.getFileName().toString();
-                SegmentScan scan;
-                boolean followsCut = cut || nameSequence != expected;
-                try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
-                    long trustedEnd = clean != null && clean.segment().equals(name) ? clean.end() : -1;
-                    scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(),
-                            window, trustedEnd);
-                } catch (RecordTooLargeException e) {
-                    if (!followsCut) {
-                        throw e; // nothing is changed before the cut: the open is refused with every file as it was
-                    }
-                    scan = null; // removed below with the rest after the cut, whatever its records hold
-                }
                 if (!cut && nameSequence != expected) {
                     cut = true;
                     problems.add(name + ": starts at sequence " + nameSequence
                             + " but the previous segment ended before " + expected);
                 }
-                if (scan == null) {
-                    problems.add(name + ": removed, it follows the cut (records not counted: one is longer than "
-                            + "the record limit)");
-                    Fd.unlink(path, false);
-                    removedAny = true;
-                    droppedSegments++;
-                    continue;
+                SegmentScan scan;
+                try (Fd fd = Fd.open(path, Set.of(OpenFlag.READ), 0)) {
+                    long trustedEnd = clean != null && clean.segment().equals(name) ? clean.end() : -1;
+                    scan = SegmentScan.scan(new FdSource(fd), name, nameSequence, options.maxRecordBytes(),
+                            window, trustedEnd);
+                } catch (RecordTooLargeException e) {
+                    if (!cut) {
+                        throw e; // nothing is changed before the cut: the open is refused with every file as it was
+                    }
+                    scan = null; // removed below with the rest after the cut, whatever its records hold
                 }
-                if (cut || scan.outcome() == SegmentScan.Outcome.NO_HEADER) {
-                    if (!cut && i != found.size() - 1) {
+                if (cut || scan.outcome() == SegmentScan.Outcome.NO_HEADER) { // scan is null only after the cut
+                    if (scan == null) {
+                        problems.add(name + ": removed, it follows the cut (records not counted: one is longer "
+                                + "than the record limit)");
+                    } else if (!cut && i != found.size() - 1) {
                         problems.add(scan.problem() + " but later segments exist");
                         cut = true;
                     } else if (!cut) {
