@@ -806,9 +806,10 @@ class DurableLogTest {
         try (DurableLog log = DurableLog.open(dir, wide)) {
             long s = 1;
             while (segmentFiles(dir).size() < 2) {
-                log.append(filled(3000, s++));
+                log.append(PowerLossTest.pattern(3000, (byte) s++));
             }
-            log.append(filled(4000, s)); // in the second segment: longer than the limit the log reopens with
+            // In the second segment: longer than the limit the log reopens with.
+            log.append(PowerLossTest.pattern(4000, (byte) s));
         }
         Path first = segmentFiles(dir).get(0);
         overwrite(first, validEnd(first, 2) + RecordFormat.RECORD_HEADER_BYTES + 10, new byte[] {'X'});
@@ -821,12 +822,6 @@ class DurableLogTest {
             assertTrue(r.problems().stream().anyMatch(p -> p.contains("removed, it follows the cut")), r.toString());
             assertEquals(1, segmentFiles(dir).size());
         }
-    }
-
-    private static byte[] filled(int size, long sequence) {
-        byte[] b = new byte[size];
-        Arrays.fill(b, (byte) sequence);
-        return b;
     }
 
     @Test

@@ -119,10 +119,7 @@ class PowerLossTest {
                 System.out.println("power loss, FDATASYNC/FSYNC: " + records.size() + " of " + n
                         + " acknowledged records found; " + report);
                 assertEquals(n, records.size(), "acknowledged records lost: " + report);
-                for (int i = 0; i < n; i++) {
-                    assertEquals(i + 1, records.get(i).sequence());
-                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
-                }
+                assertRecordsFromOne(records, n);
                 assertTrue(report.segments() > 1, "the log should have rolled: " + report);
                 assertEquals(0, report.droppedRecords(), report.toString());
             }
@@ -225,9 +222,7 @@ class PowerLossTest {
                 System.out.println("power loss, WRITE then one FDATASYNC: " + records.size() + " of "
                         + (unsynced + 1) + " records found; " + report);
                 assertEquals(unsynced + 1, records.size(), "records before an acknowledged flush lost: " + report);
-                for (int i = 0; i <= unsynced; i++) {
-                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
-                }
+                assertRecordsFromOne(records, unsynced + 1);
                 assertTrue(report.segments() > 2, "the log should have rolled: " + report);
             }
         }
@@ -256,9 +251,7 @@ class PowerLossTest {
                 System.out.println("power loss, WRITE, reopen at " + reopenAt + ", one " + rung + " append: "
                         + records.size() + " of " + (unsynced + 1) + " records found; " + report);
                 assertEquals(unsynced + 1, records.size(), "records before an acknowledged one lost: " + report);
-                for (int i = 0; i <= unsynced; i++) {
-                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
-                }
+                assertRecordsFromOne(records, unsynced + 1);
             }
         }
     }
@@ -282,9 +275,7 @@ class PowerLossTest {
                 System.out.println("power loss after a clean close and WRITE appends: " + records.size()
                         + " records; " + recovered.recoveryReport());
                 assertTrue(records.size() >= 20, recovered.recoveryReport().toString());
-                for (int i = 0; i < records.size(); i++) {
-                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
-                }
+                assertRecordsFromOne(records, records.size());
             }
         }
     }
@@ -363,9 +354,7 @@ class PowerLossTest {
                 System.out.println("power loss, WRITE appends then sync(FDATASYNC): " + records.size() + " of " + n
                         + " records found; " + report);
                 assertEquals(n, records.size(), "records covered by a sync lost: " + report);
-                for (int i = 0; i < n; i++) {
-                    assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
-                }
+                assertRecordsFromOne(records, n);
                 assertTrue(report.segments() > 2, "the log should have rolled: " + report);
             }
         }
@@ -588,7 +577,7 @@ class PowerLossTest {
         }
     }
 
-    private static byte[] pattern(int size, byte b) {
+    static byte[] pattern(int size, byte b) {
         byte[] bytes = new byte[size];
         Arrays.fill(bytes, b);
         return bytes;
@@ -598,6 +587,14 @@ class PowerLossTest {
     private static LogOptions rolling(Durability rung) {
         return LogOptions.defaults().withDurability(rung).withMaxRecordBytes(4096)
                 .withSegmentBytes(2 * LogOptions.MIN_SEGMENT_BYTES);
+    }
+
+    /** Checks that the first {@code count} records are 1, 2, 3, ... with the payloads appendInOrder wrote. */
+    private static void assertRecordsFromOne(List<LogRecord> records, int count) {
+        for (int i = 0; i < count; i++) {
+            assertEquals(i + 1, records.get(i).sequence());
+            assertArrayEquals(payload(i + 1, 2000), records.get(i).payload(), "record " + (i + 1));
+        }
     }
 
     /** Appends 2000-byte records {@code from..to}, checking that each gets its expected sequence. */
