@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -362,13 +363,13 @@ class OffHeapAllocatorTest {
         for (int round = 0; round < 200; round++) {
             OffHeapAllocator a = OffHeapAllocator.builder().regionBytes(64L << 20).limitBytes(1L << 40).build();
             List<MemorySegment> handedOut = new ArrayList<>();
-            CountDownLatch started = new CountDownLatch(1);
+            AtomicInteger allocated = new AtomicInteger(); // released after each add: how far the allocator got
             AtomicReference<Throwable> unexpected = new AtomicReference<>();
-            Thread allocating = Thread.ofPlatform().start(() -> {
-                started.countDown();
+            Thread allocating = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     while (true) {
                         handedOut.add(a.allocate(3L << 20));
+                        allocated.incrementAndGet();
                     }
                 } catch (IllegalStateException e) {
                     // closed: the only way out
@@ -376,8 +377,11 @@ class OffHeapAllocatorTest {
                     unexpected.set(e);
                 }
             });
-            started.await();
-            Thread.sleep(0, round * 1000);
+            // Close after 0 to 7 blocks, so the close lands at a different point of an allocation each round.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (allocated.get() < round % 8 && allocating.isAlive() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             a.close();
             allocating.join(10_000);
             assertFalse(allocating.isAlive());
