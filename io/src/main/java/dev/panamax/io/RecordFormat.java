@@ -99,8 +99,7 @@ final class RecordFormat {
         dst.set(INT, offset, RECORD_MAGIC);
         dst.set(INT, offset + 4, length);
         dst.set(LONG, offset + 8, sequence);
-        payloadCrc.update(dst.asSlice(offset, 16).asByteBuffer());
-        dst.set(INT, offset + 16, (int) payloadCrc.getValue());
+        dst.set(INT, offset + 16, finishRecordChecksum(payloadCrc, dst, offset));
         MemorySegment.copy(payload, 0, dst, offset + RECORD_HEADER_BYTES, length);
     }
 
@@ -108,7 +107,15 @@ final class RecordFormat {
     static int recordChecksum(MemorySegment src, long offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(src.asSlice(offset + RECORD_HEADER_BYTES, length).asByteBuffer());
-        crc.update(src.asSlice(offset, 16).asByteBuffer());
+        return finishRecordChecksum(crc, src, offset);
+    }
+
+    /**
+     * Completes a record's checksum once {@code crc} has taken its whole payload: the header fields before the
+     * checksum field (magic, length, sequence) come last.
+     */
+    static int finishRecordChecksum(CRC32C crc, MemorySegment src, long headerOffset) {
+        crc.update(src.asSlice(headerOffset, 16).asByteBuffer());
         return (int) crc.getValue();
     }
 

@@ -273,8 +273,7 @@ final class SegmentCursor {
             return false;
         }
         long at = pos - windowStart;
-        crc.update(window.asSlice(at, 16).asByteBuffer());
-        return (int) crc.getValue() == window.get(INT, at + 16);
+        return RecordFormat.finishRecordChecksum(crc, window, at) == window.get(INT, at + 16);
     }
 
     private Step bad(String why) {
