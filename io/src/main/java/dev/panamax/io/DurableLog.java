@@ -389,21 +389,31 @@ public final class DurableLog implements AutoCloseable {
             return new DurableLog(dir, options, channel, fileLock, key);
         } catch (IOException | RuntimeException | Error e) {
             try {
-                try {
-                    if (fileLock != null) {
-                        fileLock.release();
-                    }
-                } finally {
-                    if (channel != null) {
-                        channel.close(); // also when the release failed: the descriptor must not leak
-                    }
-                }
+                releaseLockFile(fileLock, channel, key);
             } catch (IOException closing) {
                 e.addSuppressed(closing);
-            } finally {
-                unregisterOpen(key);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Releases the fcntl lock on LOCK (if taken), closes its channel even when the release fails (the descriptor
+     * must not leak), then frees the key: after the release, so a later opener here finds LOCK unlocked.
+     */
+    private static void releaseLockFile(FileLock fileLock, FileChannel channel, Object key) throws IOException {
+        try {
+            try {
+                if (fileLock != null) {
+                    fileLock.release();
+                }
+            } finally {
+                if (channel != null) {
+                    channel.close();
+                }
+            }
+        } finally {
+            unregisterOpen(key);
         }
     }
 
@@ -1811,15 +1821,7 @@ public final class DurableLog implements AutoCloseable {
                 }
             } finally {
                 arena.close();
-                try {
-                    try {
-                        fileLock.release();
-                    } finally {
-                        lockChannel.close();
-                    }
-                } finally {
-                    unregisterOpen(lockFileKey); // after the release: a later opener here finds LOCK unlocked
-                }
+                releaseLockFile(fileLock, lockChannel, lockFileKey);
             }
         } finally {
             lock.unlock();
