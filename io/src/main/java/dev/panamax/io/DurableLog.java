@@ -587,18 +587,9 @@ public final class DurableLog implements AutoCloseable {
             return firstKept - 1;
         }
         boolean all = durability == Durability.FSYNC || durability == Durability.SYNC;
-        for (Segment s : segments) {
-            try (Fd fd = Fd.open(s.path, Set.of(OpenFlag.READ), 0)) {
-                if (all) {
-                    fd.fsync();
-                } else {
-                    fd.fdatasync();
-                }
-            }
-            flushCalls++;
-        }
-        Fd.fsyncDirectory(directory);
-        flushCalls++;
+        List<Path> kept = segments.stream().map(s -> s.path).toList();
+        flushEarlier(kept, true, !all);
+        flushCalls += kept.size() + 1;
         return expected - 1;
     }
 
