@@ -33,13 +33,13 @@ public final class FutexCondition implements Condition {
     /*
      * Overview. The classic futex condition variable (glibc before 2.25, "Futexes Are Tricky" section 9):
      *
-     *   offset 0: seq     (32 bits) incremented by every signal, wraps
+     *   offset 0: seq     (32 bits) incremented by every signal that finds a waiter, wraps
      *   offset 4: waiters (32 bits) threads between "about to wait" and "re-acquired the mutex"
      *
      *   await:     waiters++, s = seq (both under the mutex); unlock; sleep while seq == s; lock with
      *              getAndSet(2) (FutexMutex.reacquireAfterWait); waiters--
-     *   signal:    seq++; if waiters > 0: wake one
-     *   signalAll: seq++; if waiters > 0: mark the mutex contended (its word 2, or its sleep word ARMED with the
+     *   signal:    if waiters > 0: seq++, wake one
+     *   signalAll: if waiters > 0: seq++, mark the mutex contended (its word 2, or its sleep word ARMED with the
      *              release-store unlock), CMP_REQUEUE(seq, wake 1, requeue all -> the word the mutex sleeps on)
      *
      * seq and waiters change only under the mutex, so the signaller's count is exact for the threads that have
@@ -169,10 +169,11 @@ public final class FutexCondition implements Condition {
     @Override
     public void signal() {
         mutex.checkOwner();
-        seq.getAndAdd(1);
-        if (waiters.getVolatile() > 0) {
-            site.wakeOne();
+        if (waiters.getVolatile() == 0) {
+            return; // see signalAll
         }
+        seq.getAndAdd(1);
+        site.wakeOne();
     }
 
     /**
@@ -183,10 +184,13 @@ public final class FutexCondition implements Condition {
     @Override
     public void signalAll() {
         mutex.checkOwner();
-        int s = seq.getAndAdd(1) + 1;
         if (waiters.getVolatile() == 0) {
+            // waiters changes only under the mutex, which we hold: no thread has read seq for a wait it has not
+            // finished, and a later waiter reads seq after our unlock. Leaving seq alone then loses nothing and
+            // spares the atomic add, which costs a signaller with no waiters (the common case) the most.
             return;
         }
+        int s = seq.getAndAdd(1) + 1;
         mutex.markContended();
         if (!site.requeueAll(s, mutex.site())) {
             // Only a signaller changes seq, and all of them hold the mutex: a mismatch means foreign writes.
