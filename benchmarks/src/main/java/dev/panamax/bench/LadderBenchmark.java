@@ -41,6 +41,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -134,13 +136,26 @@ public class LadderBenchmark {
     /** One appender's payload: the same bytes as an array, the array wrapped, and as a direct buffer. */
     @State(Scope.Thread)
     public static class Payload {
-        final byte[] bytes = new byte[RECORD_BYTES];
-        final ByteBuffer heap = ByteBuffer.wrap(bytes);
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(RECORD_BYTES);
+        /**
+         * Bytes per record: {@link #RECORD_BYTES} unless {@code -p recordBytes=...} asks for other sizes (the
+         * framing's 20 bytes weigh differently on a 128-byte and a 64 KiB record).
+         */
+        @Param({"" + RECORD_BYTES})
+        public int recordBytes;
+
+        byte[] bytes;
+        ByteBuffer heap;
+        ByteBuffer buffer;
 
         /** Fills the payload with non-zero bytes. */
         @Setup
         public void fill() {
+            if (recordBytes < 1) {
+                throw new IllegalArgumentException("recordBytes must be positive: " + recordBytes);
+            }
+            bytes = new byte[recordBytes];
+            heap = ByteBuffer.wrap(bytes);
+            buffer = ByteBuffer.allocateDirect(recordBytes);
             for (int i = 0; i < bytes.length; i++) {
                 bytes[i] = (byte) (i * 31 + 7);
             }
@@ -322,7 +337,10 @@ public class LadderBenchmark {
                 while (b.hasRemaining()) {
                     s.channel.write(b, s.position + b.position());
                 }
-                s.position = (s.position + RECORD_BYTES) % PREWRITTEN_BYTES;
+                s.position += p.bytes.length;
+                if (s.position + p.bytes.length > PREWRITTEN_BYTES) {
+                    s.position = 0;
+                }
                 if (s.sync) {
                     s.channel.force(false);
                 }
@@ -381,24 +399,28 @@ public class LadderBenchmark {
         Options opt = builder.build();
         Collection<RunResult> results = new Runner(opt).run();
         System.out.println();
-        System.out.println("LadderBenchmark targets (ratio of ops/s):");
-        ratio(results, "WRITE: panamax / fileChannelHeap (heap byte[] both)", ">= 1.00", 1.0,
-                "append", "WRITE", "panamax", "append", "WRITE", "fileChannelHeap");
-        ratio(results, "WRITE: panamax / fileChannel (direct buffer)", ">= 1.00", 1.0,
-                "append", "WRITE", "panamax", "append", "WRITE", "fileChannel");
-        ratio(results, "FDATASYNC: panamax / fileChannelPrewritten + force", ">= 0.90", 0.9,
-                "append", "FDATASYNC", "panamax", "append", "FDATASYNC", "fileChannelPrewritten");
-        ratio(results, "FDATASYNC: panamax / fileChannel + force (growing)", "none", 0,
-                "append", "FDATASYNC", "panamax", "append", "FDATASYNC", "fileChannel");
-        ratio(results, "group commit: 8 threads / 1 thread (panamax)", ">= 5.00", 5.0,
-                "groupCommit", null, "panamax", "singleWriter", null, "panamax");
+        Set<String> sizes = new TreeSet<>(Comparator.comparingInt(Integer::parseInt));
+        results.forEach(r -> sizes.add(r.getParams().getParam("recordBytes")));
+        for (String size : sizes) {
+            System.out.println("LadderBenchmark targets (ratio of ops/s), " + size + "-byte records:");
+            ratio(results, size, "WRITE: panamax / fileChannelHeap (heap byte[] both)", ">= 1.00", 1.0,
+                    "append", "WRITE", "panamax", "append", "WRITE", "fileChannelHeap");
+            ratio(results, size, "WRITE: panamax / fileChannel (direct buffer)", ">= 1.00", 1.0,
+                    "append", "WRITE", "panamax", "append", "WRITE", "fileChannel");
+            ratio(results, size, "FDATASYNC: panamax / fileChannelPrewritten + force", ">= 0.90", 0.9,
+                    "append", "FDATASYNC", "panamax", "append", "FDATASYNC", "fileChannelPrewritten");
+            ratio(results, size, "FDATASYNC: panamax / fileChannel + force (growing)", "none", 0,
+                    "append", "FDATASYNC", "panamax", "append", "FDATASYNC", "fileChannel");
+            ratio(results, size, "group commit: 8 threads / 1 thread (panamax)", ">= 5.00", 5.0,
+                    "groupCommit", null, "panamax", "singleWriter", null, "panamax");
+        }
     }
 
-    private static void ratio(Collection<RunResult> results, String label, String target, double min,
+    private static void ratio(Collection<RunResult> results, String size, String label, String target, double min,
                               String method, String rung, String impl, String baseMethod, String baseRung,
                               String baseImpl) {
-        Double a = score(results, method, rung, impl);
-        Double b = score(results, baseMethod, baseRung, baseImpl);
+        Double a = score(results, size, method, rung, impl);
+        Double b = score(results, size, baseMethod, baseRung, baseImpl);
         if (a == null || b == null || b == 0) {
             System.out.printf(Locale.ROOT, "  %-52s %8s  (not run)%n", label, "-");
             return;
@@ -409,10 +431,11 @@ public class LadderBenchmark {
                 verdict, a, b);
     }
 
-    private static Double score(Collection<RunResult> results, String method, String rung, String impl) {
+    private static Double score(Collection<RunResult> results, String size, String method, String rung,
+                                String impl) {
         for (RunResult r : results) {
             BenchmarkParams p = r.getParams();
-            if (!p.getBenchmark().endsWith("." + method)) {
+            if (!p.getBenchmark().endsWith("." + method) || !size.equals(p.getParam("recordBytes"))) {
                 continue;
             }
             String who = method.equals("append") ? p.getParam("impl") : p.getParam("groupImpl");
