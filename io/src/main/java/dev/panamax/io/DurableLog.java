@@ -16,6 +16,8 @@ import dev.panamax.sync.FutexMutex;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -98,7 +100,8 @@ public final class DurableLog implements AutoCloseable {
      *
      * Staging and group commit (RocksDB's write group, with a shared buffer instead of a writer queue):
      *
-     *   appender:  lock; stage frame into buffers[active] at stagedEnd; seq = nextSequence++; staged++;
+     *   appender:  lock; stage frame into buffers[active] at stagedEnd (payload copied, then checksummed from
+     *              the copy); seq = nextSequence++; staged++;
      *              while durableSequence < seq: if the running leader took seq (a follower): add this thread to
      *              parked[buffer staged into], unlock, park until durableSequence >= seq (or failure), and leave
      *              without the lock; else if a leader runs, await acked[buffer staged into]; else lead();
@@ -201,6 +204,11 @@ public final class DurableLog implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Condition[] acked = {lock.newCondition(), lock.newCondition()}; // appenders, by staging buffer
     private final MemorySegment zeros; // null without zero fill: a chunk of zeros, never written
+    // ByteBuffer views of buffers, made once (null past 2 GiB): checksumming a staged payload allocates nothing.
+    private final ByteBuffer[] stagingViews; // guarded by lock: position and limit change per record
+    private final CRC32C checksum = new CRC32C(); // guarded by lock
+    private final MemorySegment padding; // tailBytes of zeros, never written: more than any padding needs
+    private final byte[] checksumScratch = new byte[RecordFormat.CHECKSUMMED_HEADER_BYTES]; // guarded by lock
 
     private final List<Segment> segments = new ArrayList<>(); // guarded by lock; last one is being written
     private Segment current; // guarded by lock
@@ -316,6 +324,9 @@ public final class DurableLog implements AutoCloseable {
             this.buffers = new MemorySegment[] {arena.allocate(bufferBytes, alignment),
                 arena.allocate(bufferBytes, alignment)};
             this.zeros = options.zeroFill() ? arena.allocate(ZERO_CHUNK_BYTES) : null; // allocate() zeroes memory
+            this.padding = arena.allocate(tailBytes); // allocate() zeroes memory
+            this.stagingViews = bufferBytes <= Integer.MAX_VALUE
+                    ? new ByteBuffer[] {buffers[0].asByteBuffer(), buffers[1].asByteBuffer()} : null;
             this.recovery = recover();
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -953,7 +964,7 @@ public final class DurableLog implements AutoCloseable {
      */
     public long append(byte[] payload) throws IOException {
         Objects.requireNonNull(payload, "payload");
-        return append(MemorySegment.ofArray(payload), durability);
+        return appendRecord(null, payload, durability);
     }
 
     /**
@@ -966,7 +977,7 @@ public final class DurableLog implements AutoCloseable {
      */
     public long append(byte[] payload, Durability rung) throws IOException {
         Objects.requireNonNull(payload, "payload");
-        return append(MemorySegment.ofArray(payload), rung);
+        return appendRecord(null, payload, rung);
     }
 
     /**
@@ -997,9 +1008,19 @@ public final class DurableLog implements AutoCloseable {
      */
     public long append(MemorySegment payload, Durability rung) throws IOException {
         Objects.requireNonNull(payload, "payload");
+        return appendRecord(payload, null, rung);
+    }
+
+    /**
+     * The appends' common path, for a payload in {@code segment} or in {@code array} (the other null). A
+     * {@code byte[]} is copied as it is (no heap segment over it) and the checksum state and views are the log's
+     * own, used under the lock: once compiled, an append allocates nothing (DurableLogAllocationTest).
+     */
+    private long appendRecord(MemorySegment segment, byte[] array, Durability rung) throws IOException {
         Objects.requireNonNull(rung, "rung");
-        if (payload.byteSize() > options.maxRecordBytes()) {
-            throw new IllegalArgumentException("record of " + payload.byteSize() + " bytes exceeds the limit of "
+        long size = array != null ? array.length : segment.byteSize();
+        if (size > options.maxRecordBytes()) {
+            throw new IllegalArgumentException("record of " + size + " bytes exceeds the limit of "
                     + options.maxRecordBytes() + " bytes of log " + directory);
         }
         if (rung.openMode() != Durability.OpenMode.BUFFERED && rung != durability) {
@@ -1010,10 +1031,7 @@ public final class DurableLog implements AutoCloseable {
         if (closed) {
             throw closedError();
         }
-        // Checksum the payload in the caller's thread: confined segments stay on their thread, and the
-        // CRC work stays out of the lock.
-        CRC32C crc = RecordFormat.payloadChecksum(payload);
-        long frame = RecordFormat.frameBytes(payload.byteSize());
+        long frame = RecordFormat.frameBytes(size);
         int need = rung == Durability.FSYNC ? FLUSH_ALL : rung == Durability.FDATASYNC ? FLUSH_DATA : FLUSH_NONE;
         lock.lock();
         boolean locked = true;
@@ -1031,7 +1049,24 @@ public final class DurableLog implements AutoCloseable {
             }
             long sequence = nextSequence;
             int mine = active;
-            RecordFormat.encodeRecord(buffers[mine], stagedEnd - bufferBase, sequence, payload, crc);
+            long at = stagedEnd - bufferBase;
+            long payloadAt = at + RecordFormat.RECORD_HEADER_BYTES;
+            // The checksum is taken from the staged copy, so a record always matches its checksum, even when its
+            // caller changes the payload meanwhile (a mismatch would cut it, and every record after it, at
+            // recovery). In this thread: a confined payload segment is read by its owner.
+            if (array != null) {
+                MemorySegment.copy(array, 0, buffers[mine], ValueLayout.JAVA_BYTE, payloadAt, array.length);
+            } else {
+                MemorySegment.copy(segment, 0, buffers[mine], payloadAt, size);
+            }
+            checksum.reset();
+            ByteBuffer view = stagingViews != null ? stagingViews[mine].clear() : null;
+            if (view != null) {
+                checksum.update(view.limit((int) (payloadAt + size)).position((int) payloadAt));
+            } else {
+                RecordFormat.updatePayloadChecksum(checksum, buffers[mine].asSlice(payloadAt, size));
+            }
+            RecordFormat.encodeHeader(buffers[mine], at, sequence, (int) size, checksum, checksumScratch);
             nextSequence = sequence + 1; // only once staged: a payload that fails to copy leaves no gap
             stagedEnd += frame;
             stagedSequence = sequence;
@@ -1178,8 +1213,8 @@ public final class DurableLog implements AutoCloseable {
     /** Lock held. Wakes the followers parked on a batch of {@code buffer}. */
     private void unparkFollowers(int buffer) {
         List<Thread> list = parked.get(buffer);
-        for (Thread t : list) {
-            LockSupport.unpark(t);
+        for (int i = 0; i < list.size(); i++) { // indexed: an iterator is an allocation per batch
+            LockSupport.unpark(list.get(i));
         }
         list.clear();
     }
@@ -1273,7 +1308,7 @@ public final class DurableLog implements AutoCloseable {
             long length = end - base;
             long padded = direct ? alignUp(end, blockBytes) - base : pagePaddedEnd(base, end) - base;
             if (padded > length) {
-                batch.asSlice(length, padded - length).fill((byte) 0);
+                MemorySegment.copy(padding, 0, batch, length, padded - length); // no slice to allocate
                 length = padded;
             }
             if (ring != null && length <= Integer.MAX_VALUE) {
@@ -1354,8 +1389,8 @@ public final class DurableLog implements AutoCloseable {
      * segment it cannot read, so an unflushed earlier segment lost to power would take this record with it.
      */
     private void flushEarlier(List<Path> earlier, boolean syncDirectory, boolean dataOnly) throws IOException {
-        for (Path p : earlier) {
-            try (Fd fd = Fd.open(p, Set.of(OpenFlag.READ), 0)) {
+        for (int i = 0; i < earlier.size(); i++) { // indexed: an iterator is an allocation per batch
+            try (Fd fd = Fd.open(earlier.get(i), Set.of(OpenFlag.READ), 0)) {
                 if (dataOnly) {
                     fd.fdatasync();
                 } else {

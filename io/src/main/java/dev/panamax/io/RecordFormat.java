@@ -55,6 +55,8 @@ final class RecordFormat {
     /** "PREC" read as a little-endian int. */
     static final int RECORD_MAGIC = 0x43455250;
     static final int RECORD_HEADER_BYTES = 20;
+    /** The header bytes a record's checksum covers after its payload: magic, length and sequence. */
+    static final int CHECKSUMMED_HEADER_BYTES = 16;
 
     /** Largest piece of a heap payload not backed by a {@code byte[]} that is copied at a time to be checksummed. */
     static final int CHECKSUM_CHUNK_BYTES = 8192;
@@ -70,9 +72,15 @@ final class RecordFormat {
     /** Starts the record checksum: the payload part, computable before the sequence number is known. */
     static CRC32C payloadChecksum(MemorySegment payload) {
         CRC32C crc = new CRC32C();
+        updatePayloadChecksum(crc, payload);
+        return crc;
+    }
+
+    /** Adds {@code payload} to {@code crc}: the payload part of a record's checksum. */
+    static void updatePayloadChecksum(CRC32C crc, MemorySegment payload) {
         if (payload.isNative() || payload.heapBase().orElse(null) instanceof byte[]) {
             crc.update(payload.asByteBuffer());
-            return crc;
+            return;
         }
         // asByteBuffer refuses heap segments over long[], int[] and the like (and heapBase hides the array of a
         // read-only one): copy through a bounded scratch array rather than the whole payload.
@@ -85,7 +93,6 @@ final class RecordFormat {
             crc.update(scratch, 0, n);
             done += n;
         }
-        return crc;
     }
 
     /**
@@ -96,11 +103,29 @@ final class RecordFormat {
     static void encodeRecord(MemorySegment dst, long offset, long sequence, MemorySegment payload,
                              CRC32C payloadCrc) {
         int length = Math.toIntExact(payload.byteSize());
+        encodeHeader(dst, offset, sequence, length, payloadCrc);
+        MemorySegment.copy(payload, 0, dst, offset + RECORD_HEADER_BYTES, length);
+    }
+
+    /**
+     * Writes a record's header at {@code offset} of {@code dst}; its payload goes right after.
+     *
+     * @param payloadCrc the checksum of the {@code length}-byte payload; consumed
+     */
+    static void encodeHeader(MemorySegment dst, long offset, long sequence, int length, CRC32C payloadCrc) {
+        encodeHeader(dst, offset, sequence, length, payloadCrc, new byte[CHECKSUMMED_HEADER_BYTES]);
+    }
+
+    /**
+     * {@link #encodeHeader(MemorySegment, long, long, int, CRC32C)} through the caller's scratch array of
+     * {@link #CHECKSUMMED_HEADER_BYTES}, so that a header costs no allocation, compiled or not.
+     */
+    static void encodeHeader(MemorySegment dst, long offset, long sequence, int length, CRC32C payloadCrc,
+                             byte[] scratch) {
         dst.set(INT, offset, RECORD_MAGIC);
         dst.set(INT, offset + 4, length);
         dst.set(LONG, offset + 8, sequence);
-        dst.set(INT, offset + 16, finishRecordChecksum(payloadCrc, dst, offset));
-        MemorySegment.copy(payload, 0, dst, offset + RECORD_HEADER_BYTES, length);
+        dst.set(INT, offset + 16, finishRecordChecksum(payloadCrc, dst, offset, scratch));
     }
 
     /** The checksum a record whose header starts at {@code offset} of {@code src} must carry. */
@@ -115,7 +140,13 @@ final class RecordFormat {
      * checksum field (magic, length, sequence) come last.
      */
     static int finishRecordChecksum(CRC32C crc, MemorySegment src, long headerOffset) {
-        crc.update(src.asSlice(headerOffset, 16).asByteBuffer());
+        return finishRecordChecksum(crc, src, headerOffset, new byte[CHECKSUMMED_HEADER_BYTES]);
+    }
+
+    /** {@link #finishRecordChecksum(CRC32C, MemorySegment, long)} through a scratch array of the header's size. */
+    static int finishRecordChecksum(CRC32C crc, MemorySegment src, long headerOffset, byte[] scratch) {
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, headerOffset, scratch, 0, CHECKSUMMED_HEADER_BYTES);
+        crc.update(scratch, 0, CHECKSUMMED_HEADER_BYTES);
         return (int) crc.getValue();
     }
 
