@@ -264,7 +264,8 @@ final class RingEngine implements FileEngine {
             }
         } catch (IOException | RuntimeException e) {
             // This request only (a closed fd, a buffer whose arena the caller closed after submitting, ...):
-            // IoUring queues an SQE whole or not at all, so the ring and the other requests are intact.
+            // IoUring queues an SQE whole or not at all, so the ring and the other requests are intact; a refused
+            // linked fsync leaves no link either, so the write runs alone and no later request joins its chain.
             if (mainQueued) {
                 r.failWhenDone(e); // its second SQE was refused; its buffer is the kernel's until the first's CQE
             } else {

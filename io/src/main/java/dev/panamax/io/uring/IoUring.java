@@ -79,6 +79,12 @@ public final class IoUring implements AutoCloseable {
      * (a bad argument, a full table) leaves the tail, and so the stale or half-written SQE there, unpublished, and
      * no slot taken: the next request overwrites that entry.
      *
+     * Link chains: link() writes nothing into the SQE it links; it sets chain to LINKED. The next queuing call
+     * moves it to FOLLOWER as its first step (startQueueing), and that call's claim() sets IOSQE_IO_LINK on the
+     * SQE before it. A call refused on the way leaves FOLLOWER behind and no flag; the queuing call after it (or
+     * link, reserve, a submission) finds FOLLOWER and ends the chain, so the linked request runs alone instead of
+     * dragging into its fate whatever request is queued next, often another caller's.
+     *
      * Ring indices: sqTail is our private copy of the SQ tail; SQEs are published with one release store per
      * batch in submit(). The SQ head and CQ tail are read with acquire (kernel writes), the CQ head is stored
      * with release after each CQE is read, before its completion runs, so a completion may re-enter the ring.
@@ -144,6 +150,9 @@ public final class IoUring implements AutoCloseable {
     private static final long INTERNAL = -1L;
     private static final int CHUNK = 64;
     private static final int MAX_IN_FLIGHT = 1 << 20;
+    private static final int CHAIN_NONE = 0; // no link pending
+    private static final int CHAIN_LINKED = 1; // link() was called; the next queuing call continues the chain
+    private static final int CHAIN_FOLLOWER = 2; // that call has started; its claim() links the SQE before it
     private static final int SUBMIT_RETRIES = 16;
     private static final long CLOSE_TIMEOUT_NS = 10_000_000_000L;
     private static final long CLOSE_TICK_NS = 100_000_000L;
@@ -171,7 +180,7 @@ public final class IoUring implements AutoCloseable {
     private int sqTail; // owner only: SQEs prepared up to here; the ring's tail is published in submit()
     private int published; // owner only: the SQ tail last stored to the ring
     private int lastPrepared = -1; // owner only: SQ index of the latest SQE, for link() and linkTimeout()
-    private boolean chainOpen; // owner only: the latest SQE carries IOSQE_IO_LINK, its successor is not queued yet
+    private int chain = CHAIN_NONE; // owner only: CHAIN_NONE, CHAIN_LINKED or CHAIN_FOLLOWER (see the overview)
     private MemorySegment[] registeredBuffers; // owner only: keeps registered buffers reachable
     private boolean reaping;
     private boolean closed;
@@ -321,6 +330,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id, for {@link #cancel}
      */
     public long nop(Completion completion) {
+        startQueueing();
         int index = nextSqe(IoUringOps.OP_NOP, completion);
         long userData = nextUserData();
         IoUringOps.prepNop(ring, index, userData);
@@ -338,6 +348,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
      */
     public long read(Fd fd, MemorySegment buffer, long position, Completion completion) throws IOException {
+        startQueueing();
         return rw(IoUringOps.OP_READ, fd.intValue(), false, buffer, position, -1, completion);
     }
 
@@ -352,6 +363,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
      */
     public long write(Fd fd, MemorySegment buffer, long position, Completion completion) throws IOException {
+        startQueueing();
         return rw(IoUringOps.OP_WRITE, fd.intValue(), false, buffer, position, -1, completion);
     }
 
@@ -368,6 +380,7 @@ public final class IoUring implements AutoCloseable {
      */
     public long readFixed(Fd fd, int bufIndex, MemorySegment buffer, long position, Completion completion)
             throws IOException {
+        startQueueing();
         return rw(IoUringOps.OP_READ_FIXED, fd.intValue(), false, buffer, position, bufIndex, completion);
     }
 
@@ -384,6 +397,7 @@ public final class IoUring implements AutoCloseable {
      */
     public long writeFixed(Fd fd, int bufIndex, MemorySegment buffer, long position, Completion completion)
             throws IOException {
+        startQueueing();
         return rw(IoUringOps.OP_WRITE_FIXED, fd.intValue(), false, buffer, position, bufIndex, completion);
     }
 
@@ -397,6 +411,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id
      */
     public long readRegisteredFile(int fileIndex, MemorySegment buffer, long position, Completion completion) {
+        startQueueing();
         if (fileIndex < 0) {
             throw new IllegalArgumentException("fileIndex must be >= 0: " + fileIndex);
         }
@@ -413,6 +428,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id
      */
     public long writeRegisteredFile(int fileIndex, MemorySegment buffer, long position, Completion completion) {
+        startQueueing();
         if (fileIndex < 0) {
             throw new IllegalArgumentException("fileIndex must be >= 0: " + fileIndex);
         }
@@ -457,6 +473,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
      */
     public long fsync(Fd fd, boolean dataSync, Completion completion) throws IOException {
+        startQueueing();
         int raw = fd.intValue();
         int index = nextSqe(IoUringOps.OP_FSYNC, completion);
         long userData = nextUserData();
@@ -472,6 +489,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id
      */
     public long timeout(long delayNs, Completion completion) {
+        startQueueing();
         if (delayNs < 0) {
             throw new IllegalArgumentException("delayNs must be >= 0: " + delayNs);
         }
@@ -495,6 +513,7 @@ public final class IoUring implements AutoCloseable {
      * @throws IllegalStateException when no request was queued since the last {@link #submit()}
      */
     public long linkTimeout(long delayNs, Completion completion) {
+        startQueueing();
         Objects.requireNonNull(completion, "completion");
         checkOpen();
         if (delayNs < 0) {
@@ -515,16 +534,17 @@ public final class IoUring implements AutoCloseable {
     /**
      * Links the request queued just before to the next one ({@code IOSQE_IO_LINK}): the next starts only after
      * it completes successfully; when it fails (or a read/write is short) every later request of the chain
-     * completes with {@code -ECANCELED}.
+     * completes with {@code -ECANCELED}. When the next request is refused (its call throws), no link is made:
+     * this request runs alone, and the request queued after the refused one is not linked to it; call
+     * {@code link()} again before retrying to keep the chain.
      *
      * @return this ring
      * @throws IllegalStateException when no request was queued since the last {@link #submit()}
      */
     public IoUring link() {
-        int target = requireUnsubmittedPrevious("link");
+        requireUnsubmittedPrevious("link");
         requireFreeForChain("link");
-        IoUringOps.addFlags(ring, target, IoUringOps.SQE_IO_LINK);
-        chainOpen = true;
+        chain = CHAIN_LINKED; // the flag is written when the next request is queued, so a refused one writes none
         return this;
     }
 
@@ -541,10 +561,13 @@ public final class IoUring implements AutoCloseable {
         if (count < 1 || count > sqEntries) {
             throw new IllegalArgumentException("count must be in [1, " + sqEntries + "]: " + count);
         }
+        if (chain == CHAIN_FOLLOWER) {
+            chain = CHAIN_NONE; // the request meant to follow link() was refused: that chain is over
+        }
         if (freeSqes() >= count) {
             return;
         }
-        if (chainOpen) {
+        if (chain == CHAIN_LINKED) {
             throw new IllegalStateException("reserve() inside an open link chain: reserve before its first request");
         }
         makeRoom(count);
@@ -578,6 +601,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id of the cancel
      */
     public long cancel(long requestId, Completion completion) {
+        startQueueing();
         int index = nextSqe(IoUringOps.OP_ASYNC_CANCEL, completion);
         long userData = nextUserData();
         IoUringOps.prepCancel(ring, index, requestId, 0, userData);
@@ -595,6 +619,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code listener} is closed
      */
     public long accept(Fd listener, boolean multishot, Completion completion) throws IOException {
+        startQueueing();
         int raw = listener.intValue();
         int index = nextSqe(IoUringOps.OP_ACCEPT, completion);
         long userData = nextUserData();
@@ -612,6 +637,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
      */
     public long recv(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
+        startQueueing();
         int raw = requireFd(socket, "socket");
         requireBuffer(buffer);
         requireWritable(buffer, "recv buffer");
@@ -631,6 +657,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
      */
     public long send(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
+        startQueueing();
         int raw = requireFd(socket, "socket");
         requireBuffer(buffer);
         int index = nextSqe(IoUringOps.OP_SEND, completion);
@@ -651,6 +678,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
      */
     public long readv(Fd fd, MemorySegment[] buffers, long position, Completion completion) throws IOException {
+        startQueueing();
         return vectored(IoUringOps.OP_READV, fd, buffers, position, completion);
     }
 
@@ -666,6 +694,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
      */
     public long writev(Fd fd, MemorySegment[] buffers, long position, Completion completion) throws IOException {
+        startQueueing();
         return vectored(IoUringOps.OP_WRITEV, fd, buffers, position, completion);
     }
 
@@ -706,6 +735,7 @@ public final class IoUring implements AutoCloseable {
      */
     public long fallocate(Fd fd, Set<Fd.FallocateMode> modes, long position, long length, Completion completion)
             throws IOException {
+        startQueueing();
         int raw = requireFd(fd, "fd");
         begin(IoUringOps.OP_FALLOCATE, completion);
         // Set.copyOf refuses a null mode here, and a caller editing its set later cannot race the prep below.
@@ -729,6 +759,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id
      */
     public long openAt(Path path, Set<OpenFlag> flags, int mode, Completion completion) {
+        startQueueing();
         Objects.requireNonNull(path, "path");
         return openAt(IoUringOps.AT_FDCWD, null, path.toString(), flags, mode, completion);
     }
@@ -746,6 +777,7 @@ public final class IoUring implements AutoCloseable {
      */
     public long openAt(Fd directory, String name, Set<OpenFlag> flags, int mode, Completion completion)
             throws IOException {
+        startQueueing();
         return openAt(requireFd(directory, "directory"), directory, name, flags, mode, completion);
     }
 
@@ -771,6 +803,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is already closed
      */
     public long close(Fd fd, Completion completion) throws IOException {
+        startQueueing();
         requireFd(fd, "fd");
         begin(IoUringOps.OP_CLOSE, completion);
         int index = peekSqe();
@@ -791,6 +824,7 @@ public final class IoUring implements AutoCloseable {
      * @return the request id
      */
     public long statx(Path path, MemorySegment statxBuffer, Completion completion) {
+        startQueueing();
         Objects.requireNonNull(path, "path");
         return statx(IoUringOps.AT_FDCWD, null, path.toString(), statxBuffer, completion);
     }
@@ -806,6 +840,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
      */
     public long statx(Fd fd, MemorySegment statxBuffer, Completion completion) throws IOException {
+        startQueueing();
         return statx(requireFd(fd, "fd"), fd, "", statxBuffer, completion);
     }
 
@@ -840,6 +875,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
      */
     public long connect(Fd socket, SocketAddress address, Completion completion) throws IOException {
+        startQueueing();
         int raw = requireFd(socket, "socket");
         begin(IoUringOps.OP_CONNECT, completion);
         MemorySegment sockaddr = Arena.ofAuto().allocate(SOCKADDR_BYTES, Long.BYTES);
@@ -864,6 +900,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
      */
     public long sendZeroCopy(Fd socket, MemorySegment buffer, Completion completion) throws IOException {
+        startQueueing();
         int raw = requireFd(socket, "socket");
         begin(IoUringOps.OP_SEND_ZC, completion);
         requireBuffer(buffer);
@@ -890,6 +927,7 @@ public final class IoUring implements AutoCloseable {
      */
     public long splice(Fd in, long inOffset, Fd out, long outOffset, int length, int flags, Completion completion)
             throws IOException {
+        startQueueing();
         int rawIn = requireFd(in, "in");
         int rawOut = requireFd(out, "out");
         begin(IoUringOps.OP_SPLICE, completion);
@@ -920,6 +958,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code fd} is closed
      */
     public long pollAdd(Fd fd, int events, boolean multishot, Completion completion) throws IOException {
+        startQueueing();
         int raw = requireFd(fd, "fd");
         begin(IoUringOps.OP_POLL_ADD, completion);
         if (events == 0) {
@@ -964,6 +1003,7 @@ public final class IoUring implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException if {@code socket} is closed
      */
     public long recv(Fd socket, BufferRing buffers, boolean multishot, Completion completion) throws IOException {
+        startQueueing();
         int raw = requireFd(socket, "socket");
         begin(IoUringOps.OP_RECV, completion);
         Objects.requireNonNull(buffers, "buffers");
@@ -1111,7 +1151,7 @@ public final class IoUring implements AutoCloseable {
         if (toSubmit > 0) {
             ring.setSqTailRelease(sqTail); // release: the SQE writes before it are visible to the kernel
             published = sqTail;
-            chainOpen = false; // a chain left open ends here: the kernel runs its head alone
+            chain = CHAIN_NONE; // a chain still waiting for its next request ends here: its last SQE runs alone
         }
         int flags = 0;
         if (minComplete > 0 || (ring.setupFlags() & IoUringOps.SETUP_DEFER_TASKRUN) != 0) {
@@ -1269,6 +1309,13 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
+    // The first step of every queuing call, before anything that may refuse it: the call after link() continues
+    // the chain; a call that finds the chain still at FOLLOWER knows that the one before it was refused.
+    private void startQueueing() {
+        checkOwner();
+        chain = chain == CHAIN_LINKED ? CHAIN_FOLLOWER : CHAIN_NONE;
+    }
+
     private int nextSqe(int opcode, Completion completion) {
         begin(opcode, completion);
         return peekSqe();
@@ -1292,7 +1339,7 @@ public final class IoUring implements AutoCloseable {
     // the SQE is filled leaves the tail where it was and the next request overwrites the half-written entry.
     private int peekSqe() {
         if (freeSqes() < 1) {
-            if (chainOpen) {
+            if (chain != CHAIN_NONE) {
                 throw new IllegalStateException("the SQ is full inside a link chain; call reserve(n) before "
                         + "queuing a chain of n requests");
             }
@@ -1321,9 +1368,12 @@ public final class IoUring implements AutoCloseable {
     // Takes the SQE at index (from peekSqe, filled) for the next submit.
     private void claimSqe(int index) {
         assert index == sqTail;
+        if (chain == CHAIN_FOLLOWER) {
+            IoUringOps.addFlags(ring, lastPrepared, IoUringOps.SQE_IO_LINK); // link()'s flag, now that we follow
+        }
+        chain = CHAIN_NONE;
         sqTail = index + 1;
         lastPrepared = index;
-        chainOpen = false;
     }
 
     private void makeRoom(int count) {

@@ -24,6 +24,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,6 +190,50 @@ class IoUringTest {
             assertEquals(-Errno.EBADF.value(), results[0]);
             assertEquals(ECANCELED, results[1]);
             assertEquals(ECANCELED, results[2]);
+        }
+    }
+
+    @Test
+    void shouldNotLinkUnrelatedRequestWhenTheRequestAfterLinkIsRefused() throws IOException {
+        Path path = dir.resolve("ro");
+        file("ro").close();
+        Fd closed = file("closed");
+        closed.close();
+        try (Arena arena = Arena.ofConfined(); Fd readOnly = Fd.open(path, EnumSet.of(OpenFlag.READ), 0);
+                IoUring ring = IoUring.open(IoUring.Options.of(8))) {
+            int[] results = {Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE};
+            ring.reserve(2);
+            ring.write(readOnly, bytes(arena, "x"), 0, (res, flags) -> results[0] = res);
+            ring.link();
+            assertThrows(ClosedChannelException.class,
+                    () -> ring.fsync(closed, false, (res, flags) -> results[1] = res));
+            ring.nop((res, flags) -> results[2] = res); // another caller's request, queued next
+            ring.await(2);
+            assertEquals(-Errno.EBADF.value(), results[0]);
+            assertEquals(Integer.MIN_VALUE, results[1], "the refused fsync never reached the kernel");
+            assertEquals(0, results[2], "the nop must not be linked to the failed write");
+        }
+    }
+
+    @Test
+    void shouldKeepTheChainWhenLinkIsCalledAgainAfterARefusedRequest() throws IOException {
+        Path path = dir.resolve("ro");
+        file("ro").close();
+        Fd closed = file("closed");
+        closed.close();
+        try (Arena arena = Arena.ofConfined(); Fd readOnly = Fd.open(path, EnumSet.of(OpenFlag.READ), 0);
+                IoUring ring = IoUring.open(IoUring.Options.of(8))) {
+            int[] results = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+            ring.reserve(2);
+            ring.write(readOnly, bytes(arena, "x"), 0, (res, flags) -> results[0] = res);
+            ring.link();
+            assertThrows(ClosedChannelException.class,
+                    () -> ring.fsync(closed, false, (res, flags) -> { }));
+            ring.link(); // the retry below continues the chain
+            ring.fsync(readOnly, false, (res, flags) -> results[1] = res);
+            ring.await(2);
+            assertEquals(-Errno.EBADF.value(), results[0]);
+            assertEquals(ECANCELED, results[1], "the retried fsync is linked to the failed write");
         }
     }
 
