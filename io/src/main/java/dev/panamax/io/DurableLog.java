@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -77,7 +79,9 @@ import java.util.zip.CRC32C;
  * file taken through {@link FileChannel#tryLock()}. Like every POSIX record lock it is released when the process
  * closes <em>any</em> descriptor of that file, so a second open in this process is refused before it opens
  * {@code LOCK} (the logs open here are known by the file's device and inode, whatever path reached them), and
- * nothing else in the process should open {@code LOCK}.
+ * nothing else in the process should open {@code LOCK}. Close a log when done with it: one dropped without
+ * {@link #close()} keeps its files and its lock until the garbage collector finds it unreachable, as a
+ * {@link FileChannel} does; they are then released, and the directory reads as after a crash.
  *
  * <p>Thread safety: all methods may be called from any thread. Payload segments are read only by the calling
  * thread, so confined segments are fine.
@@ -185,10 +189,9 @@ public final class DurableLog implements AutoCloseable {
     private final LogOptions options;
     private final Durability durability;
     private final String fallbackReason;
-    private final FileChannel lockChannel;
-    private final FileLock fileLock;
-    private final Object lockFileKey; // this log's entry in OPEN_LOCK_FILES, removed by close()
-    private final Arena arena;
+    private final Resources resources; // what close(), or the Cleaner once this log is unreachable, releases
+    private final Cleaner.Cleanable cleanable; // registered last in the constructor: a failed open releases itself
+    private final Arena arena; // resources.arena
     private final MemorySegment[] buffers;
     private final long bufferBytes;
     private final long blockBytes;
@@ -210,7 +213,7 @@ public final class DurableLog implements AutoCloseable {
     private final MemorySegment padding; // tailBytes of zeros, never written: more than any padding needs
     private final byte[] checksumScratch = new byte[RecordFormat.CHECKSUMMED_HEADER_BYTES]; // guarded by lock
 
-    private final List<Segment> segments = new ArrayList<>(); // guarded by lock; last one is being written
+    private final List<Segment> segments; // resources.segments, guarded by lock; last one is being written
     private Segment current; // guarded by lock
     private int active; // guarded by lock: index of the staging buffer
     private long bufferBase; // guarded by lock
@@ -225,7 +228,6 @@ public final class DurableLog implements AutoCloseable {
     private final List<List<Thread>> parked = List.of(new ArrayList<>(), new ArrayList<>()); // guarded by lock:
                                                   // followers of the running batch, by its buffer, parked lock-free
     private long lastSyncNanos; // guarded by lock: how long the last flushed or synchronous batch took
-    private Preparer preparer; // guarded by lock: the next segment being made ready, or null
     private boolean prepareRefused; // guarded by lock: no thread could be started for it, until the next roll-over
     private final List<Path> unflushedRetired = new ArrayList<>(); // guarded by lock: see flushEarlier
     private boolean directoryUnsynced; // guarded by lock: a segment's name is not yet durable (lazy roll-over)
@@ -238,7 +240,6 @@ public final class DurableLog implements AutoCloseable {
                                                  // read lock-free by parked followers
     private volatile boolean closed; // written under lock by close(); read lock-free for the early check
     private LogReader.View finalView; // guarded by lock: set by close() once the appends in flight are done
-    private Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
     private long appends; // guarded by lock
     private long batches; // guarded by lock
     private long writeCalls; // guarded by lock
@@ -263,13 +264,123 @@ public final class DurableLog implements AutoCloseable {
         }
     }
 
+    /**
+     * What a log holds that the JVM does not free with it: its claim on LOCK (the entry in OPEN_LOCK_FILES, the
+     * fcntl lock and its descriptor), the segments' descriptors and rings, the thread preparing the next segment,
+     * and the staging arena. close() releases them; for a log dropped without close() the Cleaner does, as the JDK
+     * closes the descriptor of an unreachable FileChannel, so that the directory can be opened again in this
+     * process. Holds nothing that reaches the log, which could then never become unreachable.
+     */
+    private static final class Resources implements Runnable {
+        private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("panamax-log-cleaner")
+                .factory());
+
+        final Path directory;
+        final Lock lock; // the log's: the Cleaner takes it, so it sees the fields below as the last holder left them
+        final FileChannel lockChannel; // held here, so the JDK's own cleaning of it cannot drop the lock earlier
+        final FileLock fileLock;
+        final Object lockFileKey; // the log's entry in OPEN_LOCK_FILES, removed once LOCK's descriptor is closed
+        final Arena arena;
+        final List<Segment> segments = new ArrayList<>(); // guarded by lock
+        Preparer preparer; // guarded by lock: the next segment being made ready, or null
+        Fd flushOverride; // guarded by lock: test hook, flushes go to this descriptor instead
+        boolean released; // guarded by lock: set by release(), so the Cleaner after close() does nothing
+
+        Resources(Path directory, Lock lock, FileChannel lockChannel, FileLock fileLock, Object lockFileKey) {
+            this.directory = directory;
+            this.lock = lock;
+            this.lockChannel = lockChannel;
+            this.fileLock = fileLock;
+            this.lockFileKey = lockFileKey;
+            this.arena = Arena.ofShared();
+        }
+
+        /** The Cleaner's action: the log became unreachable, so no thread is inside it, and close() never ran. */
+        @Override
+        public void run() {
+            lock.lock();
+            try {
+                if (released) {
+                    return;
+                }
+                System.getLogger("dev.panamax.io").log(System.Logger.Level.WARNING, "panamax log " + directory
+                        + " became unreachable without close(); releasing its files and its lock (it is left as "
+                        + "after a crash: the next open recovers it)");
+                release();
+            } catch (IOException | RuntimeException e) {
+                System.getLogger("dev.panamax.io").log(System.Logger.Level.WARNING, "panamax log " + directory
+                        + ": releasing the files of the unclosed log failed (" + e.getMessage() + ")", e);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Lock held. Stops the preparer, closes the segments, the test hook's descriptor and the arena, then
+         * releases LOCK. Once only: later calls, the Cleaner's after close() among them, do nothing.
+         */
+        void release() throws IOException {
+            if (released) {
+                return;
+            }
+            released = true;
+            try {
+                try {
+                    stopPreparer(); // joins the preparing thread before the arena holding its zeros closes
+                } finally {
+                    closeSegments();
+                }
+            } finally {
+                try {
+                    if (flushOverride != null) {
+                        flushOverride.close();
+                    }
+                } finally {
+                    try {
+                        arena.close();
+                    } finally {
+                        releaseLockFile(fileLock, lockChannel, lockFileKey);
+                    }
+                }
+            }
+        }
+
+        /** Lock held. Stops a preparation in progress, waits for its thread, and removes its file. */
+        void stopPreparer() throws IOException {
+            Preparer p = preparer;
+            preparer = null;
+            if (p != null) {
+                p.cancelled = true;
+                p.await();
+                Files.deleteIfExists(p.path);
+            }
+        }
+
+        /** Lock held, no leader running. Retires every segment still open. */
+        void closeSegments() throws IOException {
+            IOException first = null;
+            for (Segment s : segments) {
+                if (s.writer != null || s.ring != null) {
+                    try {
+                        retire(s);
+                    } catch (IOException e) {
+                        first = first == null ? e : first;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
     private DurableLog(Path directory, LogOptions options, FileChannel lockChannel, FileLock fileLock,
                        Object lockFileKey) throws IOException {
         this.directory = directory;
         this.options = options;
-        this.lockChannel = lockChannel;
-        this.fileLock = fileLock;
-        this.lockFileKey = lockFileKey;
+        this.resources = new Resources(directory, lock, lockChannel, fileLock, lockFileKey);
+        this.arena = resources.arena;
+        this.segments = resources.segments;
         Durability rung = options.durability();
         String fallback = null;
         long block = 1;
@@ -318,7 +429,6 @@ public final class DurableLog implements AutoCloseable {
         this.tailBytes = direct ? block : Memory.pageSize();
         long need = Math.max(STAGING_BYTES, RecordFormat.frameBytes(options.maxRecordBytes()));
         this.bufferBytes = alignUp(need + 2 * tailBytes, Math.max(block, 4096));
-        this.arena = Arena.ofShared();
         try {
             long alignment = Math.max(memAlign, 4096);
             this.buffers = new MemorySegment[] {arena.allocate(bufferBytes, alignment),
@@ -330,7 +440,7 @@ public final class DurableLog implements AutoCloseable {
             this.recovery = recover();
         } catch (IOException | RuntimeException | Error e) {
             try {
-                closeSegments(); // no preparer yet: only appends start one
+                resources.closeSegments(); // no preparer yet: only appends start one
             } catch (IOException | RuntimeException closing) {
                 e.addSuppressed(closing); // the cause of the failed open stays the exception
             } finally {
@@ -338,6 +448,7 @@ public final class DurableLog implements AutoCloseable {
             }
             throw e;
         }
+        this.cleanable = Resources.CLEANER.register(this, resources);
     }
 
     /**
@@ -450,7 +561,8 @@ public final class DurableLog implements AutoCloseable {
             }
             if (!OPEN_LOCK_FILES.add(key)) {
                 throw new LogLockedException("log " + dir + " is already open in this process (lock on " + lockPath
-                        + "); close it first", null);
+                        + "); close it first (a log dropped without close() keeps it until the garbage collector "
+                        + "finds that log unreachable)", null);
             }
             return key;
         }
@@ -835,15 +947,15 @@ public final class DurableLog implements AutoCloseable {
 
     /** Lock held. Starts preparing the next segment once the current one is half full, if not started yet. */
     private void maybePrepare() {
-        if (preparer == null && !prepareRefused && options.preallocate() && stagedEnd > options.segmentBytes() / 2
-                && !closed) {
+        if (resources.preparer == null && !prepareRefused && options.preallocate()
+                && stagedEnd > options.segmentBytes() / 2 && !closed) {
             // Under heavy page-cache writing an fsync can take longer than the segment takes to fill: a WRITE log,
             // rolled lazily, leaves its new segments unsynced until a flush is asked for (see flushEarlier).
             Preparer p = new Preparer(directory.resolve(NEXT_FILE), options.segmentBytes(), zeros,
                     durability != Durability.WRITE);
             try {
                 p.thread.start();
-                preparer = p;
+                resources.preparer = p;
             } catch (OutOfMemoryError | RuntimeException e) {
                 prepareRefused = true;
                 // No thread to spare: the appender's record is staged and must not see a failure it would retry;
@@ -860,8 +972,8 @@ public final class DurableLog implements AutoCloseable {
      * preparing it failed (then logged: the caller creates the segment itself).
      */
     private Path takePrepared() throws IOException {
-        Preparer p = preparer;
-        preparer = null;
+        Preparer p = resources.preparer;
+        resources.preparer = null;
         prepareRefused = false;
         if (p == null) {
             return null;
@@ -875,17 +987,6 @@ public final class DurableLog implements AutoCloseable {
                 + "); creating it in the appender's thread", p.error);
         Files.deleteIfExists(p.path);
         return null;
-    }
-
-    /** Lock held. Stops a preparation in progress, waits for its thread, and removes its file. */
-    private void stopPreparer() throws IOException {
-        Preparer p = preparer;
-        preparer = null;
-        if (p != null) {
-            p.cancelled = true;
-            p.await();
-            Files.deleteIfExists(p.path);
-        }
     }
 
     /** Renames a prepared file to its segment name, never replacing a file (as the create path's O_EXCL). */
@@ -1111,6 +1212,7 @@ public final class DurableLog implements AutoCloseable {
             if (locked) {
                 lock.unlock();
             }
+            Reference.reachabilityFence(this); // a leader writes with the lock released: no Cleaner meanwhile
         }
     }
 
@@ -1150,7 +1252,7 @@ public final class DurableLog implements AutoCloseable {
             }
             final List<Path> earlier = List.copyOf(unflushedRetired);
             final boolean syncDirectory = directoryUnsynced;
-            final Fd flushFd = flushOverride != null ? flushOverride : segment.writer;
+            final Fd flushFd = resources.flushOverride != null ? resources.flushOverride : segment.writer;
             unflushedRetired.clear(); // a failure below is fatal: nothing is flushed after it anyway
             directoryUnsynced = false;
             leaderActive = true; // appenders stage meanwhile and wait; the next batch starts after this flush
@@ -1192,6 +1294,7 @@ public final class DurableLog implements AutoCloseable {
             return covered;
         } finally {
             lock.unlock();
+            Reference.reachabilityFence(this); // the flush runs with the lock released: no Cleaner meanwhile
         }
     }
 
@@ -1288,9 +1391,9 @@ public final class DurableLog implements AutoCloseable {
         }
         final Segment segment = current;
         final Fd writer = segment.writer;
-        final Fd flushFd = flushOverride != null ? flushOverride : writer;
+        final Fd flushFd = resources.flushOverride != null ? resources.flushOverride : writer;
         // The test hook's flushes go to another fd: only the two-call path can do that.
-        final UringFile ring = need != FLUSH_NONE && flushOverride == null ? segment.ring : null;
+        final UringFile ring = need != FLUSH_NONE && resources.flushOverride == null ? segment.ring : null;
         int next = 1 - active;
         long nextBase = direct ? alignDown(end, blockBytes) : end;
         if (direct) {
@@ -1820,53 +1923,38 @@ public final class DurableLog implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        lock.lock();
         try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            while (failure == null && (leaderActive || stagedSequence != durableSequence)) {
-                changed.awaitUninterruptibly();
-            }
-            while (leaderActive) {
-                changed.awaitUninterruptibly();
-            }
-            // Followers drain what is durable now; nothing more will become durable, as awaitDurable then says.
-            finalView = new LogReader.View(List.copyOf(viewParts()), durableSequence, true);
-            changed.signalAll();
+            lock.lock();
             try {
-                try {
-                    stopPreparer(); // joins the preparing thread before the arena holding its zeros closes
-                } finally {
-                    closeSegments();
+                if (closed) {
+                    return;
                 }
-                markCleanClose();
-                if (flushOverride != null) {
-                    flushOverride.close();
+                closed = true;
+                while (failure == null && (leaderActive || stagedSequence != durableSequence)) {
+                    changed.awaitUninterruptibly();
+                }
+                while (leaderActive) {
+                    changed.awaitUninterruptibly();
+                }
+                // Followers drain what is durable now; nothing more will become durable, as awaitDurable says.
+                finalView = new LogReader.View(List.copyOf(viewParts()), durableSequence, true);
+                changed.signalAll();
+                try {
+                    try {
+                        resources.stopPreparer();
+                    } finally {
+                        resources.closeSegments();
+                    }
+                    markCleanClose(); // with the files flushed and closed, and LOCK still held
+                } finally {
+                    resources.release(); // what is left: the test hook's descriptor, the arena, then LOCK
                 }
             } finally {
-                arena.close();
-                releaseLockFile(fileLock, lockChannel, lockFileKey);
+                lock.unlock();
             }
+            cleanable.clean(); // released already: this only unregisters it
         } finally {
-            lock.unlock();
-        }
-    }
-
-    private void closeSegments() throws IOException {
-        IOException first = null;
-        for (Segment s : segments) {
-            if (s.writer != null || s.ring != null) {
-                try {
-                    retire(s);
-                } catch (IOException e) {
-                    first = first == null ? e : first;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
+            Reference.reachabilityFence(this); // the Cleaner must not release what this close is releasing
         }
     }
 
@@ -1896,7 +1984,7 @@ public final class DurableLog implements AutoCloseable {
     void redirectFlushesToDevNullForTest() throws IOException {
         lock.lock();
         try {
-            flushOverride = Fd.open(Path.of("/dev/null"), Set.of(OpenFlag.WRITE), 0);
+            resources.flushOverride = Fd.open(Path.of("/dev/null"), Set.of(OpenFlag.WRITE), 0);
         } finally {
             lock.unlock();
         }

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -37,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -954,6 +957,58 @@ class DurableLogTest {
         } finally {
             Files.delete(alias);
         }
+    }
+
+    @Test
+    @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldReleaseTheDirectoryWhenALogIsDroppedWithoutClose() throws Exception {
+        long ringThreads = ringThreads();
+        ReferenceQueue<DurableLog> collected = new ReferenceQueue<>();
+        WeakReference<DurableLog> dropped = openAppendAndDrop(collected, DROPPED_RECORDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean unreachable = false;
+        while (!unreachable) {
+            assertTrue(System.nanoTime() - deadline < 0, "a log dropped without close() was still reachable 60 s "
+                    + "later: something keeps it (a thread, a registry)");
+            System.gc();
+            unreachable = collected.remove(20) == dropped; // a bounded wait between collections
+        }
+        DurableLog reopened = null;
+        while (reopened == null) {
+            try {
+                reopened = DurableLog.open(dir, small(Durability.WRITE));
+            } catch (LogLockedException e) {
+                assertTrue(System.nanoTime() - deadline < 0, "the directory of a log collected without close() "
+                        + "was still refused 60 s later: " + e.getMessage());
+                System.gc();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // polling interval while the Cleaner runs
+            }
+        }
+        try (DurableLog log = reopened) {
+            assertEquals(DROPPED_RECORDS, log.lastSequence(), "every record the dropped log acknowledged");
+            assertEquals(DROPPED_RECORDS + 1, log.append(payload(DROPPED_RECORDS + 1)));
+        }
+        assertEquals(ringThreads, ringThreads(), "the dropped log's io_uring threads were stopped with it");
+    }
+
+    private static long ringThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("panamax-uring-")).count();
+    }
+
+    private static final int DROPPED_RECORDS = 80;
+
+    /**
+     * Opens a log, appends {@code records} records of 2 KiB (past half of a {@link #small} segment, so a thread
+     * starts preparing the next one), and returns only a weak reference: no frame of the caller holds the log.
+     */
+    private WeakReference<DurableLog> openAppendAndDrop(ReferenceQueue<DurableLog> queue, int records)
+            throws IOException {
+        DurableLog log = DurableLog.open(dir, small(Durability.FDATASYNC));
+        for (long s = 1; s <= records; s++) {
+            assertEquals(s, log.append(Arrays.copyOf(payload(s), 2048)));
+        }
+        return new WeakReference<>(log, queue);
     }
 
     /** Whether this process holds a POSIX (fcntl) lock on {@code file}, from {@code /proc/locks}. */
