@@ -51,6 +51,11 @@ public final class UringLoop implements Executor, AutoCloseable {
      *
      * Completions run inside IoUring.reap() on the loop thread. One that throws is logged; the CQEs after it stay
      * in the ring for the next reap, so the loop goes on.
+     *
+     * Ending, by close() or by a failure (an Error thrown by a task or a completion, io_uring_enter failing, the
+     * wake-up read failing): LoopTasks.close() runs the tasks accepted so far with the ring still open and refuses
+     * later ones, then the ring is closed, which cancels every request in flight and runs its completion, so a
+     * task run last gets what any task gets, never a closed ring.
      */
 
     private static final AtomicInteger LOOPS = new AtomicInteger();
@@ -152,7 +157,8 @@ public final class UringLoop implements Executor, AutoCloseable {
      * Runs {@code task} on the loop thread, after the tasks submitted before it. Callable from any thread.
      *
      * @param task the task
-     * @throws RejectedExecutionException after {@link #close()}
+     * @throws RejectedExecutionException after {@link #close()}, or once the loop has stopped on a failure (logged);
+     *                                    the tasks accepted before either still run, with the ring open
      */
     @Override
     public void execute(Runnable task) {
@@ -172,38 +178,48 @@ public final class UringLoop implements Executor, AutoCloseable {
             started.completeExceptionally(e);
             return;
         }
-        final long busyPollNs = this.busyPollNs;
         try (Arena arena = Arena.ofConfined(); r) {
             ring = r;
             wakeBuffer = arena.allocate(Long.BYTES);
             armWake(r);
             started.complete(null);
-            while (!shutdown) {
-                tasks.runAll();
-                boolean found = busyPollNs > 0 && busyPoll(r, busyPollNs); // then reap without waiting
-                if (!found) {
-                    if (!tasks.mayBlock() || shutdown) {
-                        r.submit(); // work is queued: do not sleep
-                    } else {
-                        blockingWaits++;
-                        r.submitAndWait(1);
-                    }
-                    tasks.woke();
-                }
-                reap(r);
-                if (wakeError != 0) {
-                    throw new ErrnoException("read", wakeError); // tasks could no longer wake the loop
-                }
+            try {
+                loop(r);
+            } catch (IOException | RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "io_uring loop " + thread.getName() + " failed", e);
             }
-            tasks.close(); // tasks accepted before close() still run, with the ring open; later ones are refused
+            // Tasks accepted before close(), or before a failure, still run, with the ring open (the ring's close
+            // then cancels what they queued, as it does for the requests before them); later ones are refused.
+            tasks.close();
         } catch (IOException | RuntimeException | Error e) {
+            // Starting failed (started still pending), a last task threw an Error, or closing the ring failed.
             LOG.log(System.Logger.Level.ERROR, "io_uring loop " + thread.getName() + " failed", e);
-            tasks.close(); // run what was accepted rather than drop it silently
             started.completeExceptionally(e);
         } finally {
             shutdown = true;
             terminated = true;
             closeWakeFd();
+        }
+    }
+
+    private void loop(IoUring r) throws IOException {
+        final long busyPollNs = this.busyPollNs;
+        while (!shutdown) {
+            tasks.runAll();
+            boolean found = busyPollNs > 0 && busyPoll(r, busyPollNs); // then reap without waiting
+            if (!found) {
+                if (!tasks.mayBlock() || shutdown) {
+                    r.submit(); // work is queued: do not sleep
+                } else {
+                    blockingWaits++;
+                    r.submitAndWait(1);
+                }
+                tasks.woke();
+            }
+            reap(r);
+            if (wakeError != 0) {
+                throw new ErrnoException("read", wakeError); // tasks could no longer wake the loop
+            }
         }
     }
 

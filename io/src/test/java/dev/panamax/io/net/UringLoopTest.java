@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -199,6 +200,37 @@ class UringLoopTest {
         }
         loop.close();
         assertEquals(100, ran.get());
+    }
+
+    @Test
+    void shouldRunTasksAcceptedBeforeAFailureWithTheRingStillOpen() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(() -> { // holds the loop in runAll while the next two tasks are queued behind it
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(running.await(WAIT_S, TimeUnit.SECONDS));
+        loop.execute(() -> {
+            throw new AssertionError("thrown by a task on purpose: the loop dies of it");
+        });
+        CompletableFuture<Integer> nop = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                loop.ring().nop((result, flags) -> nop.complete(result));
+            } catch (RuntimeException e) {
+                nop.completeExceptionally(e);
+            }
+        });
+        release.countDown();
+        int result = nop.get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(result == 0 || result == -Errno.ECANCELED.value(), "the NOP ran, or the ring's close cancelled it: "
+                + result);
+        assertThrows(RejectedExecutionException.class, () -> loop.execute(() -> { }), "the dead loop refuses tasks");
     }
 
     @Test
