@@ -246,7 +246,15 @@ public final class EventLoop implements Executor, AutoCloseable {
         return r;
     }
 
+    /** Called under r's lock, as cancel(r) is from Registration. */
     void modify(Registration r, int interest) throws IOException {
+        if (registrations.get(r.id) != r) {
+            // EPOLL_CTL_MOD names the fd by number: for a cancelled registration it would rewrite the entry, data
+            // word included, of whatever registration holds that fd now (the same Fd registered again, or a reused
+            // number), and that registration's events would go to the cancelled id and be dropped.
+            throw new IllegalStateException("the registration of " + r.fd() + " is cancelled or its event loop "
+                    + thread.getName() + " has stopped");
+        }
         epoll.modify(r.fd(), r.epollEvents(interest), r.id);
     }
 
@@ -349,7 +357,7 @@ public final class EventLoop implements Executor, AutoCloseable {
                 r.handler.ready(r, ready);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "handler for " + r.fd() + " failed; cancelling it", e);
-                cancel(r);
+                r.cancel();
             }
         }
     }

@@ -68,15 +68,18 @@ public final class Registration {
      *
      * @param newInterest the new bits
      * @throws IOException ErrnoException from {@code epoll_ctl}
-     * @throws IllegalStateException for an {@code EPOLLEXCLUSIVE} registration (the kernel refuses MOD)
+     * @throws IllegalStateException for an {@code EPOLLEXCLUSIVE} registration (the kernel refuses MOD), or once
+     *                               this registration is cancelled or its loop has stopped
      */
     public void modify(int newInterest) throws IOException {
         if (exclusive) {
             throw new IllegalStateException("an EPOLLEXCLUSIVE registration cannot be modified (EPOLL_CTL_MOD "
                     + "gives EINVAL); cancel it and register again");
         }
-        loop.modify(this, newInterest);
-        interest = newInterest;
+        synchronized (this) { // with cancel(): no DEL, and so no new registration of the fd, between check and MOD
+            loop.modify(this, newInterest);
+            interest = newInterest;
+        }
     }
 
     /**
@@ -85,7 +88,9 @@ public final class Registration {
      * @throws IOException ErrnoException from {@code epoll_ctl}
      */
     public void cancel() throws IOException {
-        loop.cancel(this);
+        synchronized (this) {
+            loop.cancel(this);
+        }
     }
 
     /**

@@ -431,6 +431,29 @@ class EventLoopTest {
     }
 
     @Test
+    void shouldKeepNotifyingNewRegistrationWhenACancelledOneOfTheSameFdIsModified() throws Exception {
+        try (Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK)) {
+            Registration stale = loop.register(pipe.readEnd(), Epoll.IN, EventLoop.Trigger.LEVEL, false,
+                    (reg, events) -> { });
+            stale.cancel();
+            CountDownLatch notified = new CountDownLatch(1);
+            Registration current = loop.register(pipe.readEnd(), Epoll.IN, EventLoop.Trigger.LEVEL, false,
+                    (reg, events) -> notified.countDown()); // never reads: stays readable
+            Throwable staleModify = null;
+            try {
+                stale.modify(Epoll.IN); // EPOLL_CTL_MOD by fd number: must not touch `current`'s entry
+            } catch (IllegalStateException | IOException e) {
+                staleModify = e;
+            }
+            pipe.writeEnd().write(arena.allocate(1), 0, 1);
+            assertTrue(notified.await(WAIT_S, TimeUnit.SECONDS),
+                    "the live registration went deaf after a cancelled one of the same fd was modified");
+            assertTrue(staleModify instanceof IllegalStateException, "modify after cancel: " + staleModify);
+            current.cancel();
+        }
+    }
+
+    @Test
     void shouldCancelRegistrationWhenHandlerThrows() throws Exception {
         try (Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK)) {
             AtomicInteger calls = new AtomicInteger();
