@@ -50,7 +50,10 @@ public final class EventLoop implements Executor, AutoCloseable {
      * path (mayBlock, epoll_wait(-1), woke), unchanged.
      *
      * Timers: a heap ordered by CLOCK_MONOTONIC deadline (TimerFd.monotonicNanos), loop thread only; after every
-     * change of the earliest deadline the timerfd is re-armed with TFD_TIMER_ABSTIME.
+     * change of the earliest deadline the timerfd is re-armed with TFD_TIMER_ABSTIME. A cancelled timer stays in the
+     * heap until it reaches the head; cancelledTimers counts those, and adding a timer sweeps them out once they are
+     * more than half the heap, so cancelled timeouts behind a live earlier one cost amortized O(1), not memory until
+     * their deadlines.
      */
 
     private static final long WAKE = 0;
@@ -94,6 +97,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(2);
     private final PriorityQueue<Scheduled> timers = new PriorityQueue<>(); // loop thread only
     private long armedDeadline = Long.MAX_VALUE; // loop thread only: the deadline the timerfd is armed for
+    // Incremented by a winning Scheduled.cancel() (any thread), decremented by the loop for each cancelled timer it
+    // drops; an estimate (a cancel may land before its addTimer task runs), read only to decide when to sweep.
+    private final AtomicInteger cancelledTimers = new AtomicInteger();
     private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
     private volatile boolean terminated; // written once by the loop as it exits
     private volatile long blockingWaits; // written by the loop thread only (so ++ loses nothing), read by tests
@@ -195,7 +201,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("clock_gettime(CLOCK_MONOTONIC) failed", e);
         }
-        Scheduled s = new Scheduled(task, deadline);
+        Scheduled s = new Scheduled(task, deadline, this);
         if (inEventLoop()) {
             addTimer(s);
         } else {
@@ -336,6 +342,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return blockingWaits;
     }
 
+    /** Timers in the heap, cancelled ones included (loop thread only, for tests). */
+    int timersHeld() {
+        return timers.size();
+    }
+
     /** Times a busy poll found an event or a task before its budget ran out. */
     long busyPollHits() {
         return busyPollHits;
@@ -364,9 +375,16 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private void addTimer(Scheduled s) {
         if (s.isCancelled()) {
+            cancelledTimers.decrementAndGet();
             return;
         }
         timers.add(s);
+        int cancelled = cancelledTimers.get();
+        if (cancelled > timers.size() / 2) {
+            int before = timers.size();
+            timers.removeIf(Scheduled::isCancelled); // O(n), once per size/2 cancellations
+            cancelledTimers.addAndGet(timers.size() - before);
+        }
         rearm();
     }
 
@@ -377,6 +395,8 @@ public final class EventLoop implements Executor, AutoCloseable {
             timers.poll();
             if (s.fire()) {
                 LoopTasks.runSafely(s.task, "event loop");
+            } else {
+                cancelledTimers.decrementAndGet();
             }
         }
         rearm();
@@ -386,6 +406,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         Scheduled first;
         while ((first = timers.peek()) != null && first.isCancelled()) {
             timers.poll();
+            cancelledTimers.decrementAndGet();
         }
         long deadline = first == null ? Long.MAX_VALUE : first.deadlineNs;
         if (deadline == armedDeadline) {
@@ -461,13 +482,19 @@ public final class EventLoop implements Executor, AutoCloseable {
 
         private final Runnable task;
         private final long deadlineNs;
+        private final EventLoop loop; // counts this timer's cancellation; null in ScheduledCancelStress
         // One CAS from PENDING decides: to FIRED by the loop before it runs the task, or to CANCELLED by cancel()
         // from any thread; so cancel() returns true exactly when the task never runs.
         private volatile int state;
 
         Scheduled(Runnable task, long deadlineNs) { // package-private: ScheduledCancelStress races cancel and fire
+            this(task, deadlineNs, null);
+        }
+
+        private Scheduled(Runnable task, long deadlineNs, EventLoop loop) {
             this.task = task;
             this.deadlineNs = deadlineNs;
+            this.loop = loop;
         }
 
         /**
@@ -476,7 +503,11 @@ public final class EventLoop implements Executor, AutoCloseable {
          * @return true if it will not run
          */
         public boolean cancel() {
-            return (int) STATE.compareAndExchange(this, PENDING, CANCELLED) != FIRED;
+            int witness = (int) STATE.compareAndExchange(this, PENDING, CANCELLED);
+            if (witness == PENDING && loop != null) {
+                loop.cancelledTimers.incrementAndGet();
+            }
+            return witness != FIRED;
         }
 
         /** Loop thread: claims the timer for running; false when it was cancelled. */

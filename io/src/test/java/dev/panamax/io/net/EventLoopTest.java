@@ -240,6 +240,27 @@ class EventLoopTest {
     }
 
     @Test
+    void shouldReleaseCancelledTimersWhenMostOfThemAreCancelledBeforeTheirDeadline() throws Exception {
+        EventLoop.Scheduled earliest = loop.schedule(() -> { }, 30, TimeUnit.MINUTES); // heads the heap throughout
+        int n = 1000; // as a server's per-request timeouts, cancelled when the responses come
+        EventLoop.Scheduled[] timeouts = new EventLoop.Scheduled[n];
+        for (int i = 0; i < n; i++) {
+            timeouts[i] = loop.schedule(() -> { }, 1, TimeUnit.HOURS);
+        }
+        roundTrip(); // every timer is in the heap
+        for (EventLoop.Scheduled t : timeouts) {
+            assertTrue(t.cancel());
+        }
+        EventLoop.Scheduled live = loop.schedule(() -> { }, 1, TimeUnit.HOURS); // the next request's timeout
+        CompletableFuture<Integer> held = new CompletableFuture<>();
+        loop.execute(() -> held.complete(loop.timersHeld()));
+        int timers = held.get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(timers <= 4, timers + " timers held for 2 live ones: cancelled timers (and their tasks) stay "
+                + "until their deadline");
+        assertTrue(live.cancel() && earliest.cancel());
+    }
+
+    @Test
     void shouldNotifyRepeatedlyWhenLevelTriggeredAndNotDrained() throws Exception {
         try (Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK)) {
             CountDownLatch three = new CountDownLatch(3);
