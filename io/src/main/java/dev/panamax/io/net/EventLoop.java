@@ -203,6 +203,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         Scheduled s = new Scheduled(task, deadline, this);
         if (inEventLoop()) {
+            if (shutdown) { // as execute() refuses: the loop drops its timers as it stops
+                throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
+            }
             addTimer(s);
         } else {
             execute(() -> addTimer(s));

@@ -475,6 +475,22 @@ class EventLoopTest {
     }
 
     @Test
+    void shouldRejectTimerWhenScheduledOnTheLoopThreadAfterClose() throws Exception {
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                loop.close(); // on the loop thread: returns at once, the loop stops after this task
+                outcome.complete(loop.schedule(() -> { }, 0, TimeUnit.NANOSECONDS));
+            } catch (IOException | RuntimeException e) {
+                outcome.complete(e);
+            }
+        });
+        Object result = outcome.get(WAIT_S, TimeUnit.SECONDS);
+        assertTrue(result instanceof RejectedExecutionException,
+                "schedule() after close() gave " + result + " (a timer that never runs), not the documented rejection");
+    }
+
+    @Test
     void shouldCancelRegistrationWhenHandlerThrows() throws Exception {
         try (Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK)) {
             AtomicInteger calls = new AtomicInteger();
