@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A single-threaded event loop on {@link Epoll}: readiness handlers for file descriptors (level- or
@@ -60,6 +61,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private static final long TIMER = 1;
     private static final int MAX_EVENTS = 256;
     private static final int BUDGET_SPENT = -1;
+    private static final long HANDLER_POLL_NS = 20_000; // how often a canceller looks whether the handler returned
     private static final long LATEST_DEADLINE = Long.MAX_VALUE - 1; // Long.MAX_VALUE is armedDeadline's "disarmed"
     private static final AtomicInteger LOOPS = new AtomicInteger();
     private static final System.Logger LOG = System.getLogger("dev.panamax.io.net");
@@ -102,6 +104,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final AtomicInteger cancelledTimers = new AtomicInteger();
     private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
     private volatile boolean terminated; // written once by the loop as it exits
+    // The id whose handler the loop is calling, WAKE (0, never an id) between calls; written by the loop before its
+    // registrations lookup, read by awaitHandler() after cancel's removal: a Dekker pair, so either the lookup
+    // misses the cancelled registration or its canceller sees the call and waits for it.
+    private volatile long dispatchingId = WAKE;
     private volatile long blockingWaits; // written by the loop thread only (so ++ loses nothing), read by tests
     private volatile long busyPollHits; // written by the loop thread only: spins that found work, read by tests
 
@@ -124,7 +130,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         this.timerFd = t;
         this.busyPollNs = options.busyPollNs();
         this.events = Epoll.Events.allocate(arena, MAX_EVENTS);
-        this.thread = new Thread(this::run, name);
+        this.thread = new LoopThread(this::run, name);
         thread.setDaemon(true);
     }
 
@@ -221,7 +227,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     /**
      * Watches {@code fd}. Callable from any thread; the handler runs on the loop thread.
      *
-     * @param fd        the fd (not owned: the caller closes it after {@link Registration#cancel()})
+     * @param fd        the fd (not owned: the caller closes it after {@link Registration#cancel()} returns; on
+     *                  another loop's thread, see there)
      * @param interest  {@link Epoll#IN}, {@link Epoll#OUT}, {@link Epoll#RDHUP}, ... bits
      * @param trigger   level or edge
      * @param exclusive {@code EPOLLEXCLUSIVE}: when several loops watch one fd (a shared listener), wake only
@@ -278,6 +285,21 @@ public final class EventLoop implements Executor, AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Off every loop's thread: returns once no call of r's handler is running. Called after cancel(r), without r's
+     * lock (the handler may modify or cancel r meanwhile); handlers do not block, so the wait is short.
+     */
+    void awaitHandler(Registration r) {
+        if (Thread.currentThread() instanceof LoopThread) {
+            // This loop's thread runs no handler concurrently. Another loop's must not wait: two loops whose
+            // handlers cancel each other's registrations (a proxy's two sides) would wait for each other forever.
+            return;
+        }
+        while (dispatchingId == r.id) {
+            LockSupport.parkNanos(this, HANDLER_POLL_NS);
         }
     }
 
@@ -363,15 +385,20 @@ public final class EventLoop implements Executor, AutoCloseable {
             armedDeadline = Long.MAX_VALUE;
             runTimers();
         } else {
-            Registration r = registrations.get(data);
-            if (r == null) {
-                return; // cancelled earlier in this batch of events
-            }
+            dispatchingId = data; // before the lookup: see awaitHandler
             try {
-                r.handler.ready(r, ready);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "handler for " + r.fd() + " failed; cancelling it", e);
-                r.cancel();
+                Registration r = registrations.get(data);
+                if (r == null) {
+                    return; // cancelled earlier in this batch of events, or by another thread
+                }
+                try {
+                    r.handler.ready(r, ready);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "handler for " + r.fd() + " failed; cancelling it", e);
+                    r.cancel();
+                }
+            } finally {
+                dispatchingId = WAKE;
             }
         }
     }
@@ -465,6 +492,13 @@ public final class EventLoop implements Executor, AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
                 }
             }
+        }
+    }
+
+    /** The thread of an EventLoop, told apart so that cancel() never waits on one (see awaitHandler). */
+    private static final class LoopThread extends Thread {
+        LoopThread(Runnable task, String name) {
+            super(task, name);
         }
     }
 

@@ -83,7 +83,11 @@ public final class Registration {
     }
 
     /**
-     * Stops watching the fd. Idempotent; does not close the fd.
+     * Stops watching the fd. Idempotent; does not close the fd. Once it returns the handler is not called again.
+     * On a thread that is no event loop's it also returns only once a call of the handler in progress has returned,
+     * so the fd may then be closed (it must not be called from a thread the handler waits for). On another
+     * {@link EventLoop}'s thread it returns at once, so that two loops cancelling each other's registrations cannot
+     * wait for each other: close the fd on this registration's own loop ({@link EventLoop#execute}).
      *
      * @throws IOException ErrnoException from {@code epoll_ctl}
      */
@@ -91,6 +95,7 @@ public final class Registration {
         synchronized (this) {
             loop.cancel(this);
         }
+        loop.awaitHandler(this); // without the lock: the running handler may still modify or cancel this
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -488,6 +489,85 @@ class EventLoopTest {
         Object result = outcome.get(WAIT_S, TimeUnit.SECONDS);
         assertTrue(result instanceof RejectedExecutionException,
                 "schedule() after close() gave " + result + " (a timer that never runs), not the documented rejection");
+    }
+
+    @Test
+    void shouldReturnFromCancelOnAnotherThreadOnlyOnceTheHandlerHasReturned() throws Exception {
+        try (Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK)) {
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean cancelReturned = new AtomicBoolean();
+            AtomicBoolean overlapped = new AtomicBoolean();
+            Registration r = loop.register(pipe.readEnd(), Epoll.IN, EventLoop.Trigger.LEVEL, false,
+                    (reg, events) -> {
+                        entered.countDown();
+                        try {
+                            release.await(WAIT_S, TimeUnit.SECONDS); // a handler still using the fd
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        overlapped.compareAndSet(false, cancelReturned.get());
+                    });
+            pipe.writeEnd().write(arena.allocate(1), 0, 1);
+            assertTrue(entered.await(WAIT_S, TimeUnit.SECONDS));
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread canceller = Thread.ofPlatform().start(() -> {
+                try {
+                    r.cancel(); // the caller then closes the fd, as register() tells it to
+                    cancelReturned.set(true);
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                }
+            });
+            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            while (canceller.isAlive() && canceller.getState() != Thread.State.TIMED_WAITING
+                    && canceller.getState() != Thread.State.WAITING && System.nanoTime() - deadlineNs < 0) {
+                Thread.onSpinWait(); // until cancel() has returned, or waits for the handler
+            }
+            release.countDown();
+            canceller.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+            assertFalse(canceller.isAlive(), "cancel() did not return once the handler had");
+            assertEquals(null, failure.get());
+            roundTrip();
+            assertFalse(overlapped.get(), "cancel() on another thread returned while the handler was running: closing "
+                    + "the fd after it races the handler's calls on it");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldReturnFromCancelWhenTwoLoopsHandlersCancelEachOthersRegistrations() throws Exception {
+        EventLoop first = newLoop("first-loop"); // not `loop`: stopLoop() would wait forever for a deadlocked one
+        EventLoop other = newLoop("other-loop");
+        try (Pipes.Pipe pipe = Pipes.open(Pipes.NONBLOCK); Pipes.Pipe otherPipe = Pipes.open(Pipes.NONBLOCK)) {
+            CountDownLatch bothRunning = new CountDownLatch(2);
+            CountDownLatch bothCancelled = new CountDownLatch(2);
+            AtomicReference<Registration> here = new AtomicReference<>();
+            AtomicReference<Registration> there = new AtomicReference<>();
+            // As a proxy's two connections on two loops, each closing the other side: a handler that cancels a
+            // registration of the other loop while that loop's handler cancels one of this loop.
+            EventLoop.Handler cancelOther = (reg, events) -> {
+                bothRunning.countDown();
+                try {
+                    bothRunning.await(WAIT_S, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                (reg == here.get() ? there : here).get().cancel();
+                bothCancelled.countDown();
+                reg.cancel();
+            };
+            here.set(first.register(pipe.readEnd(), Epoll.IN, EventLoop.Trigger.LEVEL, false, cancelOther));
+            there.set(other.register(otherPipe.readEnd(), Epoll.IN, EventLoop.Trigger.LEVEL, false, cancelOther));
+            pipe.writeEnd().write(arena.allocate(1), 0, 1);
+            otherPipe.writeEnd().write(arena.allocate(1), 0, 1);
+            boolean returned = bothCancelled.await(WAIT_S, TimeUnit.SECONDS);
+            if (returned) { // deadlocked loops would never stop: their daemon threads are left behind instead
+                first.close();
+                other.close();
+            }
+            assertTrue(returned, "the two loops' cancel() calls wait for each other's handler: deadlock");
+        }
     }
 
     @Test
