@@ -50,6 +50,8 @@ public final class Transfer {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(socket, "socket");
         checkRange(offset, count);
+        file.intValue(); // ClosedChannelException even when count is 0, as the splice transfers throw it
+        socket.intValue();
         Arrays.fill(COUNTS.get(), 0);
         try (Waiter waiter = new Waiter()) {
             long done = 0;

@@ -225,4 +225,17 @@ class TransferTest {
             assertThrows(ClosedChannelException.class, () -> Transfer.socketToFile(c.ours(), closed, 0, 10));
         }
     }
+
+    @Test
+    void shouldThrowClosedChannelWhenAnFdIsClosedEvenForZeroBytes() throws Exception {
+        Path path = dir.resolve("f");
+        Files.write(path, new byte[10]);
+        try (Connection c = connect()) {
+            Fd closed = Fd.open(path, EnumSet.of(OpenFlag.READ), 0);
+            closed.close();
+            assertThrows(ClosedChannelException.class, () -> Transfer.fileToSocket(closed, 0, 0, c.ours()));
+            assertThrows(ClosedChannelException.class, () -> Transfer.socketToFile(c.ours(), closed, 0, 0));
+            assertThrows(ClosedChannelException.class, () -> Transfer.socketToSocket(closed, c.ours(), 0));
+        }
+    }
 }
