@@ -16,12 +16,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -38,8 +36,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     /*
      * Overview.
      *
-     * epoll data words: 0 = the wake-up eventfd, 1 = the timerfd, >= 2 = a Registration id (key of
-     * registrations). Handlers, timers and tasks run on the loop thread only.
+     * epoll data words: 0 = the wake-up eventfd, 1 = the timerfd, >= 2^32 = a Registration id (slot and generation in
+     * registrations, a RegistrationTable: found without allocating). Handlers, timers and tasks run on the loop
+     * thread only.
      *
      * Wake-up protocol: LoopTasks's, the wait being epoll_wait, which the eventfd a task writes makes return.
      *
@@ -95,8 +94,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final Epoll.Events events;
     private final LoopTasks tasks;
-    private final ConcurrentHashMap<Long, Registration> registrations = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong(2);
+    private final RegistrationTable registrations = new RegistrationTable();
     private final PriorityQueue<Scheduled> timers = new PriorityQueue<>(); // loop thread only
     private long armedDeadline = Long.MAX_VALUE; // loop thread only: the deadline the timerfd is armed for
     // Incremented by a winning Scheduled.cancel() (any thread), decremented by the loop for each cancelled timer it
@@ -250,13 +248,13 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (shutdown) {
             throw new RejectedExecutionException("event loop " + thread.getName() + " is closed");
         }
-        long id = nextId.getAndIncrement();
+        long id = registrations.reserve();
         Registration r = new Registration(this, id, fd, trigger, exclusive, handler, interest);
-        registrations.put(id, r);
+        registrations.publish(r);
         try {
             epoll.add(fd, r.epollEvents(interest), id);
         } catch (IOException | RuntimeException e) {
-            registrations.remove(id);
+            registrations.remove(r);
             throw e;
         }
         return r;
@@ -275,7 +273,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     void cancel(Registration r) throws IOException {
-        if (registrations.remove(r.id) != null && !terminated) {
+        if (registrations.remove(r) && !terminated) {
             try {
                 epoll.delete(r.fd());
             } catch (java.nio.channels.ClosedChannelException e) {
