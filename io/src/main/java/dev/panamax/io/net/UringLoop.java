@@ -70,6 +70,8 @@ public final class UringLoop implements Executor, AutoCloseable {
     private IoUring ring; // written once by the loop thread before `started` completes
     private MemorySegment wakeBuffer; // loop thread only
     private int wakeError; // loop thread only: the errno of a failed wake-up read, 0 while it works
+    // Made once: each wake-up re-arms the eventfd read with it, allocating nothing (LoopAllocationTest).
+    private final IoUring.Completion onWake = (result, flags) -> woken(result);
     private volatile boolean shutdown; // written once by close(), read by the loop and by execute()
     private volatile boolean terminated; // written once by the loop as it exits
     private volatile long blockingWaits; // written by the loop thread only (so ++ loses nothing), read by tests
@@ -259,20 +261,22 @@ public final class UringLoop implements Executor, AutoCloseable {
     }
 
     private void armWake(IoUring r) throws IOException {
-        r.read(wakeFd.fd(), wakeBuffer, -1, (result, flags) -> {
-            if (shutdown) {
-                return; // -ECANCELED from close(), or a last wake-up
-            }
-            if (result < 0 && result != -Errno.EINTR.value() && result != -Errno.EAGAIN.value()) {
-                wakeError = -result; // re-arming would fail the same way, in a busy loop
-                return;
-            }
-            try {
-                armWake(r);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        r.read(wakeFd.fd(), wakeBuffer, -1, onWake);
+    }
+
+    private void woken(int result) {
+        if (shutdown) {
+            return; // -ECANCELED from close(), or a last wake-up
+        }
+        if (result < 0 && result != -Errno.EINTR.value() && result != -Errno.EAGAIN.value()) {
+            wakeError = -result; // re-arming would fail the same way, in a busy loop
+            return;
+        }
+        try {
+            armWake(ring);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void reap(IoUring r) throws IOException {

@@ -6,13 +6,16 @@ package dev.panamax.io.net;
 
 import dev.panamax.ffm.Epoll;
 import dev.panamax.ffm.Fd;
+import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.Sockets;
+import dev.panamax.io.uring.IoUring;
 import dev.panamax.sync.FutexSemaphore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
@@ -22,11 +25,12 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The loop thread allocates nothing on the Java heap once compiled (see {@link AllocationRounds}) while it dispatches a
- * ready connection to its handler, and while it wakes up for a task: a server's loop, echoing small messages on a
- * loopback TCP connection here, feeds the garbage collector nothing.
+ * The loop threads allocate nothing on the Java heap once compiled (see {@link AllocationRounds}) while they dispatch
+ * a ready connection to its handler or completion, and while they wake up for a task: a server's loop, echoing
+ * small messages on a loopback TCP connection here, feeds the garbage collector nothing.
  */
 class LoopAllocationTest {
 
@@ -92,6 +96,60 @@ class LoopAllocationTest {
                         ran.acquire();
                     })
                     .assertNothingAllocatedBy(loopThread(loop));
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingWhenUringLoopDispatchesCompletionsAndWakesForTasks() throws Exception {
+        assumeTrue(IoUringSyscalls.FEATURE.isAvailable(), () -> "io_uring unavailable: "
+                + IoUringSyscalls.FEATURE.unavailabilityCause());
+        FutexSemaphore ran = new FutexSemaphore(0);
+        Runnable task = ran::release;
+        try (UringLoop loop = UringLoop.start("allocation-test", IoUring.Options.of(8))) {
+            Echo echo = new Echo(loop.ring(), server, arena.allocate(1));
+            loop.execute(echo::receive);
+            new AllocationRounds(OPS_PER_ROUND)
+                    .add("completion", this::echo)
+                    .add("task", () -> {
+                        loop.execute(task);
+                        ran.acquire();
+                    })
+                    .assertNothingAllocatedBy(loopThread(loop));
+        }
+    }
+
+    /** Echoes each byte received, with two completions made once: one for the receive, one for the send. */
+    private static final class Echo {
+        private final IoUring ring;
+        private final Fd socket;
+        private final MemorySegment buffer;
+        private final IoUring.Completion received = (result, flags) -> {
+            if (result == 1) {
+                send();
+            }
+        };
+        private final IoUring.Completion sent = (result, flags) -> receive();
+
+        Echo(IoUring ring, Fd socket, MemorySegment buffer) {
+            this.ring = ring;
+            this.socket = socket;
+            this.buffer = buffer;
+        }
+
+        void receive() {
+            try {
+                ring.recv(socket, buffer, received);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void send() {
+            try {
+                ring.send(socket, buffer, sent);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
