@@ -8,6 +8,7 @@ import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Futex;
 
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -57,12 +58,15 @@ final class WaitSite {
 
     final Word word;
     final boolean shared;
+    // The word's 4 bytes alone, sliced once: passed whole to the futex calls, which then slice nothing per call.
+    private final MemorySegment futexWord;
     private final ConcurrentLinkedQueue<Parked> parked; // null if shared; added by sleepers, polled by wakers
     private final AtomicInteger cancelledNodes;          // cancellations since the last sweep
 
     WaitSite(Word word, boolean shared) {
         this.word = word;
         this.shared = shared;
+        this.futexWord = word.segment.asSlice(word.offset, Integer.BYTES);
         this.parked = shared ? null : new ConcurrentLinkedQueue<>();
         this.cancelledNodes = shared ? null : new AtomicInteger();
     }
@@ -100,7 +104,7 @@ final class WaitSite {
         }
         int result;
         try {
-            result = Futex.waitBitset(word.segment, word.offset, expected, Futex.BITSET_MATCH_ANY, sliceNs, shared);
+            result = Futex.waitBitset(futexWord, 0, expected, Futex.BITSET_MATCH_ANY, sliceNs, shared);
         } catch (ErrnoException e) {
             throw new UncheckedIOException(e);
         }
@@ -175,8 +179,7 @@ final class WaitSite {
         unpark(Integer.MAX_VALUE);
         int result;
         try {
-            result = Futex.cmpRequeue(word.segment, word.offset, expected, 1, target.word.segment,
-                    target.word.offset, Integer.MAX_VALUE, shared);
+            result = Futex.cmpRequeue(futexWord, 0, expected, 1, target.futexWord, 0, Integer.MAX_VALUE, shared);
         } catch (ErrnoException e) {
             throw new UncheckedIOException(e);
         }
@@ -200,7 +203,7 @@ final class WaitSite {
 
     private void futexWake(int count) {
         try {
-            Futex.wake(word.segment, word.offset, count, shared);
+            Futex.wake(futexWord, 0, count, shared);
         } catch (ErrnoException e) {
             throw new UncheckedIOException(e);
         }
