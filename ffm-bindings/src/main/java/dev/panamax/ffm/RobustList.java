@@ -206,7 +206,7 @@ public final class RobustList {
         LONG.set(segment, entryInSegment, first);
         LONG.set(segment, entryInSegment - PREV_BYTES, list.headAddress);
         list.setPrev(first & ~PI_BIT, entry);
-        list.linked.add(new Linked(segment, entryInSegment, entry, first));
+        list.linked.add(list.record(segment, entryInSegment, entry, first));
         LONG.setRelease(list.head, HEAD_LIST, entry); // publish the entry only once its pointers are written
     }
 
@@ -286,19 +286,15 @@ public final class RobustList {
         return list;
     }
 
-    /** An entry this class linked, as recorded by its thread; only that thread reads or writes it. */
+    /**
+     * An entry this class linked, as recorded by its thread; only that thread reads or writes it. Reused once
+     * unlinked (see {@link ThreadList#record}), hence the fields are not final.
+     */
     private static final class Linked {
-        final MemorySegment segment;
-        final long entryInSegment;
-        final long entry;
+        MemorySegment segment; // null while spare
+        long entryInSegment;
+        long entry;
         long next; // plain, owning thread only: the entry's __next as this class last wrote it
-
-        Linked(MemorySegment segment, long entryInSegment, long entry, long next) {
-            this.segment = segment;
-            this.entryInSegment = entryInSegment;
-            this.entry = entry;
-            this.next = next;
-        }
 
         boolean isClosed() {
             return !segment.scope().isAlive();
@@ -314,10 +310,23 @@ public final class RobustList {
         final MemorySegment head; // from robust_prev to the end of robust_list_head; glibc owns it for the thread
         final long headAddress;
         final ArrayList<Linked> linked = new ArrayList<>(); // owning thread only
+        // Owning thread only: records of unlinked entries, reused so that locking a robust mutex allocates nothing;
+        // never more than the most entries this thread has had linked at once.
+        private final ArrayList<Linked> spare = new ArrayList<>();
 
         ThreadList(MemorySegment head) {
             this.head = head;
             this.headAddress = head.address() + PREV_BYTES;
+        }
+
+        /** A record of a newly linked entry, a spare one if there is one. */
+        Linked record(MemorySegment segment, long entryInSegment, long entry, long next) {
+            Linked l = spare.isEmpty() ? new Linked() : spare.remove(spare.size() - 1);
+            l.segment = segment;
+            l.entryInSegment = entryInSegment;
+            l.entry = entry;
+            l.next = next;
+            return l;
         }
 
         Linked find(long address) {
@@ -334,6 +343,8 @@ public final class RobustList {
             Linked l = find(entry);
             if (l != null) {
                 linked.remove(l);
+                l.segment = null; // a spare record keeps no segment reachable
+                spare.add(l);
             }
         }
 

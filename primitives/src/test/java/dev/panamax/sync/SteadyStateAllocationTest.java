@@ -5,6 +5,7 @@
 package dev.panamax.sync;
 
 import com.sun.management.ThreadMXBean;
+import dev.panamax.ffm.RobustList;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -17,6 +18,7 @@ import java.util.concurrent.locks.Lock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Acquiring and releasing the primitives without waiting, and signalling a condition nobody waits on, allocate
@@ -57,6 +59,16 @@ class SteadyStateAllocationTest {
         new AllocationRounds()
                 .add("pi", () -> lockUnlock(pi))
                 .add("shared pi", () -> lockUnlock(shared))
+                .assertNothingAllocated();
+    }
+
+    @Test
+    void shouldAllocateNothingWhenLockingUncontendedRobustMutex() throws Exception {
+        assumeTrue(RobustMutex.isAvailable(), "robust futex list unavailable: "
+                + RobustList.unavailabilityCause());
+        RobustMutex robust = RobustMutex.inShared(Arena.ofAuto().allocate(RobustMutex.BYTES, 64), 0);
+        new AllocationRounds()
+                .add("robust", () -> lockUnlock(robust))
                 .assertNothingAllocated();
     }
 
