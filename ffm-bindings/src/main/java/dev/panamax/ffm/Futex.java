@@ -137,9 +137,19 @@ public final class Futex {
                                  boolean shared) throws ErrnoException {
         Words.checkNonNegative("deadlineNs", deadlineNs);
         checkBitset(bitset);
+        MemorySegment ts = deadlineNs == NO_DEADLINE ? NULL : Words.timespec(deadlineNs);
+        if (isWholeWord(word, offset)) {
+            return waitBitset(wholeWord(word), expected, bitset, ts, shared);
+        }
         MemorySegment uaddr = word(word, offset);
         MemorySegment es = ErrnoState.current();
-        MemorySegment ts = deadlineNs == NO_DEADLINE ? NULL : Words.timespec(deadlineNs);
+        return Check.futexResult(Syscalls.futex(es, uaddr, op(WAIT_BITSET, shared), expected, ts, NULL, bitset),
+                es, FUTEX);
+    }
+
+    private static int waitBitset(MemorySegment uaddr, int expected, int bitset, MemorySegment ts, boolean shared)
+            throws ErrnoException {
+        MemorySegment es = ErrnoState.current();
         // FUTEX_WAIT_BITSET takes an absolute timeout, on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME is set.
         return Check.futexResult(Syscalls.futex(es, uaddr, op(WAIT_BITSET, shared), expected, ts, NULL, bitset),
                 es, FUTEX);
@@ -158,7 +168,15 @@ public final class Futex {
      */
     public static int wake(MemorySegment word, long offset, int count, boolean shared) throws ErrnoException {
         Words.checkNonNegative("count", count);
+        if (isWholeWord(word, offset)) {
+            return wake(wholeWord(word), count, shared);
+        }
         MemorySegment uaddr = word(word, offset);
+        MemorySegment es = ErrnoState.current();
+        return Check.intResult(Syscalls.futex(es, uaddr, op(WAKE, shared), count, NULL, NULL, 0), es, FUTEX);
+    }
+
+    private static int wake(MemorySegment uaddr, int count, boolean shared) throws ErrnoException {
         MemorySegment es = ErrnoState.current();
         return Check.intResult(Syscalls.futex(es, uaddr, op(WAKE, shared), count, NULL, NULL, 0), es, FUTEX);
     }
@@ -395,6 +413,23 @@ public final class Futex {
         MemorySegment uaddr = Words.slice("futex word", segment, offset, Integer.BYTES);
         Words.checkAligned("futex word", segment, offset, Integer.BYTES);
         return uaddr;
+    }
+
+    /*
+     * A segment of exactly the word, at offset 0 (as a lock keeps for its word), is passed to the kernel as it is:
+     * slicing it would make an object per call that only C2's escape analysis removes, and not on every path
+     * (SteadyStateAllocationTest in primitives: threads taking turns through a condition). A word inside a larger
+     * segment is still sliced per call, as before. The two paths make the downcall separately: a slice merged with the
+     * caller's segment into one value could not be removed at all.
+     */
+    private static boolean isWholeWord(MemorySegment segment, long offset) {
+        return offset == 0 && segment.byteSize() == Integer.BYTES;
+    }
+
+    private static MemorySegment wholeWord(MemorySegment segment) {
+        Words.checkNative("futex word", segment);
+        Words.checkAligned("futex word", segment, 0, Integer.BYTES);
+        return segment;
     }
 
     private static void checkBitset(int bitset) {

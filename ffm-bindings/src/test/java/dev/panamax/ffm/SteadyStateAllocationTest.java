@@ -62,18 +62,21 @@ class SteadyStateAllocationTest {
     void shouldAllocateNothingOnFutexPathsThatReturnAtOnce() throws Exception {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment words = arena.allocate(64, 64);
+            // Words of exactly 4 bytes, as the locks keep them: passed to the kernel without a slice.
+            MemorySegment word = arena.allocate(Integer.BYTES, Integer.BYTES);
+            MemorySegment sharedWord = arena.allocate(Integer.BYTES, Integer.BYTES);
             long later = TimerFd.monotonicNanos() + 3_600_000_000_000L;
             // Each wait finds a value other than expected and returns AGAIN without sleeping; each wake finds no
             // sleeper; the requeue finds a value other than expected (a signal with no waiter in sight).
             new AllocationRounds()
-                    .add("wake", () -> Futex.wake(words, 0, 1, false))
-                    .add("wake shared", () -> Futex.wake(words, 4, 1, true))
+                    .add("wake", () -> Futex.wake(word, 0, 1, false))
+                    .add("wake shared", () -> Futex.wake(sharedWord, 0, 1, true))
                     .add("wait", () -> Futex.wait(words, 0, 1, false))
                     .add("wait timeout", () -> Futex.wait(words, 0, 1, 1_000_000L, false))
-                    .add("waitBitset", () -> Futex.waitBitset(words, 0, 1, Futex.BITSET_MATCH_ANY,
+                    .add("waitBitset", () -> Futex.waitBitset(word, 0, 1, Futex.BITSET_MATCH_ANY,
                             Futex.NO_DEADLINE, false))
-                    .add("waitBitset deadline", () -> Futex.waitBitset(words, 4, 1, Futex.BITSET_MATCH_ANY, later,
-                            true))
+                    .add("waitBitset deadline", () -> Futex.waitBitset(sharedWord, 0, 1, Futex.BITSET_MATCH_ANY,
+                            later, true))
                     .add("cmpRequeue", () -> Futex.cmpRequeue(words, 0, 1, 1, words, 8, Integer.MAX_VALUE, false))
                     .assertNothingAllocated();
         }

@@ -20,9 +20,7 @@ public final class Words {
     }
 
     /**
-     * Checks that {@code [offset, offset + length)} lies in a live native segment and returns that slice: the segment
-     * itself when the range covers all of it, so that a caller passing a segment of exactly the bytes it means (a
-     * futex word, a whole buffer) allocates no slice, whether or not escape analysis would remove one.
+     * Checks that {@code [offset, offset + length)} lies in a live native segment and returns that slice.
      *
      * @param what names the argument in messages, e.g. "futex word"
      */
@@ -32,7 +30,7 @@ public final class Words {
             throw new IndexOutOfBoundsException(what + " [" + offset + ", " + offset + " + " + length
                     + ") is outside the segment of " + segment.byteSize() + " bytes");
         }
-        return offset == 0 && length == segment.byteSize() ? segment : segment.asSlice(offset, length);
+        return segment.asSlice(offset, length);
     }
 
     /** Checks that a segment is native and alive. */
