@@ -4,6 +4,7 @@
  */
 package dev.panamax.alloc;
 
+import dev.panamax.testing.AllocationRounds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@
  */
 package dev.panamax.ffm;
 
+import dev.panamax.testing.AllocationRounds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

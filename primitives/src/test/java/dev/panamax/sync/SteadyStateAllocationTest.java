@@ -6,6 +6,7 @@ package dev.panamax.sync;
 
 import com.sun.management.ThreadMXBean;
 import dev.panamax.ffm.RobustList;
+import dev.panamax.testing.AllocationRounds;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;

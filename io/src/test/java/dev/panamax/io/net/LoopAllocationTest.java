@@ -10,6 +10,7 @@ import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.Sockets;
 import dev.panamax.io.uring.IoUring;
 import dev.panamax.sync.FutexSemaphore;
+import dev.panamax.testing.AllocationRounds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ package dev.panamax.io.uring;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.IoUringSyscalls;
 import dev.panamax.ffm.OpenFlag;
+import dev.panamax.testing.AllocationRounds;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
