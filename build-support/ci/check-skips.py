@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 # (test class, test method regexp, why the skip is expected on x86_64)
 ALLOWED = [
     ("dev.panamax.ffm.internal.uapi.ArchTablesTest", r"shouldSelectAarch64Table.*", "aarch64 facade check"),
-    ("dev.panamax.ffm.ArchLaneTest", r".*", "runs only when a lane sets panamax.expectArch/expectQemuUser"),
+    ("dev.panamax.ffm.ArchLaneTest", r".*", "runs only when a lane sets panamax.expectArch/expectQemuUser/expectPageSize"),
     ("dev.panamax.ffm.NumaMultiNodeTest", r".*", "single-node host; runs in the NUMA VM lane"),
     ("dev.panamax.alloc.MultiNodeAllocatorTest", r".*", "single-node host; runs in the NUMA VM lane"),
 ]

@@ -2,11 +2,13 @@
 # Boots a full-system emulated VM (qemu-system, TCG, no KVM) with the repo's built classes and test classes, runs
 # one command in it, prints the command's output and exits with its exit status.
 #
-# Usage: build-support/vm/run.sh <x86_64-numa|arm64> <cmd...>
+# Usage: build-support/vm/run.sh <x86_64-numa|arm64|arm64-16k> <cmd...>
 #   x86_64-numa  qemu-system-x86_64, Debian 6.12 cloud kernel, 2 vCPUs, 2 NUMA nodes (CPU 0 + 1 GiB on node 0,
 #                CPU 1 + 1 GiB on node 1)
 #   arm64        qemu-system-aarch64 -M virt -cpu max, Debian 6.12 cloud arm64 kernel, 2 vCPUs, 2 NUMA nodes
 #                (CPU 0 + 1.5 GiB, CPU 1 + 1.5 GiB): real io_uring and mbind on an aarch64 kernel
+#   arm64-16k    the same machine booting Debian's generic 6.12 arm64 kernel built for 16 KiB pages
+#                (linux-image-*-arm64-16k): every mmap, madvise and O_DIRECT rule at a page size other than 4 KiB
 # The command runs as root in /work inside the guest, with PATH holding busybox, the JDK and /work/bin/junit:
 #   junit <console launcher args>   runs the JUnit Platform console launcher on the modules' classes, e.g.
 #   build-support/vm/run.sh x86_64-numa junit --select-class dev.panamax.ffm.NumaTest
@@ -25,7 +27,7 @@ die() {
     echo "panamax vm: ERROR: $*" >&2
     exit 2
 }
-[ $# -ge 2 ] || die "usage: $0 <x86_64-numa|arm64> <cmd...>"
+[ $# -ge 2 ] || die "usage: $0 <x86_64-numa|arm64|arm64-16k> <cmd...>"
 lane=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,16 +48,17 @@ case $lane in
         console=ttyS0
         jdk=/opt/jdk/bin
         ;;
-    arm64)
+    arm64 | arm64-16k)
         mem=${PANAMAX_VM_MEM_MB:-3072}
-        qemu=(qemu-system-aarch64 -accel tcg -M virt -cpu max)
-        kernel=$V/kernel-arm64
+        qemu=(qemu-system-aarch64 -accel tcg -M virt -cpu max)   # -cpu max has the 4, 16 and 64 KiB granules
+        kernel=$V/kernel-arm64${lane#arm64}
         base=$V/base-arm64.cpio
         console=ttyAMA0
         jdk=/usr/lib/jvm/java-25-openjdk-arm64/bin
         ;;
-    *) die "unknown lane '$lane' (x86_64-numa or arm64)" ;;
+    *) die "unknown lane '$lane' (x86_64-numa, arm64 or arm64-16k)" ;;
 esac
+[ -f "$kernel" ] || die "$kernel missing: run $here/setup.sh"
 half=$((mem / 2))
 qemu+=(-smp "$smp" -m "${mem}M"
        -object "memory-backend-ram,id=m0,size=${half}M" -numa "node,nodeid=0,cpus=${cpus0},memdev=m0"
@@ -112,7 +115,8 @@ mkdir -p /dev/shm; mount -t tmpfs shm /dev/shm
 /bin/busybox ip link set lo up   # loopback only: the VM has no network card (-nic none)
 export PATH=/work/bin:/bin:/usr/bin:$jdk HOME=/tmp
 cd /work
-echo "@@@BEGIN \$(uname -m) \$(uname -r), \$(nproc) CPUs, nodes \$(cat /sys/devices/system/node/online)"
+page=\$(sed -n 's/^KernelPageSize: *//p' /proc/self/smaps | head -n1)
+echo "@@@BEGIN \$(uname -m) \$(uname -r), \$(nproc) CPUs, nodes \$(cat /sys/devices/system/node/online), page \$page"
 sh /cmd.sh
 echo "@@@EXIT=\$?"
 poweroff -f

@@ -7,6 +7,11 @@ package dev.panamax.ffm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * aarch64 one in {@code build-support/arm64/test.sh}, the CI runners) pass {@code -Dpanamax.expectArch=<os.arch>};
  * a plain {@code ./build verify} names no architecture, and this test is skipped there. The emulated lane also
  * passes {@code -Dpanamax.expectQemuUser=true}, proving that {@link QemuUser}, which tests use to skip what the
- * emulator does not do, recognises the emulation.
+ * emulator does not do, recognises the emulation. The 16 KiB-page VM lane ({@code build-support/vm/arm64-16k-lane.sh})
+ * passes {@code -Dpanamax.expectPageSize=16384}, proving that its kernel really runs with that page size.
  */
 class ArchLaneTest {
 
@@ -35,5 +41,19 @@ class ArchLaneTest {
                 "no -Dpanamax.expectQemuUser: only the emulated lane says whether it emulates");
         assertEquals(Boolean.parseBoolean(expected), QemuUser.isActive(),
                 "os.arch=" + System.getProperty("os.arch") + ", kernel.arch=" + QemuUser.kernelArch());
+    }
+
+    @Test
+    void shouldSeeThePageSizeALaneNames() throws IOException {
+        String expected = System.getProperty("panamax.expectPageSize");
+        assumeTrue(expected != null && !expected.isEmpty(),
+                "no -Dpanamax.expectPageSize: only the page-size lanes name the page size they must run with");
+        assertEquals(Long.parseLong(expected), Memory.pageSize(), "Memory.pageSize() (getpagesize, AT_PAGESZ)");
+        // The kernel's own word, independent of libc: each mapping's KernelPageSize in /proc/self/smaps.
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/smaps"))) {
+            String kb = lines.filter(l -> l.startsWith("KernelPageSize:")).findFirst().orElseThrow()
+                    .replaceAll("[^0-9]", "");
+            assertEquals(Long.parseLong(expected), Long.parseLong(kb) * 1024, "KernelPageSize of /proc/self/smaps");
+        }
     }
 }
