@@ -98,9 +98,12 @@ done
 jvm_args=${PANAMAX_VM_JVM_ARGS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 cat > "$T/r/work/bin/junit" <<EOF
 #!/bin/sh
-# JUnit Platform console launcher on the classes copied from the repo (written by build-support/vm/run.sh).
-exec java --enable-native-access=ALL-UNNAMED -Xss2m $jvm_args -jar /work/lib/junit-platform-console-standalone.jar \\
-    execute --disable-banner --disable-ansi-colors --details-theme=ascii --class-path "$cp_list" "\$@"
+# JUnit Platform console launcher on the classes copied from the repo (written by build-support/vm/run.sh). The
+# classes are on the JVM's own class path, not the launcher's --class-path: tests that start a child JVM pass it
+# java.class.path.
+exec java --enable-native-access=ALL-UNNAMED -Xss2m $jvm_args \\
+    -cp "/work/lib/junit-platform-console-standalone.jar:$cp_list" org.junit.platform.console.ConsoleLauncher \\
+    execute --disable-banner --disable-ansi-colors --details-theme=ascii "\$@"
 EOF
 chmod +x "$T/r/work/bin/junit"
 cmd=""
