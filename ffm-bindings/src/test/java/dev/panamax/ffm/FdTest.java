@@ -233,20 +233,23 @@ class FdTest {
 
     @Test
     void shouldFindDataAndHolesWithSeekDataAndSeekHole() throws IOException {
+        // Data and holes come in the file system's allocation unit: the block size on disk, a whole page on tmpfs
+        // (16 KiB on a 16 KiB-page kernel). A page of data is a whole number of units on both.
+        int unit = Math.toIntExact(Memory.pageSize());
         try (Fd fd = Fd.open(dir.resolve("sparse"), CREATE_RW, 0644)) {
-            MemorySegment page = Arena.ofAuto().allocate(4096).fill((byte) 1);
+            MemorySegment page = Arena.ofAuto().allocate(unit).fill((byte) 1);
             assertEquals(-1, fd.seekData(0), "an empty file holds no data");
-            fd.pwrite(page, 0, 4096, 0);
-            fd.ftruncate(4 << 20); // a hole from 4 KiB to 4 MiB ...
-            fd.pwrite(page, 0, 4096, 2 << 20); // ... but for one page at 2 MiB
+            fd.pwrite(page, 0, unit, 0);
+            fd.ftruncate(4 << 20); // a hole from one page to 4 MiB ...
+            fd.pwrite(page, 0, unit, 2 << 20); // ... but for one page at 2 MiB
             assertEquals(0, fd.seekData(0));
             assertEquals(100, fd.seekData(100), "inside data: where it was asked");
-            assertEquals(2 << 20, fd.seekData(4096), "the hole is skipped");
-            assertEquals(-1, fd.seekData((2 << 20) + 4096), "only a hole to the end");
+            assertEquals(2 << 20, fd.seekData(unit), "the hole is skipped");
+            assertEquals(-1, fd.seekData((2 << 20) + unit), "only a hole to the end");
             assertEquals(-1, fd.seekData(8 << 20), "past the end");
-            assertEquals(4096, fd.seekHole(0), "the first data run ends at the hole");
-            assertEquals(8192, fd.seekHole(8192), "inside a hole: where it was asked");
-            assertEquals((2 << 20) + 4096, fd.seekHole(2 << 20));
+            assertEquals(unit, fd.seekHole(0), "the first data run ends at the hole");
+            assertEquals(2 * unit, fd.seekHole(2 * unit), "inside a hole: where it was asked");
+            assertEquals((2 << 20) + unit, fd.seekHole(2 << 20));
             assertEquals((4 << 20) - 1, fd.seekHole((4 << 20) - 1));
             fd.pwrite(page, 0, 100, 4 << 20);
             assertEquals((4 << 20) + 100, fd.seekHole(4 << 20), "the end of the file is a hole");
