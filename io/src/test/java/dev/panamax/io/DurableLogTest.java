@@ -543,24 +543,34 @@ class DurableLogTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void shouldCutRecordsThatSurvivedBehindAGapOfZeros(boolean hole) throws IOException {
+        // Punching a hole frees whole pages only (tmpfs; whole blocks on disk), so the gap holds two pages at least:
+        // records 21-150 with 4 KiB pages, more with larger ones.
+        long page = Memory.pageSize();
+        int gapLast = 20;
+        long gap = 0;
+        while (gapLast < 150 || gap < 2 * page) {
+            gapLast++;
+            gap += RecordFormat.RECORD_HEADER_BYTES + payload(gapLast).length; // what validEnd steps over
+        }
+        int last = gapLast + 50;
         try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
-            for (long s = 1; s <= 200; s++) {
+            for (long s = 1; s <= last; s++) {
                 log.append(payload(s));
             }
         }
-        // Power loss kept the later pages of the unflushed writes and lost earlier ones: records 21-150 read as
-        // zeros, 151-200 survive behind them, farther than one largest record.
+        // Power loss kept the later pages of the unflushed writes and lost earlier ones: records 21-gapLast read as
+        // zeros, the 50 after them survive behind them, farther than one largest record.
         Path seg = segmentFiles(dir).get(0);
         long gapStart = validEnd(seg, 20);
-        long gapEnd = validEnd(seg, 150);
+        long gapEnd = validEnd(seg, gapLast);
         assertTrue(gapEnd - gapStart > RecordFormat.frameBytes(4096), "gap of " + (gapEnd - gapStart));
         overwrite(seg, gapStart, new byte[(int) (gapEnd - gapStart)]);
         if (hole) { // the lost pages as a file system reports them after the crash: a hole, skipped unread
             try (Fd fd = Fd.open(seg, Set.of(OpenFlag.WRITE), 0)) {
-                long from = (gapStart + 4095) & ~4095L;
+                long from = (gapStart + page - 1) & -page;
                 fd.fallocate(EnumSet.of(Fd.FallocateMode.PUNCH_HOLE, Fd.FallocateMode.KEEP_SIZE), from,
-                        (gapEnd & ~4095L) - from);
-                assertEquals(gapEnd & ~4095L, fd.seekData(from), "the gap should read as a hole");
+                        (gapEnd & -page) - from);
+                assertEquals(gapEnd & -page, fd.seekData(from), "the gap should read as a hole");
             }
         }
         try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
@@ -568,13 +578,13 @@ class DurableLogTest {
             assertEquals(20, r.lastSequence());
             assertEquals(50, r.droppedRecords(), r.toString());
             assertRecords(log.readAll(), 1, 20);
-            for (long s = 21; s <= 150; s++) { // the same sizes: 150 ends where the survivors began
+            for (long s = 21; s <= gapLast; s++) { // the same sizes: gapLast ends where the survivors began
                 log.append(payload(s));
             }
         }
         try (DurableLog log = DurableLog.open(dir, small(Durability.WRITE))) {
             assertTrue(log.recoveryReport().isClean(), log.recoveryReport().toString());
-            assertRecords(log.readAll(), 1, 150); // not 151-200 of the lost timeline after them
+            assertRecords(log.readAll(), 1, gapLast); // not the survivors of the lost timeline after them
         }
     }
 
