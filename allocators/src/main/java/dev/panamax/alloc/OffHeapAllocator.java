@@ -5,6 +5,7 @@
 package dev.panamax.alloc;
 
 import dev.panamax.ffm.Feature;
+import dev.panamax.ffm.Memory;
 import dev.panamax.ffm.NodeSet;
 
 import java.lang.foreign.MemorySegment;
@@ -1065,8 +1066,10 @@ public final class OffHeapAllocator implements AutoCloseable {
         }
 
         /**
-         * Advises every region {@code MADV_HUGEPAGE}, so the kernel backs 2 MiB blocks with transparent huge pages
-         * when {@code /sys/kernel/mm/transparent_hugepage/enabled} allows it ({@code always} or {@code madvise}).
+         * Advises every region {@code MADV_HUGEPAGE}, so the kernel backs it with transparent huge pages when
+         * {@code /sys/kernel/mm/transparent_hugepage/enabled} allows it ({@code always} or {@code madvise}). A huge
+         * page is {@link Memory#transparentHugePageSize()}: 2 MiB with 4 KiB pages, one 2 MiB block; 32 MiB with
+         * 16 KiB pages and 512 MiB with 64 KiB, so only the parts of a region that hold a whole aligned one get it.
          *
          * @param enabled whether to advise huge pages
          * @return this builder

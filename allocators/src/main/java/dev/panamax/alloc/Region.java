@@ -4,8 +4,11 @@
  */
 package dev.panamax.alloc;
 
+import dev.panamax.ffm.Memory;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * One reserved arena region and the buddy allocator over its pages.
@@ -22,6 +25,12 @@ import java.util.Arrays;
  * A block of order {@code k} spans {@code 2^k} pages starting at a multiple of {@code 2^k}; its buddy starts at
  * {@code p ^ 2^k}. Guarded by the page heap's lock, except {@code slabOfPage}, which the free path reads without
  * it (see {@link #slabAt}).
+ *
+ * <p>Transparent huge pages: a fault anywhere in an aligned huge page may back all of it, blocks the allocator never
+ * handed out included, which stay clean (not dirty) and so are never discarded by block. With 4 KiB base pages a
+ * huge page (2 MiB) is one block of {@link #MAX_ORDER}, which is dirty whole once it is free again. With 16 or
+ * 64 KiB base pages it is 32 or 512 MiB, many blocks: there {@link #purge} discards every free block of a huge page
+ * that holds a dirty one, so that free memory never stays resident through a neighbour's fault.
  */
 final class Region {
 
@@ -30,6 +39,8 @@ final class Region {
     /** Order of the largest buddy block: 2^9 pages = 2 MiB. */
     static final int MAX_ORDER = 9;
     static final long MAX_BLOCK = PAGE_SIZE << MAX_ORDER;
+    /** The kernel's PMD-level transparent huge page (0 without THP): 2 MiB, 32 MiB or 512 MiB by base page. */
+    private static final long HUGE_PAGE = Memory.transparentHugePageSize();
 
     static final byte NONE = 0;
     static final byte FREE = 1;
@@ -52,6 +63,11 @@ final class Region {
     // thread cache; the free path's plain read is ordered after that publication by the user's own hand-off.
     private final Slab[] slabOfPage;
 
+    // Pages of a huge page larger than MAX_BLOCK, and of the part of one that lies below base; 0 when no huge page
+    // holds more than one block.
+    private final int hugePagePages;
+    private final int hugePageLead;
+
     private long freeBytes; // guarded by the page-heap lock
     private long dirtyBytes; // guarded by the page-heap lock
 
@@ -70,6 +86,8 @@ final class Region {
         this.next = new int[pages];
         this.prev = new int[pages];
         this.slabOfPage = new Slab[pages];
+        this.hugePagePages = HUGE_PAGE > MAX_BLOCK ? (int) (HUGE_PAGE >>> PAGE_SHIFT) : 0;
+        this.hugePageLead = hugePagePages == 0 ? 0 : (int) ((base % HUGE_PAGE) >>> PAGE_SHIFT);
         Arrays.fill(freeHead, -1);
         for (int p = pages - (1 << MAX_ORDER); p >= 0; p -= 1 << MAX_ORDER) {
             push(p, MAX_ORDER, false);
@@ -133,21 +151,51 @@ final class Region {
         push(p, k, isDirty);
     }
 
-    /** Discards every dirty free block; returns the bytes discarded. */
+    /**
+     * Discards every dirty free block, and where a huge page holds several blocks every free block of a huge page
+     * that holds a dirty one; returns the dirty bytes discarded.
+     */
     long purge() {
+        BitSet hugePages = hugePagePages == 0 ? null : new BitSet();
         long purged = 0;
         for (int k = 0; k <= MAX_ORDER; k++) {
             for (int p = freeHead[k]; p >= 0; p = next[p]) {
                 if (dirty[p]) {
                     long size = PAGE_SIZE << k;
-                    mapping.discard((long) p << PAGE_SHIFT, size);
+                    if (hugePages == null) {
+                        mapping.discard((long) p << PAGE_SHIFT, size);
+                    } else {
+                        hugePages.set((p + hugePageLead) / hugePagePages); // a block never spans two
+                    }
                     dirty[p] = false;
                     dirtyBytes -= size;
                     purged += size;
                 }
             }
         }
+        if (hugePages != null) {
+            for (int h = hugePages.nextSetBit(0); h >= 0; h = hugePages.nextSetBit(h + 1)) {
+                discardFreeRuns(Math.max(0, h * hugePagePages - hugePageLead),
+                        Math.min(pages, (h + 1) * hugePagePages - hugePageLead));
+            }
+        }
         return purged;
+    }
+
+    /** Discards the free blocks in pages {@code [from, to)}, each run of adjacent ones in one call. */
+    private void discardFreeRuns(int from, int to) {
+        int p = from; // a MAX_BLOCK boundary (huge pages are multiples of 2 MiB, base is 2 MiB aligned): a head
+        while (p < to) {
+            int run = p;
+            while (p < to && state[p] == FREE) {
+                p += 1 << order[p];
+            }
+            if (p > run) {
+                mapping.discard((long) run << PAGE_SHIFT, (long) (p - run) << PAGE_SHIFT);
+            } else {
+                p += 1 << order[p];
+            }
+        }
     }
 
     boolean hasFree(int wanted) {

@@ -61,6 +61,32 @@ class KernelMemoryTest {
     }
 
     @Test
+    void shouldLeaveNothingResidentWhenPurgedAfterWritingOneBlockOfAHugePage() throws IOException {
+        assumeTrue(Feature.TRANSPARENT_HUGE_PAGES.isAvailable(),
+                "transparent huge pages: " + Feature.TRANSPARENT_HUGE_PAGES.unavailabilityCause());
+        // 2 MiB with 4 KiB pages, one buddy block; 32 MiB with 16 KiB pages, 16 blocks the allocator never handed
+        // out become resident when one of them is written.
+        long huge = Math.max(Memory.transparentHugePageSize(), 2 * MIB);
+        try (OffHeapAllocator allocator = OffHeapAllocator.builder().regionBytes(2 * huge)
+                .purgeThresholdBytes(Long.MAX_VALUE).transparentHugePages(true).build()) {
+            // Blocks come in address order: take them up to the first that starts a huge page (the region, two huge
+            // pages long, holds a whole one). The blocks after it in that huge page are never handed out.
+            List<MemorySegment> blocks = new ArrayList<>();
+            MemorySegment written;
+            do {
+                written = allocator.allocate(2 * MIB);
+                blocks.add(written);
+            } while (written.address() % huge != 0);
+            written.fill((byte) 1);
+            long before = allocator.stats().residentBytes();
+            blocks.forEach(allocator::free);
+            allocator.purge();
+            assertEquals(0, allocator.stats().residentBytes(), "resident after purge (" + before / MIB
+                    + " MiB before, of a " + huge / MIB + " MiB huge page around the one written 2 MiB block)");
+        }
+    }
+
+    @Test
     void shouldDiscardFreedBlocksAtOnceWhenThresholdIsZero() {
         try (OffHeapAllocator allocator = OffHeapAllocator.builder().regionBytes(32 * MIB)
                 .purgeThresholdBytes(0).build()) {

@@ -82,6 +82,18 @@ public final class Memory {
         };
     }
 
+    /**
+     * Returns the size of a PMD-level transparent huge page, the largest one a fault in an anonymous mapping may
+     * back at once: 2 MiB with 4 KiB base pages, 32 MiB with 16 KiB, 512 MiB with 64 KiB (one page table of
+     * {@code pageSize / 8} entries). Read from {@code /sys/kernel/mm/transparent_hugepage/hpage_pmd_size}; where a
+     * kernel lacks that file, that page-table arithmetic gives it.
+     *
+     * @return the size in bytes; 0 when the kernel has no transparent huge pages ({@link ThpMode#UNSUPPORTED})
+     */
+    public static long transparentHugePageSize() {
+        return Probes.thpMode() == null ? 0 : Probes.thpPmdSize(PAGE_SIZE);
+    }
+
     /** Page protections of {@link #mapAnonymous}, {@link #mapFile} and {@link #mprotect}; none is PROT_NONE. */
     public enum Protection {
         /** PROT_READ. */

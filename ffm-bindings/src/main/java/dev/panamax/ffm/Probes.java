@@ -20,6 +20,7 @@ import java.util.List;
 final class Probes {
 
     static final Path THP_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    static final Path THP_PMD_SIZE = Path.of("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
     static final Path NR_HUGEPAGES = Path.of("/proc/sys/vm/nr_hugepages");
     static final Path NR_OVERCOMMIT_HUGEPAGES = Path.of("/proc/sys/vm/nr_overcommit_hugepages");
     static final Path MEMINFO = Path.of("/proc/meminfo");
@@ -107,6 +108,15 @@ final class Probes {
             return open < 0 || close < 0 ? null : line.substring(open + 1, close);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** The PMD-level huge page size: hpage_pmd_size where the kernel has it, else a page table's worth of pages. */
+    static long thpPmdSize(long pageSize) {
+        try {
+            return Long.parseLong(Files.readString(THP_PMD_SIZE).strip());
+        } catch (IOException | NumberFormatException e) {
+            return pageSize * (pageSize / Long.BYTES); // a page table holds pageSize / 8 entries of 8 bytes
         }
     }
 

@@ -30,6 +30,17 @@ class MemoryTest {
     }
 
     @Test
+    void shouldSizeTransparentHugePagesAsOnePageTableOfPages() {
+        long huge = Memory.transparentHugePageSize();
+        if (Memory.transparentHugePageMode() == Memory.ThpMode.UNSUPPORTED) {
+            assertEquals(0, huge, "no THP, no huge page size");
+        } else {
+            // x86_64 and aarch64: a PMD maps a page table of PAGE / 8 entries (2 MiB, 32 MiB or 512 MiB).
+            assertEquals(PAGE * (PAGE / 8), huge, "huge page size for " + PAGE + "-byte pages");
+        }
+    }
+
+    @Test
     void shouldMapExactlyRequestedLengthWhenMappingAnonymousMemory() throws ErrnoException {
         try (MappedRegion region = Memory.mapAnonymous(3 * PAGE + 100, RW, PRIVATE)) {
             assertEquals(3 * PAGE + 100, region.segment().byteSize());
