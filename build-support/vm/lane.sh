@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Shared by numa-lane.sh and arm64-lane.sh: builds the modules' test classes, boots the VM of one lane with
-# run.sh, runs the JUnit console launcher on the selected tests, and fails when a test failed or was aborted (an
-# assumption that did not hold: in a VM lane every selected test must really run).
+# Shared by numa-lane.sh, arm64-lane.sh and arm64-16k-lane.sh: builds the modules' test classes, boots the VM of
+# one lane with run.sh, runs the JUnit console launcher on the selected tests, and fails when a test failed or was
+# aborted (an assumption that did not hold: in a VM lane every selected test must really run).
 #
-# Usage: build-support/vm/lane.sh <x86_64-numa|arm64> <modules,comma,separated> <console launcher selectors...>
+# Usage: build-support/vm/lane.sh <x86_64-numa|arm64|arm64-16k> <modules,comma,separated> <launcher selectors...>
 # Env:   PANAMAX_VM_NO_BUILD=1  use the classes already under */target (no Maven run)
+#        PANAMAX_VM_GUEST_SETUP  a shell command the guest runs (as root) before the tests, e.g. reserving huge pages
 # The last line is the summary: lane, kernel, test counts and durations.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +24,11 @@ t1=$(date +%s)
 log=$(mktemp "${TMPDIR:-/tmp}/panamax-lane.XXXXXX")
 trap 'rm -f "$log"' EXIT
 rc=0
-PANAMAX_VM_MODULES=${modules//,/ } "$here/run.sh" "$lane" junit "$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+tests=(junit)
+if [ -n "${PANAMAX_VM_GUEST_SETUP:-}" ]; then
+    tests=(sh -c "$PANAMAX_VM_GUEST_SETUP && exec junit \"\$@\"" sh)
+fi
+PANAMAX_VM_MODULES=${modules//,/ } "$here/run.sh" "$lane" "${tests[@]}" "$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
 t2=$(date +%s)
 count() {   # $1: the word after the number in the launcher's summary ("tests successful")
     sed -n "s/^\[ *\([0-9]*\) $1 *\]$/\1/p" "$log" | tail -n1
