@@ -72,6 +72,11 @@ final class Region {
     private long dirtyBytes; // guarded by the page-heap lock
 
     Region(Mapping mapping) {
+        this(mapping, HUGE_PAGE);
+    }
+
+    /** A region that takes {@code hugePage} for the kernel's huge page size (tests give any size on any kernel). */
+    Region(Mapping mapping, long hugePage) {
         this.mapping = mapping;
         this.segment = mapping.segment();
         this.base = segment.address();
@@ -86,8 +91,8 @@ final class Region {
         this.next = new int[pages];
         this.prev = new int[pages];
         this.slabOfPage = new Slab[pages];
-        this.hugePagePages = HUGE_PAGE > MAX_BLOCK ? (int) (HUGE_PAGE >>> PAGE_SHIFT) : 0;
-        this.hugePageLead = hugePagePages == 0 ? 0 : (int) ((base % HUGE_PAGE) >>> PAGE_SHIFT);
+        this.hugePagePages = hugePage > MAX_BLOCK ? (int) (hugePage >>> PAGE_SHIFT) : 0;
+        this.hugePageLead = hugePagePages == 0 ? 0 : (int) ((base % hugePage) >>> PAGE_SHIFT);
         Arrays.fill(freeHead, -1);
         for (int p = pages - (1 << MAX_ORDER); p >= 0; p -= 1 << MAX_ORDER) {
             push(p, MAX_ORDER, false);

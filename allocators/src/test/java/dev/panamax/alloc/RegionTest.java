@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.panamax.ffm.ErrnoException;
+import dev.panamax.ffm.Memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -82,5 +87,29 @@ class RegionTest {
         assertTrue(region.dirtyBytes() >= 8 * Region.PAGE_SIZE);
         assertTrue(region.purge() >= 8 * Region.PAGE_SIZE);
         assertEquals(0, region.dirtyBytes());
+    }
+
+    @Test
+    void shouldDiscardCleanFreeBlocksOfAHugePageThatHoldsADirtyOneWhenHugePagesSpanBlocks() throws ErrnoException {
+        // 8 MiB huge pages, 4 blocks each (as 16 KiB pages' 32 MiB spans 16), whatever this kernel's huge page is.
+        long huge = 4 * Region.MAX_BLOCK;
+        Region spanning = new Region(mapping, huge);
+        MemorySegment s = mapping.segment();
+        long window = ((s.address() + huge - 1) & -huge) - s.address(); // the first whole huge page: 16 MiB hold one
+        int p;
+        do { // blocks come in address order; the ones before the huge page stay allocated
+            p = spanning.allocate(Region.MAX_ORDER, Region.LARGE);
+        } while ((long) p * Region.PAGE_SIZE != window);
+        s.set(ValueLayout.JAVA_BYTE, window, (byte) 1);
+        spanning.release(p); // dirty
+        // What a huge page fault does: free blocks never handed out become resident, yet stay clean.
+        MemorySegment cleanInside = s.asSlice(window + huge - Region.MAX_BLOCK, Region.MAX_BLOCK);
+        MemorySegment cleanOutside = s.asSlice(window + huge, Region.MAX_BLOCK);
+        cleanInside.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+        cleanOutside.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+        assertEquals(Region.MAX_BLOCK, spanning.purge(), "only the dirty block counts as purged");
+        assertEquals(0, Memory.residentPages(s.asSlice(window, Region.MAX_BLOCK)), "the dirty block");
+        assertEquals(0, Memory.residentPages(cleanInside), "a clean free block of the same huge page");
+        assertTrue(Memory.residentPages(cleanOutside) > 0, "a huge page with no dirty block is left alone");
     }
 }
