@@ -17,14 +17,18 @@ import java.util.Objects;
 /**
  * Zero-copy transfers that run to completion: file to socket with {@code sendfile}, socket to file and socket to
  * socket with {@code splice} through a private pipe. Every kernel call may move fewer bytes than asked, and a
- * non-blocking socket answers EAGAIN when it is full (or empty): each method loops, waiting on an epoll for the
+ * non-blocking socket answers EAGAIN when it is full (or empty): each transfer loops, waiting on an epoll for the
  * socket to become ready, until {@code count} bytes moved or the source reached end of file / end of stream.
- * The calling thread blocks; run transfers off event-loop threads.
+ * The calling thread blocks; run transfers off event-loop threads. An event loop sends a file with
+ * {@link #fileToSocketNonBlocking} instead, one step per {@code EPOLLOUT}.
  *
  * @see <a href="https://man7.org/linux/man-pages/man2/sendfile.2.html">sendfile(2)</a>
  * @see <a href="https://man7.org/linux/man-pages/man2/splice.2.html">splice(2)</a>
  */
 public final class Transfer {
+
+    /** {@link #fileToSocketNonBlocking}'s result when the socket was full before any byte moved (EAGAIN). */
+    public static final long AGAIN = ZeroCopy.AGAIN;
 
     private static final int WAITS = 0;
     private static final int REGISTRATIONS = 1;
@@ -68,6 +72,44 @@ public final class Transfer {
             }
             return done;
         }
+    }
+
+    /**
+     * Sends what a non-blocking socket takes now of {@code count} bytes of {@code file} from {@code offset}
+     * ({@code sendfile}), never waiting: the step of a transfer driven by an event loop. It calls {@code sendfile}
+     * again after each partial count until {@code count} bytes moved, the socket is full (EAGAIN) or the file
+     * ends. When it returns fewer than {@code count} bytes, wait for {@code EPOLLOUT} and call it again for the
+     * rest: a partial count cut short by the end of the file shows as 0 on that next call. The file position is
+     * not used or changed.
+     *
+     * @param file   a regular file
+     * @param offset where to start reading, >= 0
+     * @param count  the bytes to send, >= 0
+     * @param socket a connected socket opened with {@code SOCK_NONBLOCK} (a blocking one would block)
+     * @return the bytes sent (> 0), 0 when the file ended before any byte moved (or {@code count} is 0), or
+     *         {@link #AGAIN} when the socket was full before any byte moved
+     * @throws IOException ErrnoException e.g. EPIPE or ECONNRESET when the peer is gone; ClosedChannelException for
+     *                     a closed fd
+     */
+    public static long fileToSocketNonBlocking(Fd file, long offset, long count, Fd socket) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(socket, "socket");
+        checkRange(offset, count);
+        file.intValue(); // ClosedChannelException even when count is 0, as fileToSocket throws it
+        socket.intValue();
+        long done = 0;
+        while (done < count) {
+            long n = ZeroCopy.sendFile(socket, file, offset + done, count - done);
+            if (n > 0) {
+                done += n;
+            } else if (n == 0) {
+                break; // end of file
+            } else if (n == ZeroCopy.AGAIN) {
+                return done > 0 ? done : AGAIN;
+            }
+            // INTERRUPTED: retry
+        }
+        return done;
     }
 
     /**

@@ -144,6 +144,56 @@ class TransferTest {
     }
 
     @Test
+    void shouldStopAtAFullSocketWithoutWaitingWhenSendingNonBlocking() throws Exception {
+        byte[] content = random(2 << 20, 7);
+        Path path = dir.resolve("step");
+        Files.write(path, content);
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.READ), 0)) {
+            Sockets.setOption(c.ours(), Sockets.IntOption.SEND_BUFFER, 8192);
+            // Nobody reads yet: the first step fills the socket and returns a partial count, the next finds it full.
+            long first = Transfer.fileToSocketNonBlocking(file, 0, content.length, c.ours());
+            assertTrue(first > 0 && first < content.length, "a partial count, got " + first);
+            assertEquals(Transfer.AGAIN, Transfer.fileToSocketNonBlocking(file, first, content.length - first,
+                    c.ours()), "a full socket before any byte moved");
+            CompletableFuture<byte[]> received = readAll(c.peer().getInputStream(), content.length);
+            long done = first;
+            try (Arena arena = Arena.ofConfined(); Epoll epoll = Epoll.create()) {
+                Epoll.Events events = Epoll.Events.allocate(arena, 1);
+                epoll.add(c.ours(), Epoll.OUT, 0);
+                while (done < content.length) {
+                    assertEquals(1, epoll.await(events, (int) TimeUnit.SECONDS.toMillis(WAIT_S)), "no EPOLLOUT");
+                    long n = Transfer.fileToSocketNonBlocking(file, done, content.length - done, c.ours());
+                    assertTrue(n > 0, "EPOLLOUT then a step that moved nothing: " + n);
+                    done += n;
+                }
+            }
+            assertArrayEquals(content, received.get(WAIT_S, TimeUnit.SECONDS));
+            assertEquals(0, Transfer.fileToSocketNonBlocking(file, content.length, 10, c.ours()), "end of file");
+            assertEquals(0, Transfer.fileToSocketNonBlocking(file, 0, 0, c.ours()), "nothing asked");
+        }
+    }
+
+    @Test
+    void shouldThrowWhenThePeerResetTheConnectionWhileSendingNonBlocking() throws Exception {
+        Path path = dir.resolve("reset");
+        Files.write(path, random(1 << 20, 8));
+        try (Connection c = connect(); Fd file = Fd.open(path, EnumSet.of(OpenFlag.READ), 0)) {
+            c.peer().setSoLinger(true, 0); // close sends RST
+            c.peer().close();
+            IOException e = assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 3; i++) { // the first send may still be accepted before the RST is seen
+                    Transfer.fileToSocketNonBlocking(file, 0, 1 << 20, c.ours());
+                }
+            });
+            assertTrue(e.getMessage().contains("ECONNRESET") || e.getMessage().contains("EPIPE"), e.getMessage());
+            Fd closed = Fd.open(path, EnumSet.of(OpenFlag.READ), 0);
+            closed.close();
+            assertThrows(ClosedChannelException.class, () -> Transfer.fileToSocketNonBlocking(closed, 0, 0, c.ours()));
+            assertThrows(IllegalArgumentException.class, () -> Transfer.fileToSocketNonBlocking(file, -1, 1, c.ours()));
+        }
+    }
+
+    @Test
     void shouldWriteExactBytesWhenSplicingSocketToFile() throws Exception {
         byte[] content = random(3 << 20, 3);
         Path path = dir.resolve("dst");
