@@ -14,15 +14,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code panamax} command: a parent for the subcommands {@code doctor}, {@code ladder} and {@code bench}.
+ * The {@code panamax} command: a parent for the subcommands {@code doctor}, {@code ladder}, {@code bench},
+ * {@code serve} and {@code echo}.
  * Exit codes: 0 success, 1 failure, 2 bad arguments.
  */
 @Command(name = "panamax",
         mixinStandardHelpOptions = true,
         versionProvider = Panamax.Version.class,
         description = "Linux kernel primitives for Java through the Panama FFM API.",
-        subcommands = {DoctorCommand.class, LadderCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {DoctorCommand.class, LadderCommand.class, BenchCommand.class, ServeCommand.class,
+            EchoCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         footer = {"", "Run 'panamax doctor' first: it says what this machine offers panamax and how to fix what "
                 + "is missing."})
@@ -74,7 +75,12 @@ public final class Panamax implements Callable<Integer> {
      * @return the configured command line
      */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Panamax());
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** The command line with the subcommands {@code factory} makes: tests hand in a command to reach its hooks. */
+    static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cl = new CommandLine(new Panamax(), factory);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String name = c.getCommandSpec().qualifiedName();
