@@ -71,6 +71,7 @@ final class Connection implements EventLoop.Handler {
     private long fileOffset;
     private long fileEnd;
     private boolean closeAfterResponse;
+    private boolean http10KeepAlive; // the request being answered is HTTP/1.0 with Connection: keep-alive
     private boolean lingering;
     private boolean progress; // this handler call moved bytes, parsed or closed
     private long lastActiveNs;
@@ -164,6 +165,7 @@ final class Connection implements EventLoop.Handler {
                 scanFrom = HttpRequestParser.resumeAt(inStart, inEnd);
                 if (inEnd - inStart == in.length) {
                     closeAfterResponse = true;
+                    http10KeepAlive = false;
                     respondError(431, false, null);
                 } else if (eof) {
                     close(); // nothing more will come: a partial head is dropped
@@ -187,16 +189,18 @@ final class Connection implements EventLoop.Handler {
     }
 
     private void respond(int headEnd) throws IOException {
-        HttpRequest request;
+        RequestHead request;
         try {
             request = HttpRequestParser.parse(in, inStart, headEnd);
         } catch (HttpError e) {
             // The head's framing is in doubt: answer and close rather than look for another request after it.
             closeAfterResponse = true;
+            http10KeepAlive = false;
             respondError(e.status(), false, null);
             return;
         }
         closeAfterResponse = !request.keepAlive() || request.hasBody();
+        http10KeepAlive = !request.http11() && !closeAfterResponse;
         boolean head = request.isHead();
         if (!head && !request.method().equals("GET")) {
             respondError(405, false, ALLOW);
@@ -211,7 +215,7 @@ final class Connection implements EventLoop.Handler {
         }
         switch (owner.root().resolve(relative, request.target())) {
             case DocumentRoot.File f -> {
-                out = owner.responses().head(200, f.size(), f.contentType(), closeAfterResponse, null, null);
+                out = owner.responses().head(200, f.size(), f.contentType(), connectionHeader(), null, null);
                 outPos = 0;
                 if (head || f.size() == 0) {
                     f.fd().close();
@@ -223,7 +227,7 @@ final class Connection implements EventLoop.Handler {
             }
             case DocumentRoot.Status s -> {
                 closeAfterResponse |= s.status() >= 500;
-                out = owner.responses().error(s.status(), head, closeAfterResponse, s.location(), null);
+                out = owner.responses().error(s.status(), head, connectionHeader(), s.location(), null);
                 outPos = 0;
             }
         }
@@ -231,8 +235,13 @@ final class Connection implements EventLoop.Handler {
 
     /** An error response; closeAfterResponse says already whether the connection ends after it. */
     private void respondError(int status, boolean head, String allow) {
-        out = owner.responses().error(status, head, closeAfterResponse, null, allow);
+        out = owner.responses().error(status, head, connectionHeader(), null, allow);
         outPos = 0;
+    }
+
+    /** HTTP/1.1 persists unless told otherwise; an HTTP/1.0 client must hear keep-alive back (RFC 9112 C.2.2). */
+    private String connectionHeader() {
+        return closeAfterResponse ? "close" : http10KeepAlive ? "keep-alive" : null;
     }
 
     /**

@@ -72,7 +72,7 @@ final class HttpRequestParser {
      * @return the request
      * @throws HttpError 400 for a malformed head, 431 for too many fields, 505 for an HTTP version other than 1.x
      */
-    static HttpRequest parse(byte[] buf, int start, int headEnd) throws HttpError {
+    static RequestHead parse(byte[] buf, int start, int headEnd) throws HttpError {
         int lineEnd = lineEnd(buf, start, headEnd);
         String[] requestLine = requestLine(buf, start, contentEnd(buf, start, lineEnd));
         boolean http11 = version(requestLine[2]);
@@ -118,7 +118,7 @@ final class HttpRequestParser {
             throw new HttpError(400, "both Transfer-Encoding and Content-Length");
         }
         boolean keepAlive = http11 ? !close : keepAliveAsked && !close; // HTTP/1.0 closes unless asked not to
-        return new HttpRequest(requestLine[0], requestLine[1], http11, keepAlive, chunked || contentLength > 0);
+        return new RequestHead(requestLine[0], requestLine[1], http11, keepAlive, chunked || contentLength > 0);
     }
 
     /** The index of the LF that ends the line starting at {@code from}; a head always ends in one. */

@@ -29,12 +29,14 @@ final class Responses {
      * @param status        the status code
      * @param contentLength the body's length (for HEAD: the length GET would send)
      * @param contentType   the type, or null for none
-     * @param close         true to say {@code Connection: close}
+     * @param connection    a {@code Connection} value ({@code close}, or {@code keep-alive} for an HTTP/1.0 client
+     *                      that asked for it), or null
      * @param location      a {@code Location} value, or null
      * @param allow         an {@code Allow} value, or null
      * @return the head, ending in the empty line
      */
-    byte[] head(int status, long contentLength, String contentType, boolean close, String location, String allow) {
+    byte[] head(int status, long contentLength, String contentType, String connection, String location,
+            String allow) {
         StringBuilder sb = new StringBuilder(192);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         sb.append("Server: panamax\r\nDate: ").append(date()).append("\r\n");
@@ -48,8 +50,8 @@ final class Responses {
         if (allow != null) {
             sb.append("Allow: ").append(allow).append("\r\n");
         }
-        if (close) {
-            sb.append("Connection: close\r\n");
+        if (connection != null) {
+            sb.append("Connection: ").append(connection).append("\r\n");
         }
         return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -59,14 +61,14 @@ final class Responses {
      *
      * @param status   the status code
      * @param head     true when the request was HEAD
-     * @param close    true to say {@code Connection: close}
-     * @param location a {@code Location} value, or null
-     * @param allow    an {@code Allow} value, or null
+     * @param connection a {@code Connection} value, or null
+     * @param location   a {@code Location} value, or null
+     * @param allow      an {@code Allow} value, or null
      * @return the bytes to send
      */
-    byte[] error(int status, boolean head, boolean close, String location, String allow) {
+    byte[] error(int status, boolean head, String connection, String location, String allow) {
         byte[] body = (status + " " + reason(status) + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] h = head(status, body.length, "text/plain; charset=utf-8", close, location, allow);
+        byte[] h = head(status, body.length, "text/plain; charset=utf-8", connection, location, allow);
         if (head) {
             return h;
         }

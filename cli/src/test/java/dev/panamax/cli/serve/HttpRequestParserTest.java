@@ -19,7 +19,7 @@ class HttpRequestParserTest {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static HttpRequest parse(String head) throws HttpError {
+    private static RequestHead parse(String head) throws HttpError {
         byte[] b = bytes(head);
         int end = HttpRequestParser.findHeadEnd(b, 0, b.length, 0);
         assertEquals(b.length, end, "the whole input is one head");
@@ -32,7 +32,7 @@ class HttpRequestParserTest {
 
     @Test
     void shouldParseTheRequestLineAndKeepAliveWhenTheHeadIsWellFormed() throws HttpError {
-        HttpRequest r = parse("GET /a/b.txt?x=1 HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n");
+        RequestHead r = parse("GET /a/b.txt?x=1 HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n");
         assertEquals("GET", r.method());
         assertEquals("/a/b.txt?x=1", r.target());
         assertTrue(r.http11());
@@ -51,7 +51,7 @@ class HttpRequestParserTest {
 
     @Test
     void shouldAcceptBareLineFeedsWhenTheClientSendsThem() throws HttpError {
-        HttpRequest r = parse("HEAD /x HTTP/1.1\nHost: h\n\n");
+        RequestHead r = parse("HEAD /x HTTP/1.1\nHost: h\n\n");
         assertEquals("HEAD", r.method());
         assertTrue(r.isHead());
     }

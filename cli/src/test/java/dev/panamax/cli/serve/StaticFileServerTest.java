@@ -241,6 +241,8 @@ class StaticFileServerTest {
             assertTrue(c.closedByServer(), "Connection: close ends the connection after the response");
         }
         try (RawHttp c = new RawHttp(server.address())) {
+            RawHttp.Response kept = c.exchange("GET /small.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            assertEquals("keep-alive", kept.header("Connection"), "an HTTP/1.0 client must hear it back");
             assertArrayEquals(SMALL, c.exchange("GET /small.txt HTTP/1.0\r\n\r\n").body());
             assertTrue(c.closedByServer(), "HTTP/1.0 closes unless asked to keep alive");
         }

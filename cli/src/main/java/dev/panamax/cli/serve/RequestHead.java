@@ -14,7 +14,7 @@ package dev.panamax.cli.serve;
  * @param hasBody   a {@code Content-Length} above 0 or a {@code Transfer-Encoding}: this server reads no bodies,
  *                  so it closes the connection after the response instead of looking for the next request in them
  */
-record HttpRequest(String method, String target, boolean http11, boolean keepAlive, boolean hasBody) {
+record RequestHead(String method, String target, boolean http11, boolean keepAlive, boolean hasBody) {
 
     boolean isHead() {
         return method.equals("HEAD");
