@@ -5,6 +5,7 @@
 package dev.panamax.cli.serve;
 
 import dev.panamax.ffm.Epoll;
+import dev.panamax.ffm.Errno;
 import dev.panamax.ffm.ErrnoException;
 import dev.panamax.ffm.Fd;
 import dev.panamax.ffm.Sockets;
@@ -113,7 +114,11 @@ final class Connection implements EventLoop.Handler {
             }
         } catch (ErrnoException e) {
             progress = true;
-            LOG.log(System.Logger.Level.DEBUG, "connection failed, closing it", e); // ECONNRESET, EPIPE: the peer
+            // A peer that went away is routine; anything else (EIO reading the file, ...) is worth a warning.
+            boolean peerGone = e.errno() == Errno.ECONNRESET || e.errno() == Errno.EPIPE
+                    || e.errno() == Errno.ETIMEDOUT;
+            LOG.log(peerGone ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "connection failed, closing it",
+                    e);
             close();
         } catch (IOException | RuntimeException e) {
             progress = true;

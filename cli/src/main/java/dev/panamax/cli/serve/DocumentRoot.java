@@ -56,11 +56,9 @@ final class DocumentRoot implements AutoCloseable {
     private static final Set<Fd.Resolve> BENEATH = EnumSet.of(Fd.Resolve.BENEATH, Fd.Resolve.NO_MAGICLINKS);
     private static final System.Logger LOG = System.getLogger("dev.panamax.cli.serve");
 
-    private final Path path;
-    private final Fd dir;
+    private final Fd dir; // O_PATH: only a place to resolve from
 
-    private DocumentRoot(Path path, Fd dir) {
-        this.path = path;
+    private DocumentRoot(Fd dir) {
         this.dir = dir;
     }
 
@@ -77,7 +75,7 @@ final class DocumentRoot implements AutoCloseable {
         Fd dir = Fd.open(path, EnumSet.of(OpenFlag.PATH, OpenFlag.DIRECTORY), 0);
         try {
             dir.openat2(".", EnumSet.of(OpenFlag.PATH), 0, BENEATH).close();
-            return new DocumentRoot(path, dir);
+            return new DocumentRoot(dir);
         } catch (ErrnoException e) {
             dir.close();
             if (e.errno() == Errno.ENOSYS || e.errno() == Errno.EPERM) {
@@ -89,11 +87,6 @@ final class DocumentRoot implements AutoCloseable {
             dir.close();
             throw e;
         }
-    }
-
-    /** The directory as given. */
-    Path path() {
-        return path;
     }
 
     /**
