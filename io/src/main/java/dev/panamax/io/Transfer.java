@@ -60,15 +60,14 @@ public final class Transfer {
         try (Waiter waiter = new Waiter()) {
             long done = 0;
             while (done < count) {
-                long n = ZeroCopy.sendFile(socket, file, offset + done, count - done);
+                long n = fileToSocketNonBlocking(file, offset + done, count - done, socket);
                 if (n > 0) {
                     done += n;
                 } else if (n == 0) {
                     break; // end of file
-                } else if (n == ZeroCopy.AGAIN) {
-                    waiter.await(socket, Epoll.OUT);
+                } else {
+                    waiter.await(socket, Epoll.OUT); // AGAIN
                 }
-                // INTERRUPTED: retry
             }
             return done;
         }
