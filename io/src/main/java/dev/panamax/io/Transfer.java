@@ -51,16 +51,12 @@ public final class Transfer {
      * @throws IOException ErrnoException e.g. EPIPE when the peer is gone; ClosedChannelException for a closed fd
      */
     public static long fileToSocket(Fd file, long offset, long count, Fd socket) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(socket, "socket");
-        checkRange(offset, count);
-        file.intValue(); // ClosedChannelException even when count is 0, as the splice transfers throw it
-        socket.intValue();
+        checkFileToSocket(file, offset, count, socket);
         Arrays.fill(COUNTS.get(), 0);
         try (Waiter waiter = new Waiter()) {
             long done = 0;
             while (done < count) {
-                long n = fileToSocketNonBlocking(file, offset + done, count - done, socket);
+                long n = sendUntilFull(file, offset + done, count - done, socket);
                 if (n > 0) {
                     done += n;
                 } else if (n == 0) {
@@ -91,11 +87,20 @@ public final class Transfer {
      *                     a closed fd
      */
     public static long fileToSocketNonBlocking(Fd file, long offset, long count, Fd socket) throws IOException {
+        checkFileToSocket(file, offset, count, socket);
+        return sendUntilFull(file, offset, count, socket);
+    }
+
+    private static void checkFileToSocket(Fd file, long offset, long count, Fd socket) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(socket, "socket");
         checkRange(offset, count);
-        file.intValue(); // ClosedChannelException even when count is 0, as fileToSocket throws it
+        file.intValue(); // ClosedChannelException even when count is 0, as the splice transfers throw it
         socket.intValue();
+    }
+
+    /** fileToSocketNonBlocking's work, arguments checked: sendfile until count, a full socket or end of file. */
+    private static long sendUntilFull(Fd file, long offset, long count, Fd socket) throws IOException {
         long done = 0;
         while (done < count) {
             long n = ZeroCopy.sendFile(socket, file, offset + done, count - done);
