@@ -1165,7 +1165,7 @@ public final class DurableLog implements AutoCloseable {
             if (view != null) {
                 checksum.update(view.limit((int) (payloadAt + size)).position((int) payloadAt));
             } else {
-                RecordFormat.updatePayloadChecksum(checksum, buffers[mine].asSlice(payloadAt, size));
+                checksum.update(buffers[mine].asSlice(payloadAt, size).asByteBuffer());
             }
             RecordFormat.encodeHeader(buffers[mine], at, sequence, (int) size, checksum, checksumScratch);
             nextSequence = sequence + 1; // only once staged: a payload that fails to copy leaves no gap

@@ -58,8 +58,6 @@ final class RecordFormat {
     /** The header bytes a record's checksum covers after its payload: magic, length and sequence. */
     static final int CHECKSUMMED_HEADER_BYTES = 16;
 
-    /** Largest piece of a heap payload not backed by a {@code byte[]} that is copied at a time to be checksummed. */
-    static final int CHECKSUM_CHUNK_BYTES = 8192;
 
     private RecordFormat() {
     }
@@ -69,30 +67,16 @@ final class RecordFormat {
         return RECORD_HEADER_BYTES + payloadBytes;
     }
 
-    /** Starts the record checksum: the payload part, computable before the sequence number is known. */
+    /**
+     * Starts the record checksum: the payload part, computable before the sequence number is known. For tests
+     * that build records; {@code DurableLog} checksums its staged copy.
+     *
+     * @param payload native, or a heap segment over a {@code byte[]}
+     */
     static CRC32C payloadChecksum(MemorySegment payload) {
         CRC32C crc = new CRC32C();
-        updatePayloadChecksum(crc, payload);
+        crc.update(payload.asByteBuffer());
         return crc;
-    }
-
-    /** Adds {@code payload} to {@code crc}: the payload part of a record's checksum. */
-    static void updatePayloadChecksum(CRC32C crc, MemorySegment payload) {
-        if (payload.isNative() || payload.heapBase().orElse(null) instanceof byte[]) {
-            crc.update(payload.asByteBuffer());
-            return;
-        }
-        // asByteBuffer refuses heap segments over long[], int[] and the like (and heapBase hides the array of a
-        // read-only one): copy through a bounded scratch array rather than the whole payload.
-        long size = payload.byteSize();
-        byte[] scratch = new byte[(int) Math.min(size, CHECKSUM_CHUNK_BYTES)];
-        long done = 0;
-        while (done < size) {
-            int n = (int) Math.min(scratch.length, size - done);
-            MemorySegment.copy(payload, ValueLayout.JAVA_BYTE, done, scratch, 0, n);
-            crc.update(scratch, 0, n);
-            done += n;
-        }
     }
 
     /**
@@ -103,22 +87,15 @@ final class RecordFormat {
     static void encodeRecord(MemorySegment dst, long offset, long sequence, MemorySegment payload,
                              CRC32C payloadCrc) {
         int length = Math.toIntExact(payload.byteSize());
-        encodeHeader(dst, offset, sequence, length, payloadCrc);
+        encodeHeader(dst, offset, sequence, length, payloadCrc, new byte[CHECKSUMMED_HEADER_BYTES]);
         MemorySegment.copy(payload, 0, dst, offset + RECORD_HEADER_BYTES, length);
     }
 
     /**
-     * Writes a record's header at {@code offset} of {@code dst}; its payload goes right after.
+     * Writes a record's header at {@code offset} of {@code dst}; its payload goes right after. Through the
+     * caller's scratch array of {@link #CHECKSUMMED_HEADER_BYTES}, so that a header costs no allocation.
      *
      * @param payloadCrc the checksum of the {@code length}-byte payload; consumed
-     */
-    static void encodeHeader(MemorySegment dst, long offset, long sequence, int length, CRC32C payloadCrc) {
-        encodeHeader(dst, offset, sequence, length, payloadCrc, new byte[CHECKSUMMED_HEADER_BYTES]);
-    }
-
-    /**
-     * {@link #encodeHeader(MemorySegment, long, long, int, CRC32C)} through the caller's scratch array of
-     * {@link #CHECKSUMMED_HEADER_BYTES}, so that a header costs no allocation, compiled or not.
      */
     static void encodeHeader(MemorySegment dst, long offset, long sequence, int length, CRC32C payloadCrc,
                              byte[] scratch) {
